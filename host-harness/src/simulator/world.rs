@@ -1,0 +1,218 @@
+//! The ground truth: every workspace and everything in it, as plain data.
+//!
+//! Tests compare what a connector synced against this. The server reads it under
+//! a lock through an index (see `index`); `Simulator::world` hands out clones and
+//! `Simulator::mutate` edits it between syncs.
+//!
+//! Clocks: generated data is dated relative to `now_ms` (the configured "now").
+//! Mutations stamp `date_updated` / `at` with the *real* clock, bumped so every
+//! stamp is strictly greater than any timestamp issued before (`last_stamp_ms`),
+//! which lets incremental-sync tests rely on "changed after the last sync".
+
+use super::clock::real_now_ms;
+use super::goals::{Goal, GoalFolder};
+use super::hierarchy::{Folder, List, Space};
+use super::ids::IdMint;
+use super::people::Member;
+use super::prng::SplitMix64;
+use super::tasks::{CustomField, Tag, Task};
+use super::time_entries::TimeEntry;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub color: String,
+    pub avatar: Option<String>,
+    /// The first member is the owner (role 1).
+    pub members: Vec<Member>,
+    pub spaces: Vec<Space>,
+    pub folders: Vec<Folder>,
+    /// Folder lists and folderless lists alike (`List::folderless`).
+    pub lists: Vec<List>,
+    pub tasks: Vec<Task>,
+    pub custom_fields: Vec<Arc<CustomField>>,
+    pub tags: Vec<Tag>,
+    pub goal_folders: Vec<GoalFolder>,
+    pub goals: Vec<Goal>,
+    pub time_entries: Vec<TimeEntry>,
+}
+
+impl Workspace {
+    /// The team object of `GET /team`.
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "color": self.color,
+            "avatar": self.avatar,
+            "members": self.members.iter().map(Member::to_api_json).collect::<Vec<_>>(),
+        })
+    }
+
+    pub fn owner(&self) -> Option<&Member> {
+        self.members.first()
+    }
+
+    pub fn space(&self, id: &str) -> Option<&Space> {
+        self.spaces.iter().find(|s| s.id == id)
+    }
+
+    pub fn folder(&self, id: &str) -> Option<&Folder> {
+        self.folders.iter().find(|f| f.id == id)
+    }
+
+    pub fn list(&self, id: &str) -> Option<&List> {
+        self.lists.iter().find(|l| l.id == id)
+    }
+
+    /// False when the list, its folder or its space is archived: the team-wide
+    /// task endpoint then omits the list's tasks.
+    pub fn list_is_live(&self, list: &List) -> bool {
+        let folder_live = list.folderless || self.folder(&list.folder.id).is_none_or(|f| !f.archived);
+        let space_live = self.space(&list.space.id).is_none_or(|s| !s.archived);
+        !list.archived && folder_live && space_live
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct World {
+    pub seed: u64,
+    /// The "now" generated data is dated against.
+    pub now_ms: i64,
+    pub workspaces: Vec<Workspace>,
+    /// Id sequences, shared by generation and mutations.
+    pub ids: IdMint,
+    /// Drives the choices mutations make (which tasks to update, ...).
+    pub rng: SplitMix64,
+    /// The greatest timestamp issued so far; the next stamp is above it.
+    pub last_stamp_ms: i64,
+}
+
+impl World {
+    /// The user who owns every workspace (the default token's user).
+    pub fn owner_id(&self) -> i64 {
+        self.workspaces
+            .first()
+            .and_then(Workspace::owner)
+            .map(|m| m.user.id)
+            .unwrap_or(0)
+    }
+
+    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| w.id == id)
+    }
+
+    pub fn task_count(&self) -> usize {
+        self.workspaces.iter().map(|w| w.tasks.len()).sum()
+    }
+
+    pub fn time_entry_count(&self) -> usize {
+        self.workspaces.iter().map(|w| w.time_entries.len()).sum()
+    }
+
+    /// (workspace index, task index) of a task.
+    pub fn find_task(&self, id: &str) -> Option<(usize, usize)> {
+        self.workspaces.iter().enumerate().find_map(|(w, ws)| {
+            ws.tasks.iter().position(|t| t.id == id).map(|t| (w, t))
+        })
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        let (w, t) = self.find_task(id)?;
+        self.workspaces.get(w)?.tasks.get(t)
+    }
+
+    /// (workspace index, list index) of a list.
+    pub fn find_list(&self, id: &str) -> Option<(usize, usize)> {
+        self.workspaces.iter().enumerate().find_map(|(w, ws)| {
+            ws.lists.iter().position(|l| l.id == id).map(|l| (w, l))
+        })
+    }
+
+    pub fn find_time_entry(&self, id: &str) -> Option<(usize, usize)> {
+        self.workspaces.iter().enumerate().find_map(|(w, ws)| {
+            ws.time_entries.iter().position(|e| e.id == id).map(|e| (w, e))
+        })
+    }
+
+    /// A fresh real-clock timestamp strictly above every earlier one.
+    pub fn stamp(&mut self) -> i64 {
+        let s = real_now_ms().max(self.last_stamp_ms + 1);
+        self.last_stamp_ms = s;
+        s
+    }
+
+    /// Recomputes the `task_count` of lists and folders (non-archived tasks by
+    /// home list). The simulator calls it after every mutation.
+    pub fn refresh_counts(&mut self) {
+        for ws in &mut self.workspaces {
+            let mut by_list: HashMap<&str, usize> = HashMap::new();
+            for t in ws.tasks.iter().filter(|t| !t.archived) {
+                *by_list.entry(t.list.id.as_str()).or_default() += 1;
+            }
+            let mut by_folder: HashMap<String, usize> = HashMap::new();
+            for list in &mut ws.lists {
+                list.task_count = by_list.get(list.id.as_str()).copied().unwrap_or(0);
+                *by_folder.entry(list.folder.id.clone()).or_default() += list.task_count;
+            }
+            for folder in &mut ws.folders {
+                folder.task_count = by_folder.get(&folder.id).copied().unwrap_or(0);
+            }
+        }
+    }
+
+    /// The whole ground truth rendered as API JSON (for snapshots and diffing).
+    pub fn to_api_json(&self) -> Value {
+        let teams: Vec<Value> = self
+            .workspaces
+            .iter()
+            .map(|ws| {
+                let mut team = ws.to_api_json();
+                if let Value::Object(map) = &mut team {
+                    map.insert(
+                        "spaces".into(),
+                        json!(ws.spaces.iter().map(Space::to_api_json).collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "folders".into(),
+                        json!(ws.folders.iter().map(Folder::to_api_json).collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "lists".into(),
+                        json!(ws.lists.iter().map(List::to_detail_json).collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "tasks".into(),
+                        json!(ws.tasks.iter().map(Task::to_api_json).collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "goal_folders".into(),
+                        json!(ws
+                            .goal_folders
+                            .iter()
+                            .map(|f| f.to_api_json_with_goals(0, Vec::new()))
+                            .collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "goals".into(),
+                        json!(ws.goals.iter().map(Goal::to_detail_json).collect::<Vec<_>>()),
+                    );
+                    map.insert(
+                        "time_entries".into(),
+                        json!(ws
+                            .time_entries
+                            .iter()
+                            .map(TimeEntry::to_api_json)
+                            .collect::<Vec<_>>()),
+                    );
+                }
+                team
+            })
+            .collect();
+        json!({ "teams": teams })
+    }
+}

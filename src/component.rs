@@ -1,0 +1,169 @@
+//! The component edge (wasm only): the WIT exports, and [`Transport`] on `wasi:http`.
+//!
+//! This is the only code that knows it runs in a sandbox. It is deliberately thin: convert WIT
+//! types, lend the core an HTTP GET (through waki), a clock and sleep, and keep one [`Session`]
+//! (rate-limit pacing and the hierarchy cache) for the life of the instance.
+
+#![allow(missing_docs)]
+
+use crate::error::ConnectorError;
+use crate::fetch::Session;
+use crate::transport::{HttpResponse, Transport, TransportError};
+use crate::{read, spec};
+use std::cell::RefCell;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+mod bindings {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "source-connector",
+        generate_all,
+    });
+}
+
+use bindings::exports::connector::source::source::{
+    Error as WitError, Guest, Page, PageStats, RateLimit, StreamDescriptor, SyncMode,
+};
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::default());
+}
+
+fn with_session<R>(f: impl FnOnce(&mut WasiTransport, &mut Session) -> R) -> R {
+    SESSION.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut session) => f(&mut WasiTransport, &mut session),
+        // Re-entrant calls cannot happen in a single-threaded component; stay safe anyway.
+        Err(_) => f(&mut WasiTransport, &mut Session::default()),
+    })
+}
+
+struct Connector;
+
+impl Guest for Connector {
+    fn spec() -> String {
+        spec::config_schema().to_string()
+    }
+
+    fn check(config: String) -> Result<(), WitError> {
+        with_session(|t, s| read::check(t, s, &config)).map_err(to_wit)
+    }
+
+    fn discover(config: String) -> Result<Vec<StreamDescriptor>, WitError> {
+        let streams = spec::discover(&config).map_err(to_wit)?;
+        Ok(streams
+            .into_iter()
+            .map(|d| StreamDescriptor {
+                name: d.name,
+                json_schema: d.json_schema,
+                primary_key: d.primary_key,
+                cursor_field: d.cursor_field,
+                sync_modes: if d.incremental {
+                    vec![SyncMode::FullRefresh, SyncMode::Incremental]
+                } else {
+                    vec![SyncMode::FullRefresh]
+                },
+            })
+            .collect())
+    }
+
+    fn read_page(
+        config: String,
+        stream_name: String,
+        state: Option<String>,
+        cursor: Option<String>,
+    ) -> Result<Page, WitError> {
+        let page = with_session(|t, s| {
+            read::read_page(t, s, &config, &stream_name, state.as_deref(), cursor.as_deref())
+        })
+        .map_err(to_wit)?;
+        Ok(Page {
+            records: page.records,
+            state: page.state,
+            cursor: page.cursor,
+            warnings: page.warnings,
+            stats: PageStats {
+                requests: page.stats.requests,
+                retries: page.stats.retries,
+                rate_limit_wait_ms: page.stats.rate_limit_wait_ms,
+            },
+        })
+    }
+}
+
+fn to_wit(e: ConnectorError) -> WitError {
+    match e {
+        ConnectorError::Config(m) => WitError::Config(m),
+        ConnectorError::Auth(m) => WitError::Auth(m),
+        ConnectorError::Forbidden(m) => WitError::Forbidden(m),
+        ConnectorError::RateLimited { message, reset_at_ms } => {
+            WitError::RateLimited(RateLimit { message, reset_at_ms })
+        }
+        ConnectorError::Transient(m) => WitError::Transient(m),
+        ConnectorError::Protocol(m) => WitError::Protocol(m),
+        ConnectorError::InvalidState(m) => WitError::InvalidState(m),
+        ConnectorError::UnknownStream(m) => WitError::UnknownStream(m),
+    }
+}
+
+bindings::export!(Connector with_types_in bindings);
+
+/// HTTP through the host's `wasi:http` (waki), time and sleep through WASI clocks.
+struct WasiTransport;
+
+/// How long to wait for a TCP connection before calling the attempt failed.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Transport for WasiTransport {
+    fn get(&mut self, url: &str, token: Option<&str>) -> Result<HttpResponse, TransportError> {
+        let mut request = waki::Client::new()
+            .get(url)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .header("accept", "application/json")
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", token);
+        }
+        let response = request.send().map_err(|e| transport_error(&e))?;
+        let number = |name: &str| -> Option<u64> {
+            response.header(name)?.to_str().ok()?.trim().parse::<f64>().ok().map(|f| f.max(0.0) as u64)
+        };
+        let rate_limit = number("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32);
+        let rate_remaining = number("x-ratelimit-remaining").map(|n| n.min(u64::from(u32::MAX)) as u32);
+        let rate_reset_s = number("x-ratelimit-reset");
+        let status = response.status_code();
+        let body = response.body().map_err(|e| {
+            TransportError::Unavailable(format!("the connection broke while reading the body ({e})"))
+        })?;
+        Ok(HttpResponse { status, rate_limit, rate_remaining, rate_reset_s, body })
+    }
+
+    fn now_ms(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64)
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+
+    fn random(&mut self) -> u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(self.now_ms() as u64);
+        h.finish()
+    }
+}
+
+/// Sorts a failed send into "the host said no" and "try again".
+fn transport_error(e: &anyhow::Error) -> TransportError {
+    let text = match e.downcast_ref::<waki::ErrorCode>() {
+        Some(code) => format!("{code:?}"),
+        None => e.to_string(),
+    };
+    if text.contains("HttpRequestDenied") {
+        TransportError::Denied(text)
+    } else {
+        TransportError::Unavailable(text)
+    }
+}

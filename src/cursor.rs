@@ -1,0 +1,132 @@
+//! The position inside one stream's read: a stack of steps still to do.
+//!
+//! Every `read-page` call pops steps until it has sent one request or produced records, and hands
+//! the rest back to the host as the opaque cursor. Each step is one request (one page of tasks,
+//! one parent's children, one time window), so a host that checkpoints the cursor after every page
+//! resumes a killed sync with at most one page read twice. The cursor is data from outside too:
+//! it is validated like the state.
+
+use crate::error::ConnectorError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The cursor format this build reads and writes.
+pub const CURSOR_VERSION: u32 = 1;
+
+/// One request still to make, with what is known about its parents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// `GET /team`: the Workspaces and their members.
+    Teams,
+    /// `GET /team/{ws}/space?archived=`.
+    Spaces { ws: String, archived: bool },
+    /// `GET /space/{space}/folder?archived=`. `in_archived`: the space is archived.
+    Folders { ws: String, space: String, archived: bool, in_archived: bool },
+    /// `GET /folder/{folder}/list?archived=`. `in_archived`: the space or folder is archived.
+    FolderLists { ws: String, space: String, folder: String, archived: bool, in_archived: bool },
+    /// `GET /space/{space}/list?archived=`: lists directly in a space.
+    FolderlessLists { ws: String, space: String, archived: bool, in_archived: bool },
+    /// `GET /team/{ws}/task`: one page of the Workspace's tasks (archived or not).
+    TeamTasks { ws: String, archived: bool, page: u32, prev_first: Option<String> },
+    /// `GET /list/{list}/task`: one page of a list the team endpoint leaves out (an archived one).
+    ListTasks { ws: String, list: String, archived: bool, page: u32, prev_first: Option<String> },
+    /// `GET /team/{ws}/goal?include_completed=true`.
+    Goals { ws: String },
+    /// `GET /goal/{goal}`: one goal with its targets (key results).
+    Goal { ws: String, goal: String },
+    /// `GET /team/{ws}/time_entries`: every listed user's entries that started in [from, to].
+    TimeEntries { ws: String, from: i64, to: i64, assignees: String },
+}
+
+/// The position of one stream's read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cursor {
+    /// Format version, [`CURSOR_VERSION`].
+    pub v: u32,
+    /// The stream it belongs to.
+    pub stream: String,
+    /// Steps still to do; the last is next.
+    pub stack: Vec<Step>,
+    /// When the read started, in ms (time windows end here).
+    pub started_ms: i64,
+    /// Per Workspace: the watermark this read will leave in the state when it completes.
+    #[serde(default)]
+    pub next_watermarks: BTreeMap<String, i64>,
+}
+
+impl Cursor {
+    /// A new read of `stream`, starting with `GET /team`.
+    pub fn start(stream: &str, now_ms: i64) -> Cursor {
+        Cursor {
+            v: CURSOR_VERSION,
+            stream: stream.to_owned(),
+            stack: vec![Step::Teams],
+            started_ms: now_ms,
+            next_watermarks: BTreeMap::new(),
+        }
+    }
+
+    /// Reads a cursor passed in by the host.
+    pub fn parse(text: &str, stream: &str) -> Result<Cursor, ConnectorError> {
+        let start_over = "To read the stream from its start, pass no cursor.";
+        let cursor: Cursor = serde_json::from_str(text).map_err(|e| {
+            ConnectorError::InvalidState(format!(
+                "the cursor for stream {stream} is damaged or from another version ({e}). {start_over}"
+            ))
+        })?;
+        if cursor.v != CURSOR_VERSION || cursor.stream != stream {
+            return Err(ConnectorError::InvalidState(format!(
+                "the cursor passed for stream {stream} belongs to stream {} (format {}). {start_over}",
+                cursor.stream, cursor.v
+            )));
+        }
+        Ok(cursor)
+    }
+
+    /// Schedules steps so that they run in the order given.
+    pub fn push_in_order(&mut self, steps: Vec<Step>) {
+        self.stack.extend(steps.into_iter().rev());
+    }
+
+    /// Raises the watermark this read will leave for a Workspace.
+    pub fn raise_watermark(&mut self, ws: &str, ms: i64) {
+        let w = self.next_watermarks.entry(ws.to_owned()).or_insert(ms);
+        *w = (*w).max(ms);
+    }
+
+    /// The cursor as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_order() {
+        let mut c = Cursor::start("tasks", 5);
+        c.stack.clear();
+        c.push_in_order(vec![
+            Step::Goals { ws: "1".into() },
+            Step::TeamTasks { ws: "1".into(), archived: false, page: 2, prev_first: Some("x".into()) },
+        ]);
+        assert_eq!(c.stack.last(), Some(&Step::Goals { ws: "1".into() }));
+        let back = Cursor::parse(&c.to_json(), "tasks").unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn foreign_or_damaged_cursors_are_rejected() {
+        let c = Cursor::start("tasks", 5).to_json();
+        assert!(matches!(Cursor::parse(&c, "goals"), Err(ConnectorError::InvalidState(_))));
+        assert!(matches!(Cursor::parse("{", "tasks"), Err(ConnectorError::InvalidState(_))));
+        let future = c.replace("\"v\":1", "\"v\":9");
+        assert!(matches!(Cursor::parse(&future, "tasks"), Err(ConnectorError::InvalidState(_))));
+        let unknown_step = c.replace("\"teams\"", "\"teleport\"");
+        assert!(matches!(Cursor::parse(&unknown_step, "tasks"), Err(ConnectorError::InvalidState(_))));
+    }
+}

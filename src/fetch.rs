@@ -1,0 +1,381 @@
+//! One GET against ClickUp, done right: paced, retried, classified, parsed.
+//!
+//! [`Fetcher::get`] is the only way the streams reach the network. It waits as the [`Pacer`] says,
+//! retries as [`crate::retry`] says, turns every answer into data, a skip (with a warning that
+//! names the resource) or a typed [`ConnectorError`], and counts what it did for the page stats.
+
+use crate::config::Config;
+use crate::error::{classify, ConnectorError, Verdict};
+use crate::ratelimit::Pacer;
+use crate::retry::{backoff_ms, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS};
+use crate::transport::{Transport, TransportError};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What a GET produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched {
+    /// The parsed JSON body.
+    Body(Value),
+    /// The resource was skipped; the warning is already recorded.
+    Skipped,
+}
+
+/// Counters of one `read-page` call (mirrors the WIT `page-stats`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests sent, retries included.
+    pub requests: u32,
+    /// Requests that were retries.
+    pub retries: u32,
+    /// Time spent waiting for the rate limit, in ms.
+    pub rate_limit_wait_ms: u64,
+}
+
+/// Memory that outlives one call inside a connector instance: the rate-limit pacing and a cache of
+/// hierarchy answers (Workspaces, spaces, folders, lists), so that reading all eight streams walks
+/// the hierarchy once. The cache is an optimisation only: a fresh instance gives the same records.
+#[derive(Debug, Default)]
+pub struct Session {
+    /// Rate-limit knowledge.
+    pub pacer: Pacer,
+    cache: HashMap<(String, String), (i64, Value)>,
+}
+
+/// How long a cached hierarchy answer stays fresh, in ms.
+const CACHE_TTL_MS: i64 = 10 * 60_000;
+
+/// A GET client for one call.
+pub struct Fetcher<'a, T: Transport> {
+    transport: &'a mut T,
+    session: &'a mut Session,
+    config: &'a Config,
+    /// Counters for the page stats.
+    pub stats: Stats,
+    /// Warnings for the page (skipped resources).
+    pub warnings: Vec<String>,
+}
+
+impl<'a, T: Transport> Fetcher<'a, T> {
+    /// A fetcher for one call.
+    pub fn new(transport: &'a mut T, session: &'a mut Session, config: &'a Config) -> Self {
+        Fetcher {
+            transport,
+            session,
+            config,
+            stats: Stats::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The transport's clock, in ms.
+    pub fn now_ms(&self) -> i64 {
+        self.transport.now_ms()
+    }
+
+    /// Like [`Fetcher::get`], but answered from the session cache when the same URL was read with
+    /// the same token in the last minutes. For hierarchy endpoints only (never for paged data).
+    pub fn get_cached(&mut self, path: &str, query: &[(&str, String)]) -> Result<Fetched, ConnectorError> {
+        let key = (
+            self.config.api_token.clone().unwrap_or_default(),
+            format!("{}{}", self.config.base_url, path_with_query(path, query)),
+        );
+        let now = self.transport.now_ms();
+        if let Some((at, body)) = self.session.cache.get(&key) {
+            if now - at < CACHE_TTL_MS {
+                return Ok(Fetched::Body(body.clone()));
+            }
+        }
+        let fetched = self.get(path, query)?;
+        if let Fetched::Body(body) = &fetched {
+            if self.session.cache.len() > 20_000 {
+                self.session.cache.clear();
+            }
+            self.session.cache.insert(key, (now, body.clone()));
+        }
+        Ok(fetched)
+    }
+
+    /// `GET {base_url}{path}?{query}`: paced, retried, classified and parsed.
+    pub fn get(&mut self, path: &str, query: &[(&str, String)]) -> Result<Fetched, ConnectorError> {
+        let endpoint = path_with_query(path, query);
+        let url = format!("{}{}", self.config.base_url, endpoint);
+        let wait_budget_ms = u64::from(self.config.max_rate_limit_wait_seconds) * 1000;
+        let mut failures = 0u32;
+        let mut throttled = 0u32;
+        let mut waited_ms = 0u64;
+        loop {
+            let pause = self
+                .session
+                .pacer
+                .wait_before_next(self.transport.now_ms(), self.config.max_requests_per_minute);
+            if pause > 0 {
+                if waited_ms + pause > wait_budget_ms {
+                    return Err(self.rate_limited(&endpoint, pause));
+                }
+                self.transport.sleep_ms(pause);
+                waited_ms += pause;
+                self.stats.rate_limit_wait_ms += pause;
+            }
+            if failures + throttled > 0 {
+                self.stats.retries += 1;
+            }
+            self.stats.requests += 1;
+            self.session.pacer.on_sent(self.transport.now_ms());
+            let answer = self.transport.get(&url, self.config.api_token.as_deref());
+            let response = match answer {
+                Ok(r) => r,
+                Err(TransportError::Denied(why)) => {
+                    return Err(ConnectorError::Config(format!(
+                        "the host refused GET {endpoint} ({why}): base_url is not on the host's \
+                         allow-list. Check base_url, or the host's egress policy."
+                    )))
+                }
+                Err(TransportError::Unavailable(why)) => {
+                    failures += 1;
+                    if failures >= MAX_ATTEMPTS {
+                        return Err(ConnectorError::Transient(format!(
+                            "GET {endpoint} failed {failures} times ({why}). ClickUp or the network \
+                             is unavailable; run the sync again later, it resumes where it stopped."
+                        )));
+                    }
+                    let delay = backoff_ms(failures, self.transport.random());
+                    self.transport.sleep_ms(delay);
+                    continue;
+                }
+            };
+            self.session.pacer.on_response(&response);
+            match classify(response.status, &response.body, path) {
+                Verdict::Success => return parse_body(&response.body, &endpoint).map(Fetched::Body),
+                Verdict::Skip(warning) => {
+                    self.warnings.push(warning);
+                    return Ok(Fetched::Skipped);
+                }
+                Verdict::Fail(e) => return Err(e),
+                Verdict::RateLimited => {
+                    throttled += 1;
+                    let now = self.transport.now_ms();
+                    let until = self.session.pacer.on_throttled(&response, now);
+                    let pause = (until - now).max(0) as u64;
+                    if throttled >= MAX_THROTTLED_ATTEMPTS || waited_ms + pause > wait_budget_ms {
+                        return Err(self.rate_limited(&endpoint, pause));
+                    }
+                    // The pacer now holds the reset: the wait happens at the top of the loop.
+                }
+                Verdict::RetryLater(why) => {
+                    failures += 1;
+                    if failures >= MAX_ATTEMPTS {
+                        return Err(ConnectorError::Transient(format!(
+                            "{why}, {failures} times in a row. ClickUp is having trouble; run the \
+                             sync again later, it resumes where it stopped."
+                        )));
+                    }
+                    let delay = backoff_ms(failures, self.transport.random());
+                    self.transport.sleep_ms(delay);
+                }
+            }
+        }
+    }
+
+    fn rate_limited(&self, endpoint: &str, pause_ms: u64) -> ConnectorError {
+        let reset = self.transport.now_ms().max(0) as u64 + pause_ms;
+        ConnectorError::RateLimited {
+            message: format!(
+                "ClickUp's rate limit for this token is used up (GET {endpoint}); waiting longer \
+                 than max_rate_limit_wait_seconds ({} s) would be needed. Another client may be \
+                 using the same token. Retry after the reset.",
+                self.config.max_rate_limit_wait_seconds
+            ),
+            reset_at_ms: Some(reset),
+        }
+    }
+}
+
+/// Parses a 2xx body, or names the endpoint in a protocol error.
+fn parse_body(body: &[u8], endpoint: &str) -> Result<Value, ConnectorError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let what = if e.is_eof() { "truncated" } else { "not valid JSON" };
+        ConnectorError::Protocol(format!(
+            "ClickUp's answer to GET {endpoint} is {what} ({} bytes; {e}). The sync stopped before \
+             this page; run it again to retry.",
+            body.len()
+        ))
+    })
+}
+
+/// `path?k=v&…`, with values percent-encoded.
+pub fn path_with_query(path: &str, query: &[(&str, String)]) -> String {
+    if query.is_empty() {
+        return path.to_owned();
+    }
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", k, percent_encode(v)))
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::transport::HttpResponse;
+    use std::collections::VecDeque;
+
+    /// A scripted transport: answers in order, a fake clock that sleeping advances.
+    #[derive(Default)]
+    pub struct Script {
+        pub answers: VecDeque<Result<HttpResponse, TransportError>>,
+        pub urls: Vec<String>,
+        pub tokens: Vec<Option<String>>,
+        pub now: i64,
+        pub slept: Vec<u64>,
+    }
+
+    pub fn ok(body: &str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse { status: 200, body: body.as_bytes().to_vec(), ..Default::default() })
+    }
+
+    pub fn status(code: u16, body: &str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse { status: code, body: body.as_bytes().to_vec(), ..Default::default() })
+    }
+
+    impl Transport for Script {
+        fn get(&mut self, url: &str, token: Option<&str>) -> Result<HttpResponse, TransportError> {
+            self.urls.push(url.to_owned());
+            self.tokens.push(token.map(str::to_owned));
+            self.answers
+                .pop_front()
+                .unwrap_or_else(|| Err(TransportError::Unavailable("script ran out".into())))
+        }
+        fn now_ms(&self) -> i64 {
+            self.now
+        }
+        fn sleep_ms(&mut self, ms: u64) {
+            self.slept.push(ms);
+            self.now += ms as i64;
+        }
+        fn random(&mut self) -> u64 {
+            7
+        }
+    }
+
+    fn config() -> Config {
+        Config::parse(r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2"}"#).unwrap()
+    }
+
+    #[test]
+    fn sends_the_token_and_builds_the_url() {
+        let mut t = Script { answers: [ok(r#"{"teams":[]}"#)].into(), ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        let got = f.get("/team/1/task", &[("page", "0".into()), ("x", "a b&c".into())]).unwrap();
+        assert_eq!(got, Fetched::Body(serde_json::json!({"teams": []})));
+        assert_eq!(t.urls, ["http://sim/api/v2/team/1/task?page=0&x=a%20b%26c"]);
+        assert_eq!(t.tokens, [Some("pk_1_T".to_owned())]);
+    }
+
+    #[test]
+    fn server_errors_are_retried_with_backoff_then_succeed() {
+        let mut t = Script {
+            answers: [status(502, ""), Err(TransportError::Unavailable("reset".into())), ok("{}")].into(),
+            ..Default::default()
+        };
+        let mut s = Session::default();
+        let c = config();
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        assert!(f.get("/team", &[]).is_ok());
+        assert_eq!((f.stats.requests, f.stats.retries), (3, 2));
+        assert_eq!(t.slept.len(), 2);
+        assert!(t.slept[1] > t.slept[0] / 2);
+    }
+
+    #[test]
+    fn persistent_server_errors_become_a_transient_error() {
+        let mut t = Script { answers: (0..10).map(|_| status(500, "")).collect(), ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        let e = Fetcher::new(&mut t, &mut s, &c).get("/team", &[]).unwrap_err();
+        assert!(matches!(e, ConnectorError::Transient(ref m) if m.contains("/team")), "{e}");
+        assert_eq!(t.urls.len(), MAX_ATTEMPTS as usize);
+    }
+
+    #[test]
+    fn a_429_waits_until_the_reset_it_names() {
+        let throttled = HttpResponse {
+            status: 429,
+            rate_remaining: Some(0),
+            rate_reset_s: Some(70),
+            body: br#"{"err":"Rate limit reached"}"#.to_vec(),
+            ..Default::default()
+        };
+        let mut t = Script { answers: [Ok(throttled), ok("{}")].into(), now: 40_000, ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        assert!(f.get("/team", &[]).is_ok());
+        assert_eq!(f.stats.rate_limit_wait_ms, 30_250);
+        assert_eq!(t.now, 70_250);
+    }
+
+    #[test]
+    fn a_429_beyond_the_wait_budget_is_a_rate_limited_error_with_the_reset() {
+        let throttled = HttpResponse { status: 429, rate_reset_s: Some(10_000), ..Default::default() };
+        let mut t = Script { answers: [Ok(throttled)].into(), ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        match Fetcher::new(&mut t, &mut s, &c).get("/team", &[]) {
+            Err(ConnectorError::RateLimited { reset_at_ms, .. }) => {
+                assert_eq!(reset_at_ms, Some(10_000_250))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn truncated_and_malformed_bodies_are_protocol_errors_naming_the_endpoint() {
+        for body in [r#"{"tasks":[{"id":"a"#, "<html>oops</html>"] {
+            let mut t = Script { answers: [ok(body)].into(), ..Default::default() };
+            let mut s = Session::default();
+            let c = config();
+            let e = Fetcher::new(&mut t, &mut s, &c).get("/list/5/task", &[]).unwrap_err();
+            assert!(matches!(e, ConnectorError::Protocol(ref m) if m.contains("/list/5/task")), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_denied_request_is_a_config_error_and_not_retried() {
+        let mut t = Script { answers: [Err(TransportError::Denied("HttpRequestDenied".into()))].into(), ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        let e = Fetcher::new(&mut t, &mut s, &c).get("/team", &[]).unwrap_err();
+        assert!(matches!(e, ConnectorError::Config(_)));
+        assert_eq!(t.urls.len(), 1);
+    }
+
+    #[test]
+    fn cached_hierarchy_answers_are_reused_per_token() {
+        let mut t = Script { answers: [ok("[1]"), ok("[2]")].into(), ..Default::default() };
+        let mut s = Session::default();
+        let c = config();
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([1])));
+        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([1])));
+        let other = Config::parse(r#"{"api_token":"pk_2_U","base_url":"http://sim/api/v2"}"#).unwrap();
+        let mut f = Fetcher::new(&mut t, &mut s, &other);
+        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([2])));
+        assert_eq!(t.urls.len(), 2);
+    }
+}

@@ -1,0 +1,50 @@
+//! # The ClickUp source connector
+//!
+//! A ClickUp source for data pipelines, compiled to a `wasm32-wasip2` component that implements
+//! the generic `connector:source@0.1.0` WIT interface (`wit/source.wit`). A host (the project's
+//! `host-harness`, the `wasmtime` CLI, any component runtime with `wasi:http`) calls `spec`,
+//! `check`, `discover` and `read-page`; the connector does the HTTP through the host's
+//! `wasi:http`, so paging, timestamp conversion and incremental state all run inside the sandbox.
+//!
+//! ## Why this shape
+//! Everything ClickUp-specific is a pure core that never does I/O: it plans requests, pages,
+//! parses answers into records, converts timestamps, keeps state, and classifies errors. The only
+//! I/O goes through [`transport::Transport`], which the component implements on `wasi:http` in a
+//! few lines ([`component`], wasm only). So the core builds and is tested natively, and the same
+//! code runs in the sandbox.
+//!
+//! ## Map
+//! - [`config`]: the configuration and its validation.
+//! - [`streams`]: the eight streams, one module each: records and schemas.
+//! - [`read`]: the walk from `GET /team` to the records, page by page ([`read::read_page`]).
+//! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers.
+//! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
+//!   and the one GET that uses them.
+//! - [`timestamp`]: ClickUp ms → RFC 3339 UTC.
+//! - [`error`]: the typed errors and the classification of ClickUp's answers.
+//!
+//! ## The error path
+//! ```
+//! use clickup_connector::{config::Config, error::ConnectorError};
+//! match Config::parse(r#"{"api_token": "12345"}"#) {
+//!     Err(ConnectorError::Config(message)) => assert!(message.contains("pk_ prefix")),
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+
+pub mod config;
+pub mod cursor;
+pub mod error;
+pub mod fetch;
+pub mod pagination;
+pub mod ratelimit;
+pub mod read;
+pub mod retry;
+pub mod spec;
+pub mod state;
+pub mod streams;
+pub mod timestamp;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod component;

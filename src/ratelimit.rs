@@ -1,0 +1,132 @@
+//! Staying inside ClickUp's rate limit instead of running into it.
+//!
+//! ClickUp allows 100 requests per minute per token on most plans (1,000 or 10,000 on bigger ones)
+//! and reports the window on every answer in `X-RateLimit-Limit/Remaining/Reset`. The [`Pacer`]
+//! reads those headers and, before each request, says how long to wait: until the reset when the
+//! window is used up, and, when the config sets `max_requests_per_minute`, long enough to stay
+//! under that ceiling over any sliding minute. So a sync that is the token's only user never earns
+//! a 429; a 429 that still happens (another client shares the token) is handled by
+//! [`crate::retry`], which waits until the reset too.
+
+use crate::transport::HttpResponse;
+use std::collections::VecDeque;
+
+/// Safety margin added after a reset time, in ms (reset times are whole seconds).
+const RESET_MARGIN_MS: i64 = 250;
+
+/// The pacing knowledge of one connector instance (it outlives a single call).
+#[derive(Debug, Default, Clone)]
+pub struct Pacer {
+    /// The last window ClickUp reported: (remaining, reset in Unix seconds).
+    window: Option<(u32, u64)>,
+    /// Send times (ms) of the last requests, for the configured ceiling.
+    recent: VecDeque<i64>,
+}
+
+impl Pacer {
+    /// How long to wait before the next request, in ms, given the configured ceiling.
+    pub fn wait_before_next(&mut self, now_ms: i64, ceiling_per_minute: Option<u32>) -> u64 {
+        let mut until = now_ms;
+        if let Some((0, reset_s)) = self.window {
+            until = until.max(reset_to_ms(reset_s));
+        }
+        if let Some(ceiling) = ceiling_per_minute {
+            while self.recent.len() > ceiling as usize {
+                self.recent.pop_front();
+            }
+            if self.recent.len() == ceiling as usize {
+                if let Some(oldest) = self.recent.front() {
+                    until = until.max(oldest + 60_000);
+                }
+            }
+        }
+        (until - now_ms).max(0) as u64
+    }
+
+    /// Records that a request was sent now.
+    pub fn on_sent(&mut self, now_ms: i64) {
+        self.recent.push_back(now_ms);
+        while self.recent.len() > 100_000 {
+            self.recent.pop_front();
+        }
+    }
+
+    /// Learns the window from an answer's headers.
+    pub fn on_response(&mut self, response: &HttpResponse) {
+        if let (Some(remaining), Some(reset)) = (response.rate_remaining, response.rate_reset_s) {
+            self.window = Some((remaining, reset));
+        }
+    }
+
+    /// After a 429: the window is used up until the reset the answer names (or a minute).
+    pub fn on_throttled(&mut self, response: &HttpResponse, now_ms: i64) -> i64 {
+        let reset_s = response
+            .rate_reset_s
+            .unwrap_or_else(|| ((now_ms + 60_000) / 1000).max(0) as u64);
+        self.window = Some((0, reset_s));
+        reset_to_ms(reset_s)
+    }
+}
+
+/// A reset time in Unix seconds as the ms instant after which requests may go again.
+pub fn reset_to_ms(reset_s: u64) -> i64 {
+    (reset_s.min(i64::MAX as u64 / 2000) as i64) * 1000 + RESET_MARGIN_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(remaining: u32, reset_s: u64) -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            rate_limit: Some(100),
+            rate_remaining: Some(remaining),
+            rate_reset_s: Some(reset_s),
+            body: vec![],
+        }
+    }
+
+    #[test]
+    fn no_wait_while_the_window_has_room() {
+        let mut p = Pacer::default();
+        p.on_response(&answer(3, 1_000));
+        assert_eq!(p.wait_before_next(999_000, None), 0);
+    }
+
+    #[test]
+    fn an_exhausted_window_waits_until_its_reset() {
+        let mut p = Pacer::default();
+        p.on_response(&answer(0, 1_000));
+        assert_eq!(p.wait_before_next(990_000, None), 10_000 + RESET_MARGIN_MS as u64);
+        // After the reset time, go on.
+        assert_eq!(p.wait_before_next(1_001_000, None), 0);
+    }
+
+    #[test]
+    fn a_configured_ceiling_is_kept_over_any_sliding_minute() {
+        let mut p = Pacer::default();
+        for t in [0, 1_000, 2_000] {
+            assert_eq!(p.wait_before_next(t, Some(3)), 0);
+            p.on_sent(t);
+        }
+        assert_eq!(p.wait_before_next(3_000, Some(3)), 57_000);
+        assert_eq!(p.wait_before_next(60_000, Some(3)), 0);
+    }
+
+    #[test]
+    fn a_429_without_headers_waits_about_a_minute() {
+        let mut p = Pacer::default();
+        let until = p.on_throttled(&HttpResponse { status: 429, ..Default::default() }, 10_000);
+        assert!((60_000..=71_000).contains(&until), "{until}");
+        assert!(p.wait_before_next(10_000, None) >= 60_000);
+    }
+
+    #[test]
+    fn absurd_reset_values_do_not_overflow() {
+        let mut p = Pacer::default();
+        p.on_response(&answer(0, u64::MAX));
+        let w = p.wait_before_next(0, None);
+        assert!(w > 0);
+    }
+}

@@ -1,0 +1,87 @@
+//! `spec` and `discover`: what the connector needs, and what it offers.
+
+use crate::config::{
+    Config, DEFAULT_BASE_URL, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_OVERLAP_SECONDS,
+    DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, DEFAULT_TIME_ENTRIES_WINDOW_DAYS,
+};
+use crate::error::ConnectorError;
+use crate::streams::Stream;
+use serde_json::{json, Value};
+
+/// The JSON Schema of the configuration.
+pub fn config_schema() -> Value {
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "ClickUp source",
+        "type": "object",
+        "additionalProperties": true,
+        "properties": {
+            "api_token": {
+                "type": "string", "airbyte_secret": true, "pattern": "^pk_",
+                "title": "Personal API token",
+                "description": "Your ClickUp personal API token (ClickUp > Settings > Apps), including the pk_ prefix. Leave it out only when the host injects credentials itself."
+            },
+            "base_url": {"type": "string", "default": DEFAULT_BASE_URL, "description": "The ClickUp API v2 root. Change it only for a proxy or the simulator."},
+            "start_date": {"type": "string", "description": "Read tasks updated since, and time entries started since, this date (YYYY-MM-DD or RFC 3339). Default: every task, and time entries since 2017-01-01."},
+            "workspace_ids": {"type": "array", "items": {"type": "string"}, "description": "Only these Workspaces. Default: every Workspace the token sees."},
+            "include_archived": {"type": "boolean", "default": true, "description": "Also read archived spaces, folders, lists and tasks."},
+            "max_requests_per_minute": {"type": "integer", "minimum": 1, "description": "A ceiling below ClickUp's own limit, to leave room for other clients of the same token. Default: follow ClickUp's X-RateLimit headers."},
+            "time_entries_window_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_WINDOW_DAYS, "description": "Days per time-entry request (the endpoint has no paging)."},
+            "time_entries_lookback_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, "description": "Incremental time-entry syncs re-read this many days before the last sync's end."},
+            "incremental_overlap_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_OVERLAP_SECONDS, "description": "Incremental task syncs re-read changes this many seconds before the watermark (de-duplicate on id)."},
+            "max_rate_limit_wait_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, "description": "Longest wait for ClickUp's rate-limit window inside one page before reporting rate-limited."}
+        }
+    })
+}
+
+/// One stream as `discover` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Descriptor {
+    /// Stream name.
+    pub name: String,
+    /// JSON Schema of a record, as text.
+    pub json_schema: String,
+    /// Primary key paths.
+    pub primary_key: Vec<Vec<String>>,
+    /// Cursor field path, empty when none.
+    pub cursor_field: Vec<String>,
+    /// Whether incremental reads are supported (full refresh always is).
+    pub incremental: bool,
+}
+
+/// The `discover` verb: validates the config, then lists the streams (no request is needed).
+pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
+    Config::parse(config_json)?;
+    Ok(Stream::ALL
+        .iter()
+        .map(|s| Descriptor {
+            name: s.name().to_owned(),
+            json_schema: s.json_schema().to_string(),
+            primary_key: s.primary_key(),
+            cursor_field: s.cursor_field(),
+            incremental: s.is_incremental(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_streams_with_keys() {
+        let d = discover(r#"{"api_token":"pk_1"}"#).unwrap();
+        assert_eq!(d.len(), 8);
+        let tasks = d.iter().find(|s| s.name == "tasks").unwrap();
+        assert!(tasks.incremental);
+        assert_eq!(tasks.cursor_field, ["date_updated"]);
+        let members = d.iter().find(|s| s.name == "members").unwrap();
+        assert_eq!(members.primary_key, [["workspace_id"], ["id"]]);
+        assert!(discover(r#"{"api_token":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn the_token_is_marked_secret() {
+        assert_eq!(config_schema()["properties"]["api_token"]["airbyte_secret"], true);
+    }
+}

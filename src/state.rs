@@ -1,0 +1,163 @@
+//! Incremental state: what a finished sync remembers so the next one reads only what changed.
+//!
+//! State comes back from outside (a host's file or database), so it is validated like any input:
+//! corrupt JSON, another connector's state, another stream's, or a version this build does not
+//! know each get a [`ConnectorError::InvalidState`] that says how to start over (pass no state).
+//! Never a panic, never a silent full resync.
+//!
+//! Shape (version 1): `{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"<workspace id>": <ms>}}`.
+//! For `tasks` a watermark is the largest `date_updated` seen; for `time_entries` it is the end of
+//! the last window read. Watermarks only move forward.
+
+use crate::error::ConnectorError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The state format this build reads and writes.
+pub const STATE_VERSION: u32 = 1;
+const CONNECTOR: &str = "clickup";
+
+/// The state of one incremental stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamState {
+    /// Always `clickup`: tells this connector's state from another's.
+    pub connector: String,
+    /// Format version, [`STATE_VERSION`].
+    pub v: u32,
+    /// The stream this state belongs to.
+    pub stream: String,
+    /// Per Workspace id: the watermark in ms since the Unix epoch.
+    pub watermarks: BTreeMap<String, i64>,
+}
+
+impl StreamState {
+    /// The empty state of a stream: everything is read.
+    pub fn empty(stream: &str) -> StreamState {
+        StreamState {
+            connector: CONNECTOR.to_owned(),
+            v: STATE_VERSION,
+            stream: stream.to_owned(),
+            watermarks: BTreeMap::new(),
+        }
+    }
+
+    /// Reads a state passed in by the host; `None` is the empty state.
+    pub fn parse(text: Option<&str>, stream: &str) -> Result<StreamState, ConnectorError> {
+        let Some(text) = text else {
+            return Ok(StreamState::empty(stream));
+        };
+        let start_over = "To start this stream over with a full sync, pass no state for it \
+                          (with the command-line tool: remove the stream from the state file).";
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            ConnectorError::InvalidState(format!(
+                "the state of stream {stream} is not valid JSON (line {}, column {}). {start_over}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if value.get("connector").and_then(|c| c.as_str()) != Some(CONNECTOR) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} was not written by the ClickUp connector. {start_over}"
+            )));
+        }
+        match value.get("v").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(STATE_VERSION) => {}
+            Some(v) => {
+                return Err(ConnectorError::InvalidState(format!(
+                    "the state of stream {stream} has format version {v}; this connector reads \
+                     version {STATE_VERSION}. {start_over}"
+                )))
+            }
+            None => {
+                return Err(ConnectorError::InvalidState(format!(
+                    "the state of stream {stream} has no format version. {start_over}"
+                )))
+            }
+        }
+        let state: StreamState = serde_json::from_value(value).map_err(|e| {
+            ConnectorError::InvalidState(format!(
+                "the state of stream {stream} is damaged ({e}). {start_over}"
+            ))
+        })?;
+        if state.stream != stream {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state passed for stream {stream} belongs to stream {}. {start_over}",
+                state.stream
+            )));
+        }
+        if let Some((ws, ms)) = state.watermarks.iter().find(|(_, ms)| !(0..=MAX_WATERMARK_MS).contains(*ms)) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} holds an impossible time ({ms}) for Workspace {ws}. {start_over}"
+            )));
+        }
+        Ok(state)
+    }
+
+    /// The watermark of a Workspace, if an earlier sync recorded one.
+    pub fn watermark(&self, workspace: &str) -> Option<i64> {
+        self.watermarks.get(workspace).copied()
+    }
+
+    /// Moves a Workspace's watermark forward (never back).
+    pub fn advance(&mut self, workspace: &str, ms: i64) {
+        let w = self.watermarks.entry(workspace.to_owned()).or_insert(ms);
+        *w = (*w).max(ms);
+    }
+
+    /// The state as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The year 9999, in ms: no real watermark lies beyond it.
+const MAX_WATERMARK_MS: i64 = 253_402_300_799_999;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut s = StreamState::empty("tasks");
+        s.advance("9", 1_700_000_000_000);
+        let back = StreamState::parse(Some(&s.to_json()), "tasks").unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.watermark("9"), Some(1_700_000_000_000));
+        assert_eq!(StreamState::parse(None, "tasks").unwrap(), StreamState::empty("tasks"));
+    }
+
+    #[test]
+    fn watermarks_only_move_forward() {
+        let mut s = StreamState::empty("tasks");
+        s.advance("1", 500);
+        s.advance("1", 400);
+        assert_eq!(s.watermark("1"), Some(500));
+    }
+
+    #[test]
+    fn corrupt_foreign_older_and_misplaced_states_are_rejected_with_the_way_out() {
+        let cases = [
+            ("{\"connector\":\"clickup\",", "not valid JSON"),
+            (r#"{"cursor":"2024-01-01"}"#, "not written by the ClickUp connector"),
+            (r#"{"connector":"clickup","v":0,"stream":"tasks","watermarks":{}}"#, "version 0"),
+            (r#"{"connector":"clickup","v":2,"stream":"tasks","watermarks":{}}"#, "version 2"),
+            (r#"{"connector":"clickup","stream":"tasks","watermarks":{}}"#, "no format version"),
+            (r#"{"connector":"clickup","v":1,"stream":"goals","watermarks":{}}"#, "belongs to stream goals"),
+            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":"x"}}"#, "damaged"),
+            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":-5}}"#, "impossible time"),
+            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"extra":1}"#, "damaged"),
+            ("[]", "not written by"),
+        ];
+        for (text, expected) in cases {
+            match StreamState::parse(Some(text), "tasks") {
+                Err(ConnectorError::InvalidState(m)) => {
+                    assert!(m.contains(expected), "{text}: {m}");
+                    assert!(m.contains("pass no state"), "{m}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+}

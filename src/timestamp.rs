@@ -1,0 +1,137 @@
+//! ClickUp's millisecond timestamps, turned into RFC 3339 UTC text.
+//!
+//! ClickUp sends epoch milliseconds, usually as strings (`"1567780450202"`) and sometimes as numbers.
+//! Users want dates, so every timestamp field becomes `2019-09-06T14:34:10.202Z`: RFC 3339, UTC,
+//! always with milliseconds. `null` stays `null`. A value that is no timestamp at all, or lies
+//! outside the years 0000–9999 that RFC 3339 can write, is kept exactly as ClickUp sent it:
+//! nothing is lost and nothing panics.
+
+use chrono::{DateTime, SecondsFormat};
+use serde_json::Value;
+
+/// Earliest instant RFC 3339 can write: 0000-01-01T00:00:00.000Z.
+const MIN_MS: i64 = -62_167_219_200_000;
+/// Latest instant RFC 3339 can write: 9999-12-31T23:59:59.999Z.
+const MAX_MS: i64 = 253_402_300_799_999;
+
+/// Formats epoch milliseconds as RFC 3339 UTC with milliseconds, or `None` when out of range.
+pub fn format_ms(ms: i64) -> Option<String> {
+    if !(MIN_MS..=MAX_MS).contains(&ms) {
+        return None;
+    }
+    DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+/// Reads epoch milliseconds from a JSON string or number. Fractional values are rounded; anything
+/// else (null, text, objects, non-finite or out-of-`i64` numbers) gives `None`.
+pub fn read_ms(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(float_ms)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse::<i64>()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().and_then(float_ms))
+        }
+        _ => None,
+    }
+}
+
+fn float_ms(f: f64) -> Option<i64> {
+    // `as` saturates, so compare against the range first to keep out-of-range values unconverted.
+    (f.is_finite() && f.abs() < 9.2e18).then(|| f.round() as i64)
+}
+
+/// Converts one timestamp value in place of the original: RFC 3339 text when it is a timestamp,
+/// the value unchanged otherwise (including `null`).
+pub fn convert(value: &Value) -> Value {
+    match read_ms(value).and_then(format_ms) {
+        Some(text) => Value::String(text),
+        None => value.clone(),
+    }
+}
+
+/// Converts the named fields of a JSON object in place; absent fields stay absent.
+pub fn convert_fields(object: &mut Value, fields: &[&str]) {
+    if let Value::Object(map) = object {
+        for field in fields {
+            if let Some(v) = map.get_mut(*field) {
+                *v = convert(v);
+            }
+        }
+    }
+}
+
+/// Parses an RFC 3339 date or date-time (or a bare `YYYY-MM-DD`, taken as midnight UTC) into epoch ms.
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp_millis());
+    }
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_and_numbers_become_rfc3339_with_milliseconds() {
+        assert_eq!(convert(&json!("1609459200000")), json!("2021-01-01T00:00:00.000Z"));
+        assert_eq!(convert(&json!(1609459200000i64)), json!("2021-01-01T00:00:00.000Z"));
+        assert_eq!(convert(&json!("1567780450202")), json!("2019-09-06T14:34:10.202Z"));
+        assert_eq!(convert(&json!(1567780450202.4)), json!("2019-09-06T14:34:10.202Z"));
+        assert_eq!(convert(&json!(" 0 ")), json!("1970-01-01T00:00:00.000Z"));
+    }
+
+    #[test]
+    fn null_stays_null_and_non_timestamps_are_kept() {
+        assert_eq!(convert(&Value::Null), Value::Null);
+        assert_eq!(convert(&json!("soon")), json!("soon"));
+        assert_eq!(convert(&json!("")), json!(""));
+        assert_eq!(convert(&json!({"a": 1})), json!({"a": 1}));
+        assert_eq!(convert(&json!(true)), json!(true));
+    }
+
+    #[test]
+    fn negative_timestamps_are_dates_before_1970() {
+        assert_eq!(convert(&json!("-1000")), json!("1969-12-31T23:59:59.000Z"));
+        assert_eq!(format_ms(MIN_MS).as_deref(), Some("0000-01-01T00:00:00.000Z"));
+    }
+
+    #[test]
+    fn huge_and_out_of_range_values_are_kept_without_panicking() {
+        assert_eq!(format_ms(MAX_MS).as_deref(), Some("9999-12-31T23:59:59.999Z"));
+        for v in [
+            json!(MAX_MS + 1),
+            json!(MIN_MS - 1),
+            json!(i64::MAX),
+            json!(i64::MIN),
+            json!(u64::MAX),
+            json!(1e300),
+            json!("99999999999999999999999"),
+            json!("NaN"),
+            json!("inf"),
+        ] {
+            assert_eq!(convert(&v), v, "{v}");
+        }
+    }
+
+    #[test]
+    fn convert_fields_touches_only_the_named_fields() {
+        let mut task = json!({"date_created": "0", "due_date": null, "time_estimate": 3600000});
+        convert_fields(&mut task, &["date_created", "due_date", "start_date"]);
+        assert_eq!(
+            task,
+            json!({"date_created": "1970-01-01T00:00:00.000Z", "due_date": null, "time_estimate": 3600000})
+        );
+    }
+
+    #[test]
+    fn configured_dates_parse() {
+        assert_eq!(parse_rfc3339_ms("2021-01-01"), Some(1609459200000));
+        assert_eq!(parse_rfc3339_ms("2021-01-01T00:00:01Z"), Some(1609459201000));
+        assert_eq!(parse_rfc3339_ms("yesterday"), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! The edge between the pure core and the outside world: one HTTP GET, a clock, and sleep.
+//!
+//! The core never touches I/O itself. Inside the component, [`crate::component`] implements this
+//! trait on `wasi:http` (through waki) and WASI clocks; native tests and benchmarks implement it
+//! in memory. That keeps request planning, paging, parsing and retry logic testable natively.
+
+/// One HTTP answer, reduced to what the connector reads.
+#[derive(Debug, Clone, Default)]
+pub struct HttpResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// `X-RateLimit-Limit`: requests allowed per window, if sent.
+    pub rate_limit: Option<u32>,
+    /// `X-RateLimit-Remaining`: requests left in this window, if sent.
+    pub rate_remaining: Option<u32>,
+    /// `X-RateLimit-Reset`: when the window resets, in Unix seconds, if sent.
+    pub rate_reset_s: Option<u64>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+/// Why no HTTP answer arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The host refused the request (for example: the host is not on its egress allow-list).
+    Denied(String),
+    /// Connection refused, reset or dropped, DNS failure, timeout: may pass on retry.
+    Unavailable(String),
+}
+
+/// What the core needs from its environment.
+pub trait Transport {
+    /// Sends `GET url` with `Authorization: {token}` when a token is given (none: the host adds
+    /// credentials itself) and returns the answer. Non-2xx statuses are answers, not errors.
+    fn get(&mut self, url: &str, token: Option<&str>) -> Result<HttpResponse, TransportError>;
+    /// Wall-clock time, in ms since the Unix epoch.
+    fn now_ms(&self) -> i64;
+    /// Blocks for `ms` milliseconds.
+    fn sleep_ms(&mut self, ms: u64);
+    /// A random number, for backoff jitter.
+    fn random(&mut self) -> u64;
+}
