@@ -1,1 +1,29 @@
+//! # host-harness: running `connector:source` components safely
+//!
+//! A connector component is someone else's code that reads customer data: a host must be able to
+//! load it once, run it many times (for many customers at once), and know that no run can take
+//! more memory, CPU, time or network than it was given, or see another run's secrets. This crate
+//! is that host, on wasmtime:
+//!
+//! - [`loader::ConnectorHost`]: one `Engine`, the component compiled once and cached on disk, an
+//!   `InstancePre` with WASI and `wasi:http` linked.
+//! - [`instance::Run`]: a fresh `Store` per run with [`limits::Limits`] (memory, CPU per call,
+//!   wall time per call, request cap) and an [`egress::EgressPolicy`] (allow-list, credential
+//!   injection, the per-token [`token_limiter::TokenLimiter`]).
+//! - [`sync`]: drives `read-page` over streams and speaks the Airbyte protocol ([`airbyte`]),
+//!   checkpointing state only after the records it covers ([`output`]).
+//! - [`simulator`]: a faithful ClickUp API v2 on loopback, for tests and the demo.
+//!
+//! The command-line tool (`clickup-connector`, `src/main.rs`) is a thin layer over these.
+
+pub mod airbyte;
+pub mod bindings;
+pub mod component_path;
+pub mod egress;
+pub mod instance;
+pub mod limits;
+pub mod loader;
+pub mod output;
 pub mod simulator;
+pub mod sync;
+pub mod token_limiter;

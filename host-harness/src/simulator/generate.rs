@@ -98,11 +98,6 @@ struct Generator<'a> {
     rng: SplitMix64,
 }
 
-/// Where a list sits, to decide the special layouts.
-struct ListSlot {
-    archived: bool,
-}
-
 impl Generator<'_> {
     fn history_start(&self) -> i64 {
         self.now - i64::from(self.size.history_days.max(1)) * MS_PER_DAY
@@ -355,7 +350,7 @@ impl Generator<'_> {
                         && f == 0
                         && l_count >= 2
                         && l == l_count - 1;
-                    let list = self.list(&space, folder.as_ref(), false, l, ListSlot { archived });
+                    let list = self.list(&space, folder.as_ref(), false, l, archived);
                     ws.lists.push(list);
                 }
                 ws.folders.push(folder);
@@ -367,7 +362,7 @@ impl Generator<'_> {
             };
             for l in 0..fl_count {
                 let archived = !archived_space && s == 0 && fl_count >= 2 && l == fl_count - 1;
-                let list = self.list(&space, space.hidden_folder(), true, l, ListSlot { archived });
+                let list = self.list(&space, space.hidden_folder(), true, l, archived);
                 ws.lists.push(list);
             }
             ws.spaces.push(space);
@@ -380,7 +375,7 @@ impl Generator<'_> {
         folder: FolderRef,
         folderless: bool,
         l: usize,
-        slot: ListSlot,
+        archived: bool,
     ) -> List {
         let id = self.ids.numeric();
         let base = LIST_NAMES[(l + folder.name.len()) % LIST_NAMES.len()];
@@ -417,7 +412,7 @@ impl Generator<'_> {
                 id: space.id.clone(),
                 name: space.name.clone(),
             },
-            archived: slot.archived,
+            archived,
             override_statuses: false,
             statuses: space.statuses.clone(),
         }
