@@ -74,7 +74,14 @@ impl Guest for Connector {
         cursor: Option<String>,
     ) -> Result<Page, WitError> {
         let page = with_session(|t, s| {
-            read::read_page(t, s, &config, &stream_name, state.as_deref(), cursor.as_deref())
+            read::read_page(
+                t,
+                s,
+                &config,
+                &stream_name,
+                state.as_deref(),
+                cursor.as_deref(),
+            )
         })
         .map_err(to_wit)?;
         Ok(Page {
@@ -96,9 +103,13 @@ fn to_wit(e: ConnectorError) -> WitError {
         ConnectorError::Config(m) => WitError::Config(m),
         ConnectorError::Auth(m) => WitError::Auth(m),
         ConnectorError::Forbidden(m) => WitError::Forbidden(m),
-        ConnectorError::RateLimited { message, reset_at_ms } => {
-            WitError::RateLimited(RateLimit { message, reset_at_ms })
-        }
+        ConnectorError::RateLimited {
+            message,
+            reset_at_ms,
+        } => WitError::RateLimited(RateLimit {
+            message,
+            reset_at_ms,
+        }),
         ConnectorError::Transient(m) => WitError::Transient(m),
         ConnectorError::Protocol(m) => WitError::Protocol(m),
         ConnectorError::InvalidState(m) => WitError::InvalidState(m),
@@ -126,16 +137,32 @@ impl Transport for WasiTransport {
         }
         let response = request.send().map_err(|e| transport_error(&e))?;
         let number = |name: &str| -> Option<u64> {
-            response.header(name)?.to_str().ok()?.trim().parse::<f64>().ok().map(|f| f.max(0.0) as u64)
+            response
+                .header(name)?
+                .to_str()
+                .ok()?
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .map(|f| f.max(0.0) as u64)
         };
         let rate_limit = number("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32);
-        let rate_remaining = number("x-ratelimit-remaining").map(|n| n.min(u64::from(u32::MAX)) as u32);
+        let rate_remaining =
+            number("x-ratelimit-remaining").map(|n| n.min(u64::from(u32::MAX)) as u32);
         let rate_reset_s = number("x-ratelimit-reset");
         let status = response.status_code();
         let body = response.body().map_err(|e| {
-            TransportError::Unavailable(format!("the connection broke while reading the body ({e})"))
+            TransportError::Unavailable(format!(
+                "the connection broke while reading the body ({e})"
+            ))
         })?;
-        Ok(HttpResponse { status, rate_limit, rate_remaining, rate_reset_s, body })
+        Ok(HttpResponse {
+            status,
+            rate_limit,
+            rate_remaining,
+            rate_reset_s,
+            body,
+        })
     }
 
     fn now_ms(&self) -> i64 {

@@ -134,7 +134,9 @@ impl Fields<'_> {
             return Ok(None);
         };
         let Some(raw) = v.as_str() else {
-            return Err(config_error("api_token must be a string (your ClickUp personal API token)."));
+            return Err(config_error(
+                "api_token must be a string (your ClickUp personal API token).",
+            ));
         };
         let token = raw.trim();
         if !token.starts_with("pk_") {
@@ -241,7 +243,11 @@ mod tests {
 
     #[test]
     fn a_token_without_pk_is_refused_with_the_fix_and_without_echoing_it() {
-        for bad in [r#""1234_SECRETVALUE""#, r#""Bearer pk_SECRETVALUE""#, r#""pk_SECRET VALUE""#] {
+        for bad in [
+            r#""1234_SECRETVALUE""#,
+            r#""Bearer pk_SECRETVALUE""#,
+            r#""pk_SECRET VALUE""#,
+        ] {
             let e = Config::parse(&format!(r#"{{"api_token":{bad}}}"#)).unwrap_err();
             let m = e.to_string();
             assert!(matches!(e, ConnectorError::Config(_)));
@@ -270,14 +276,23 @@ mod tests {
             (r#"{"workspace_ids":"123"}"#, "workspace_ids"),
             (r#"{"workspace_ids":[{}]}"#, "workspace_ids"),
             (r#"{"include_archived":"yes"}"#, "include_archived"),
-            (r#"{"max_requests_per_minute":0}"#, "max_requests_per_minute"),
-            (r#"{"time_entries_window_days":-3}"#, "time_entries_window_days"),
+            (
+                r#"{"max_requests_per_minute":0}"#,
+                "max_requests_per_minute",
+            ),
+            (
+                r#"{"time_entries_window_days":-3}"#,
+                "time_entries_window_days",
+            ),
         ] {
             let m = Config::parse(bad).unwrap_err().to_string();
             assert!(m.contains(field), "{bad}: {m}");
         }
         assert!(Config::parse("[1]").is_err());
-        assert!(Config::parse("{").unwrap_err().to_string().contains("not valid JSON"));
+        assert!(Config::parse("{")
+            .unwrap_err()
+            .to_string()
+            .contains("not valid JSON"));
     }
 
     #[test]

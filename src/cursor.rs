@@ -22,21 +22,53 @@ pub enum Step {
     /// `GET /team/{ws}/space?archived=`.
     Spaces { ws: String, archived: bool },
     /// `GET /space/{space}/folder?archived=`. `in_archived`: the space is archived.
-    Folders { ws: String, space: String, archived: bool, in_archived: bool },
+    Folders {
+        ws: String,
+        space: String,
+        archived: bool,
+        in_archived: bool,
+    },
     /// `GET /folder/{folder}/list?archived=`. `in_archived`: the space or folder is archived.
-    FolderLists { ws: String, space: String, folder: String, archived: bool, in_archived: bool },
+    FolderLists {
+        ws: String,
+        space: String,
+        folder: String,
+        archived: bool,
+        in_archived: bool,
+    },
     /// `GET /space/{space}/list?archived=`: lists directly in a space.
-    FolderlessLists { ws: String, space: String, archived: bool, in_archived: bool },
+    FolderlessLists {
+        ws: String,
+        space: String,
+        archived: bool,
+        in_archived: bool,
+    },
     /// `GET /team/{ws}/task`: one page of the Workspace's tasks (archived or not).
-    TeamTasks { ws: String, archived: bool, page: u32, prev_first: Option<String> },
+    TeamTasks {
+        ws: String,
+        archived: bool,
+        page: u32,
+        prev_first: Option<String>,
+    },
     /// `GET /list/{list}/task`: one page of a list the team endpoint leaves out (an archived one).
-    ListTasks { ws: String, list: String, archived: bool, page: u32, prev_first: Option<String> },
+    ListTasks {
+        ws: String,
+        list: String,
+        archived: bool,
+        page: u32,
+        prev_first: Option<String>,
+    },
     /// `GET /team/{ws}/goal?include_completed=true`.
     Goals { ws: String },
     /// `GET /goal/{goal}`: one goal with its targets (key results).
     Goal { ws: String, goal: String },
     /// `GET /team/{ws}/time_entries`: every listed user's entries that started in [from, to].
-    TimeEntries { ws: String, from: i64, to: i64, assignees: String },
+    TimeEntries {
+        ws: String,
+        from: i64,
+        to: i64,
+        assignees: String,
+    },
 }
 
 /// The position of one stream's read.
@@ -112,7 +144,12 @@ mod tests {
         c.stack.clear();
         c.push_in_order(vec![
             Step::Goals { ws: "1".into() },
-            Step::TeamTasks { ws: "1".into(), archived: false, page: 2, prev_first: Some("x".into()) },
+            Step::TeamTasks {
+                ws: "1".into(),
+                archived: false,
+                page: 2,
+                prev_first: Some("x".into()),
+            },
         ]);
         assert_eq!(c.stack.last(), Some(&Step::Goals { ws: "1".into() }));
         let back = Cursor::parse(&c.to_json(), "tasks").unwrap();
@@ -122,11 +159,23 @@ mod tests {
     #[test]
     fn foreign_or_damaged_cursors_are_rejected() {
         let c = Cursor::start("tasks", 5).to_json();
-        assert!(matches!(Cursor::parse(&c, "goals"), Err(ConnectorError::InvalidState(_))));
-        assert!(matches!(Cursor::parse("{", "tasks"), Err(ConnectorError::InvalidState(_))));
+        assert!(matches!(
+            Cursor::parse(&c, "goals"),
+            Err(ConnectorError::InvalidState(_))
+        ));
+        assert!(matches!(
+            Cursor::parse("{", "tasks"),
+            Err(ConnectorError::InvalidState(_))
+        ));
         let future = c.replace("\"v\":1", "\"v\":9");
-        assert!(matches!(Cursor::parse(&future, "tasks"), Err(ConnectorError::InvalidState(_))));
+        assert!(matches!(
+            Cursor::parse(&future, "tasks"),
+            Err(ConnectorError::InvalidState(_))
+        ));
         let unknown_step = c.replace("\"teams\"", "\"teleport\"");
-        assert!(matches!(Cursor::parse(&unknown_step, "tasks"), Err(ConnectorError::InvalidState(_))));
+        assert!(matches!(
+            Cursor::parse(&unknown_step, "tasks"),
+            Err(ConnectorError::InvalidState(_))
+        ));
     }
 }

@@ -57,7 +57,10 @@ pub const REGENERATE_TOKEN_HINT: &str =
 /// ClickUp's `ECODE`s meaning "this token was not granted this Workspace / resource".
 /// The token itself is fine: the resource is skipped with a warning.
 fn is_team_not_authorized(ecode: &str) -> bool {
-    match ecode.strip_prefix("OAUTH_").and_then(|n| n.parse::<u32>().ok()) {
+    match ecode
+        .strip_prefix("OAUTH_")
+        .and_then(|n| n.parse::<u32>().ok())
+    {
         Some(n) => matches!(n, 23 | 26 | 27 | 29..=45),
         None => false,
     }
@@ -172,13 +175,22 @@ mod tests {
                 other => panic!("{code}: unexpected {other:?}"),
             }
         }
-        assert!(matches!(classify(401, br#"{"ECODE":"OAUTH_046"}"#, "/x"), Verdict::Fail(_)));
+        assert!(matches!(
+            classify(401, br#"{"ECODE":"OAUTH_046"}"#, "/x"),
+            Verdict::Fail(_)
+        ));
     }
 
     #[test]
     fn forbidden_and_not_found_skip_but_a_wrong_base_url_is_a_config_error() {
-        assert!(matches!(classify(403, b"{}", "/team/1/goal"), Verdict::Skip(_)));
-        assert!(matches!(classify(404, b"", "/space/1/list"), Verdict::Skip(_)));
+        assert!(matches!(
+            classify(403, b"{}", "/team/1/goal"),
+            Verdict::Skip(_)
+        ));
+        assert!(matches!(
+            classify(404, b"", "/space/1/list"),
+            Verdict::Skip(_)
+        ));
         assert!(matches!(
             classify(404, b"<html>", "/team"),
             Verdict::Fail(ConnectorError::Config(_))
@@ -188,8 +200,14 @@ mod tests {
     #[test]
     fn throttling_and_server_errors_are_retried_and_other_4xx_fail() {
         assert_eq!(classify(429, b"", "/team"), Verdict::RateLimited);
-        assert!(matches!(classify(500, b"oops", "/team"), Verdict::RetryLater(_)));
-        assert!(matches!(classify(503, b"", "/team"), Verdict::RetryLater(_)));
+        assert!(matches!(
+            classify(500, b"oops", "/team"),
+            Verdict::RetryLater(_)
+        ));
+        assert!(matches!(
+            classify(503, b"", "/team"),
+            Verdict::RetryLater(_)
+        ));
         assert!(matches!(
             classify(400, br#"{"err":"bad","ECODE":"X_1"}"#, "/team/1/task"),
             Verdict::Fail(ConnectorError::Protocol(m)) if m.contains("/team/1/task") && m.contains("X_1")

@@ -75,7 +75,11 @@ impl<'a, T: Transport> Fetcher<'a, T> {
 
     /// Like [`Fetcher::get`], but answered from the session cache when the same URL was read with
     /// the same token in the last minutes. For hierarchy endpoints only (never for paged data).
-    pub fn get_cached(&mut self, path: &str, query: &[(&str, String)]) -> Result<Fetched, ConnectorError> {
+    pub fn get_cached(
+        &mut self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Fetched, ConnectorError> {
         let key = (
             self.config.api_token.clone().unwrap_or_default(),
             format!("{}{}", self.config.base_url, path_with_query(path, query)),
@@ -146,7 +150,9 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             };
             self.session.pacer.on_response(&response);
             match classify(response.status, &response.body, path) {
-                Verdict::Success => return parse_body(&response.body, &endpoint).map(Fetched::Body),
+                Verdict::Success => {
+                    return parse_body(&response.body, &endpoint).map(Fetched::Body)
+                }
                 Verdict::Skip(warning) => {
                     self.warnings.push(warning);
                     return Ok(Fetched::Skipped);
@@ -194,7 +200,11 @@ impl<'a, T: Transport> Fetcher<'a, T> {
 /// Parses a 2xx body, or names the endpoint in a protocol error.
 fn parse_body(body: &[u8], endpoint: &str) -> Result<Value, ConnectorError> {
     serde_json::from_slice(body).map_err(|e| {
-        let what = if e.is_eof() { "truncated" } else { "not valid JSON" };
+        let what = if e.is_eof() {
+            "truncated"
+        } else {
+            "not valid JSON"
+        };
         ConnectorError::Protocol(format!(
             "ClickUp's answer to GET {endpoint} is {what} ({} bytes; {e}). The sync stopped before \
              this page; run it again to retry.",
@@ -244,11 +254,19 @@ pub(crate) mod tests {
     }
 
     pub fn ok(body: &str) -> Result<HttpResponse, TransportError> {
-        Ok(HttpResponse { status: 200, body: body.as_bytes().to_vec(), ..Default::default() })
+        Ok(HttpResponse {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+            ..Default::default()
+        })
     }
 
     pub fn status(code: u16, body: &str) -> Result<HttpResponse, TransportError> {
-        Ok(HttpResponse { status: code, body: body.as_bytes().to_vec(), ..Default::default() })
+        Ok(HttpResponse {
+            status: code,
+            body: body.as_bytes().to_vec(),
+            ..Default::default()
+        })
     }
 
     impl Transport for Script {
@@ -277,11 +295,19 @@ pub(crate) mod tests {
 
     #[test]
     fn sends_the_token_and_builds_the_url() {
-        let mut t = Script { answers: [ok(r#"{"teams":[]}"#)].into(), ..Default::default() };
+        let mut t = Script {
+            answers: [ok(r#"{"teams":[]}"#)].into(),
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
         let mut f = Fetcher::new(&mut t, &mut s, &c);
-        let got = f.get("/team/1/task", &[("page", "0".into()), ("x", "a b&c".into())]).unwrap();
+        let got = f
+            .get(
+                "/team/1/task",
+                &[("page", "0".into()), ("x", "a b&c".into())],
+            )
+            .unwrap();
         assert_eq!(got, Fetched::Body(serde_json::json!({"teams": []})));
         assert_eq!(t.urls, ["http://sim/api/v2/team/1/task?page=0&x=a%20b%26c"]);
         assert_eq!(t.tokens, [Some("pk_1_T".to_owned())]);
@@ -290,7 +316,12 @@ pub(crate) mod tests {
     #[test]
     fn server_errors_are_retried_with_backoff_then_succeed() {
         let mut t = Script {
-            answers: [status(502, ""), Err(TransportError::Unavailable("reset".into())), ok("{}")].into(),
+            answers: [
+                status(502, ""),
+                Err(TransportError::Unavailable("reset".into())),
+                ok("{}"),
+            ]
+            .into(),
             ..Default::default()
         };
         let mut s = Session::default();
@@ -304,11 +335,19 @@ pub(crate) mod tests {
 
     #[test]
     fn persistent_server_errors_become_a_transient_error() {
-        let mut t = Script { answers: (0..10).map(|_| status(500, "")).collect(), ..Default::default() };
+        let mut t = Script {
+            answers: (0..10).map(|_| status(500, "")).collect(),
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
-        let e = Fetcher::new(&mut t, &mut s, &c).get("/team", &[]).unwrap_err();
-        assert!(matches!(e, ConnectorError::Transient(ref m) if m.contains("/team")), "{e}");
+        let e = Fetcher::new(&mut t, &mut s, &c)
+            .get("/team", &[])
+            .unwrap_err();
+        assert!(
+            matches!(e, ConnectorError::Transient(ref m) if m.contains("/team")),
+            "{e}"
+        );
         assert_eq!(t.urls.len(), MAX_ATTEMPTS as usize);
     }
 
@@ -321,7 +360,11 @@ pub(crate) mod tests {
             body: br#"{"err":"Rate limit reached"}"#.to_vec(),
             ..Default::default()
         };
-        let mut t = Script { answers: [Ok(throttled), ok("{}")].into(), now: 40_000, ..Default::default() };
+        let mut t = Script {
+            answers: [Ok(throttled), ok("{}")].into(),
+            now: 40_000,
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
         let mut f = Fetcher::new(&mut t, &mut s, &c);
@@ -332,8 +375,15 @@ pub(crate) mod tests {
 
     #[test]
     fn a_429_beyond_the_wait_budget_is_a_rate_limited_error_with_the_reset() {
-        let throttled = HttpResponse { status: 429, rate_reset_s: Some(10_000), ..Default::default() };
-        let mut t = Script { answers: [Ok(throttled)].into(), ..Default::default() };
+        let throttled = HttpResponse {
+            status: 429,
+            rate_reset_s: Some(10_000),
+            ..Default::default()
+        };
+        let mut t = Script {
+            answers: [Ok(throttled)].into(),
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
         match Fetcher::new(&mut t, &mut s, &c).get("/team", &[]) {
@@ -347,35 +397,61 @@ pub(crate) mod tests {
     #[test]
     fn truncated_and_malformed_bodies_are_protocol_errors_naming_the_endpoint() {
         for body in [r#"{"tasks":[{"id":"a"#, "<html>oops</html>"] {
-            let mut t = Script { answers: [ok(body)].into(), ..Default::default() };
+            let mut t = Script {
+                answers: [ok(body)].into(),
+                ..Default::default()
+            };
             let mut s = Session::default();
             let c = config();
-            let e = Fetcher::new(&mut t, &mut s, &c).get("/list/5/task", &[]).unwrap_err();
-            assert!(matches!(e, ConnectorError::Protocol(ref m) if m.contains("/list/5/task")), "{e}");
+            let e = Fetcher::new(&mut t, &mut s, &c)
+                .get("/list/5/task", &[])
+                .unwrap_err();
+            assert!(
+                matches!(e, ConnectorError::Protocol(ref m) if m.contains("/list/5/task")),
+                "{e}"
+            );
         }
     }
 
     #[test]
     fn a_denied_request_is_a_config_error_and_not_retried() {
-        let mut t = Script { answers: [Err(TransportError::Denied("HttpRequestDenied".into()))].into(), ..Default::default() };
+        let mut t = Script {
+            answers: [Err(TransportError::Denied("HttpRequestDenied".into()))].into(),
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
-        let e = Fetcher::new(&mut t, &mut s, &c).get("/team", &[]).unwrap_err();
+        let e = Fetcher::new(&mut t, &mut s, &c)
+            .get("/team", &[])
+            .unwrap_err();
         assert!(matches!(e, ConnectorError::Config(_)));
         assert_eq!(t.urls.len(), 1);
     }
 
     #[test]
     fn cached_hierarchy_answers_are_reused_per_token() {
-        let mut t = Script { answers: [ok("[1]"), ok("[2]")].into(), ..Default::default() };
+        let mut t = Script {
+            answers: [ok("[1]"), ok("[2]")].into(),
+            ..Default::default()
+        };
         let mut s = Session::default();
         let c = config();
         let mut f = Fetcher::new(&mut t, &mut s, &c);
-        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([1])));
-        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([1])));
-        let other = Config::parse(r#"{"api_token":"pk_2_U","base_url":"http://sim/api/v2"}"#).unwrap();
+        assert_eq!(
+            f.get_cached("/team", &[]).unwrap(),
+            Fetched::Body(serde_json::json!([1]))
+        );
+        assert_eq!(
+            f.get_cached("/team", &[]).unwrap(),
+            Fetched::Body(serde_json::json!([1]))
+        );
+        let other =
+            Config::parse(r#"{"api_token":"pk_2_U","base_url":"http://sim/api/v2"}"#).unwrap();
         let mut f = Fetcher::new(&mut t, &mut s, &other);
-        assert_eq!(f.get_cached("/team", &[]).unwrap(), Fetched::Body(serde_json::json!([2])));
+        assert_eq!(
+            f.get_cached("/team", &[]).unwrap(),
+            Fetched::Body(serde_json::json!([2]))
+        );
         assert_eq!(t.urls.len(), 2);
     }
 }

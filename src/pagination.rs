@@ -15,7 +15,11 @@ pub fn is_last_page(tasks_on_page: usize, last_page: Option<bool>) -> bool {
 
 /// Whether page `page` repeats the page before it (same first task id): a server that ignores
 /// `page` would otherwise make the connector loop forever.
-pub fn repeats_previous(page: u32, first_id: Option<&str>, previous_first_id: Option<&str>) -> bool {
+pub fn repeats_previous(
+    page: u32,
+    first_id: Option<&str>,
+    previous_first_id: Option<&str>,
+) -> bool {
     page > 0 && first_id.is_some() && first_id == previous_first_id
 }
 

@@ -98,7 +98,10 @@ mod tests {
     fn an_exhausted_window_waits_until_its_reset() {
         let mut p = Pacer::default();
         p.on_response(&answer(0, 1_000));
-        assert_eq!(p.wait_before_next(990_000, None), 10_000 + RESET_MARGIN_MS as u64);
+        assert_eq!(
+            p.wait_before_next(990_000, None),
+            10_000 + RESET_MARGIN_MS as u64
+        );
         // After the reset time, go on.
         assert_eq!(p.wait_before_next(1_001_000, None), 0);
     }
@@ -117,7 +120,13 @@ mod tests {
     #[test]
     fn a_429_without_headers_waits_about_a_minute() {
         let mut p = Pacer::default();
-        let until = p.on_throttled(&HttpResponse { status: 429, ..Default::default() }, 10_000);
+        let until = p.on_throttled(
+            &HttpResponse {
+                status: 429,
+                ..Default::default()
+            },
+            10_000,
+        );
         assert!((60_000..=71_000).contains(&until), "{until}");
         assert!(p.wait_before_next(10_000, None) >= 60_000);
     }

@@ -25,7 +25,8 @@ use crate::fetch::{Fetched, Fetcher, Session, Stats};
 use crate::pagination::{is_last_page, repeats_previous};
 use crate::state::StreamState;
 use crate::streams::{
-    array_at, folders, goals, id_of, lists, members, spaces, tasks, time_entries, workspaces, Stream,
+    array_at, folders, goals, id_of, lists, members, spaces, tasks, time_entries, workspaces,
+    Stream,
 };
 use crate::transport::Transport;
 use serde_json::Value;
@@ -66,7 +67,11 @@ pub fn read_page<T: Transport>(
         None => Cursor::start(stream.name(), transport.now_ms()),
     };
     let mut fetcher = Fetcher::new(transport, session, &config);
-    let walk = Walk { stream, config: &config, state: &state };
+    let walk = Walk {
+        stream,
+        config: &config,
+        state: &state,
+    };
     let mut records = Vec::new();
     while let Some(step) = cursor.stack.pop() {
         let sent = fetcher.stats.requests;
@@ -146,14 +151,20 @@ impl Walk<'_> {
         out: &mut Vec<Value>,
     ) -> Result<(), ConnectorError> {
         let archived_too = |on: bool| -> Vec<bool> {
-            if on { vec![false, true] } else { vec![false] }
+            if on {
+                vec![false, true]
+            } else {
+                vec![false]
+            }
         };
         let partitions = archived_too(self.config.include_archived);
         match step {
             Step::Teams => self.teams(cursor, f, out),
             Step::Spaces { ws, archived } => {
-                let Fetched::Body(body) =
-                    f.get_cached(&format!("/team/{ws}/space"), &[("archived", archived.to_string())])?
+                let Fetched::Body(body) = f.get_cached(
+                    &format!("/team/{ws}/space"),
+                    &[("archived", archived.to_string())],
+                )?
                 else {
                     return Ok(());
                 };
@@ -165,11 +176,21 @@ impl Walk<'_> {
                         Stream::Spaces => out.push(spaces::record(space, &ws)?),
                         Stream::Folders | Stream::Lists | Stream::Tasks => {
                             for &a in &partitions {
-                                next.push(Step::Folders { ws: ws.clone(), space: sid.clone(), archived: a, in_archived });
+                                next.push(Step::Folders {
+                                    ws: ws.clone(),
+                                    space: sid.clone(),
+                                    archived: a,
+                                    in_archived,
+                                });
                             }
                             if self.stream != Stream::Folders {
                                 for &a in &partitions {
-                                    next.push(Step::FolderlessLists { ws: ws.clone(), space: sid.clone(), archived: a, in_archived });
+                                    next.push(Step::FolderlessLists {
+                                        ws: ws.clone(),
+                                        space: sid.clone(),
+                                        archived: a,
+                                        in_archived,
+                                    });
                                 }
                             }
                         }
@@ -179,9 +200,16 @@ impl Walk<'_> {
                 cursor.push_in_order(next);
                 Ok(())
             }
-            Step::Folders { ws, space, archived, in_archived } => {
-                let Fetched::Body(body) =
-                    f.get_cached(&format!("/space/{space}/folder"), &[("archived", archived.to_string())])?
+            Step::Folders {
+                ws,
+                space,
+                archived,
+                in_archived,
+            } => {
+                let Fetched::Body(body) = f.get_cached(
+                    &format!("/space/{space}/folder"),
+                    &[("archived", archived.to_string())],
+                )?
                 else {
                     return Ok(());
                 };
@@ -194,33 +222,110 @@ impl Walk<'_> {
                     }
                     let in_archived = in_archived || archived || flag(folder, "archived");
                     for &a in &partitions {
-                        next.push(Step::FolderLists { ws: ws.clone(), space: space.clone(), folder: fid.clone(), archived: a, in_archived });
+                        next.push(Step::FolderLists {
+                            ws: ws.clone(),
+                            space: space.clone(),
+                            folder: fid.clone(),
+                            archived: a,
+                            in_archived,
+                        });
                     }
                 }
                 cursor.push_in_order(next);
                 Ok(())
             }
-            Step::FolderLists { ws, space, folder, archived, in_archived } => {
+            Step::FolderLists {
+                ws,
+                space,
+                folder,
+                archived,
+                in_archived,
+            } => {
                 let path = format!("/folder/{folder}/list");
-                self.lists(&path, &ws, &space, Some(&folder), archived, in_archived, cursor, f, out)
+                self.lists(
+                    &path,
+                    &ws,
+                    &space,
+                    Some(&folder),
+                    archived,
+                    in_archived,
+                    cursor,
+                    f,
+                    out,
+                )
             }
-            Step::FolderlessLists { ws, space, archived, in_archived } => {
+            Step::FolderlessLists {
+                ws,
+                space,
+                archived,
+                in_archived,
+            } => {
                 let path = format!("/space/{space}/list");
-                self.lists(&path, &ws, &space, None, archived, in_archived, cursor, f, out)
+                self.lists(
+                    &path,
+                    &ws,
+                    &space,
+                    None,
+                    archived,
+                    in_archived,
+                    cursor,
+                    f,
+                    out,
+                )
             }
-            Step::TeamTasks { ws, archived, page, prev_first } => {
+            Step::TeamTasks {
+                ws,
+                archived,
+                page,
+                prev_first,
+            } => {
                 let path = format!("/team/{ws}/task");
-                let next = self.task_page(&path, &ws, archived, page, prev_first.as_deref(), cursor, f, out)?;
+                let next = self.task_page(
+                    &path,
+                    &ws,
+                    archived,
+                    page,
+                    prev_first.as_deref(),
+                    cursor,
+                    f,
+                    out,
+                )?;
                 if let Some(first) = next {
-                    cursor.stack.push(Step::TeamTasks { ws, archived, page: page + 1, prev_first: first });
+                    cursor.stack.push(Step::TeamTasks {
+                        ws,
+                        archived,
+                        page: page + 1,
+                        prev_first: first,
+                    });
                 }
                 Ok(())
             }
-            Step::ListTasks { ws, list, archived, page, prev_first } => {
+            Step::ListTasks {
+                ws,
+                list,
+                archived,
+                page,
+                prev_first,
+            } => {
                 let path = format!("/list/{list}/task");
-                let next = self.task_page(&path, &ws, archived, page, prev_first.as_deref(), cursor, f, out)?;
+                let next = self.task_page(
+                    &path,
+                    &ws,
+                    archived,
+                    page,
+                    prev_first.as_deref(),
+                    cursor,
+                    f,
+                    out,
+                )?;
                 if let Some(first) = next {
-                    cursor.stack.push(Step::ListTasks { ws, list, archived, page: page + 1, prev_first: first });
+                    cursor.stack.push(Step::ListTasks {
+                        ws,
+                        list,
+                        archived,
+                        page: page + 1,
+                        prev_first: first,
+                    });
                 }
                 Ok(())
             }
@@ -231,7 +336,10 @@ impl Walk<'_> {
                 };
                 let steps = goals::ids(&body)
                     .into_iter()
-                    .map(|goal| Step::Goal { ws: ws.clone(), goal })
+                    .map(|goal| Step::Goal {
+                        ws: ws.clone(),
+                        goal,
+                    })
                     .collect();
                 cursor.push_in_order(steps);
                 Ok(())
@@ -242,8 +350,16 @@ impl Walk<'_> {
                 }
                 Ok(())
             }
-            Step::TimeEntries { ws, from, to, assignees } => {
-                let mut query = vec![("start_date", from.to_string()), ("end_date", to.to_string())];
+            Step::TimeEntries {
+                ws,
+                from,
+                to,
+                assignees,
+            } => {
+                let mut query = vec![
+                    ("start_date", from.to_string()),
+                    ("end_date", to.to_string()),
+                ];
                 if !assignees.is_empty() {
                     query.push(("assignee", assignees));
                 }
@@ -278,7 +394,11 @@ impl Walk<'_> {
                 }
             }
         }
-        let partitions: &[bool] = if self.config.include_archived { &[false, true] } else { &[false] };
+        let partitions: &[bool] = if self.config.include_archived {
+            &[false, true]
+        } else {
+            &[false]
+        };
         let mut next = Vec::new();
         for team in teams {
             let Some(ws) = id_of(team) else { continue };
@@ -289,7 +409,10 @@ impl Walk<'_> {
                 Stream::Workspaces => out.push(workspaces::record(team)?),
                 Stream::Members => out.extend(members::records(team, &ws)),
                 Stream::Spaces | Stream::Folders | Stream::Lists => {
-                    next.extend(partitions.iter().map(|&a| Step::Spaces { ws: ws.clone(), archived: a }));
+                    next.extend(partitions.iter().map(|&a| Step::Spaces {
+                        ws: ws.clone(),
+                        archived: a,
+                    }));
                 }
                 Stream::Tasks => {
                     next.extend(partitions.iter().map(|&a| Step::TeamTasks {
@@ -298,13 +421,17 @@ impl Walk<'_> {
                         page: 0,
                         prev_first: None,
                     }));
-                    next.extend(partitions.iter().map(|&a| Step::Spaces { ws: ws.clone(), archived: a }));
+                    next.extend(partitions.iter().map(|&a| Step::Spaces {
+                        ws: ws.clone(),
+                        archived: a,
+                    }));
                 }
                 Stream::Goals => next.push(Step::Goals { ws: ws.clone() }),
                 Stream::TimeEntries => {
                     let start = match self.state.watermark(&ws) {
                         Some(w) => {
-                            let lookback = i64::from(self.config.time_entries_lookback_days) * 86_400_000;
+                            let lookback =
+                                i64::from(self.config.time_entries_lookback_days) * 86_400_000;
                             (w - lookback).max(self.config.time_entries_start_ms)
                         }
                         None => self.config.time_entries_start_ms,
@@ -313,13 +440,23 @@ impl Walk<'_> {
                     let chunks: Vec<String> = if ids.is_empty() {
                         vec![String::new()]
                     } else {
-                        ids.chunks(time_entries::ASSIGNEES_PER_REQUEST).map(|c| c.join(",")).collect()
+                        ids.chunks(time_entries::ASSIGNEES_PER_REQUEST)
+                            .map(|c| c.join(","))
+                            .collect()
                     };
-                    let windows =
-                        time_entries::windows(start, cursor.started_ms, self.config.time_entries_window_days);
+                    let windows = time_entries::windows(
+                        start,
+                        cursor.started_ms,
+                        self.config.time_entries_window_days,
+                    );
                     for (from, to) in windows {
                         for assignees in &chunks {
-                            next.push(Step::TimeEntries { ws: ws.clone(), from, to, assignees: assignees.clone() });
+                            next.push(Step::TimeEntries {
+                                ws: ws.clone(),
+                                from,
+                                to,
+                                assignees: assignees.clone(),
+                            });
                         }
                     }
                     cursor.raise_watermark(&ws, cursor.started_ms);
@@ -347,7 +484,11 @@ impl Walk<'_> {
         let Fetched::Body(body) = f.get_cached(path, &[("archived", archived.to_string())])? else {
             return Ok(());
         };
-        let partitions: &[bool] = if self.config.include_archived { &[false, true] } else { &[false] };
+        let partitions: &[bool] = if self.config.include_archived {
+            &[false, true]
+        } else {
+            &[false]
+        };
         let mut next = Vec::new();
         for list in array_at(&body, "lists") {
             let Some(lid) = id_of(list) else { continue };
@@ -432,15 +573,31 @@ mod tests {
 
     const CONFIG: &str = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2"}"#;
 
-    fn read_all(script: &mut Script, stream: &str, state: Option<&str>) -> (Vec<Value>, Option<String>, Vec<String>) {
+    fn read_all(
+        script: &mut Script,
+        stream: &str,
+        state: Option<&str>,
+    ) -> (Vec<Value>, Option<String>, Vec<String>) {
         let mut session = Session::default();
         let mut cursor: Option<String> = None;
         let mut records = Vec::new();
         let mut warnings = Vec::new();
         let mut last_state = None;
         for _ in 0..1000 {
-            let page = read_page(script, &mut session, CONFIG, stream, state, cursor.as_deref()).unwrap();
-            records.extend(page.records.iter().map(|r| serde_json::from_str::<Value>(r).unwrap()));
+            let page = read_page(
+                script,
+                &mut session,
+                CONFIG,
+                stream,
+                state,
+                cursor.as_deref(),
+            )
+            .unwrap();
+            records.extend(
+                page.records
+                    .iter()
+                    .map(|r| serde_json::from_str::<Value>(r).unwrap()),
+            );
             warnings.extend(page.warnings);
             if page.state.is_some() {
                 last_state = page.state;
@@ -483,7 +640,10 @@ mod tests {
         };
         let (records, state, _) = read_all(&mut script, "tasks", None);
         assert_eq!(records.len(), 250);
-        assert!(script.urls[1].contains("include_closed=true") && script.urls[1].contains("subtasks=true"));
+        assert!(
+            script.urls[1].contains("include_closed=true")
+                && script.urls[1].contains("subtasks=true")
+        );
         assert!(script.urls[3].contains("page=2"));
         let state = StreamState::parse(state.as_deref(), "tasks").unwrap();
         assert_eq!(state.watermark("1"), Some(1249));
@@ -507,22 +667,41 @@ mod tests {
         };
         let (records, state, _) = read_all(&mut script, "tasks", Some(&prior.to_json()));
         assert!(records.is_empty());
-        assert!(script.urls[1].contains("date_updated_gt=700000"), "{}", script.urls[1]);
+        assert!(
+            script.urls[1].contains("date_updated_gt=700000"),
+            "{}",
+            script.urls[1]
+        );
         // Nothing changed: the watermark stays.
-        assert_eq!(StreamState::parse(state.as_deref(), "tasks").unwrap(), prior);
+        assert_eq!(
+            StreamState::parse(state.as_deref(), "tasks").unwrap(),
+            prior
+        );
     }
 
     #[test]
     fn a_server_that_ignores_page_is_caught() {
         let mut script = Script {
-            answers: [ok(r#"{"teams":[{"id":"1"}]}"#), ok(&tasks_page(0..100, None)), ok(&tasks_page(0..100, None))].into(),
+            answers: [
+                ok(r#"{"teams":[{"id":"1"}]}"#),
+                ok(&tasks_page(0..100, None)),
+                ok(&tasks_page(0..100, None)),
+            ]
+            .into(),
             ..Default::default()
         };
         let mut session = Session::default();
         let mut cursor = None;
         let mut error = None;
         for _ in 0..5 {
-            match read_page(&mut script, &mut session, CONFIG, "tasks", None, cursor.as_deref()) {
+            match read_page(
+                &mut script,
+                &mut session,
+                CONFIG,
+                "tasks",
+                None,
+                cursor.as_deref(),
+            ) {
                 Ok(p) => cursor = p.cursor,
                 Err(e) => {
                     error = Some(e);
@@ -530,7 +709,9 @@ mod tests {
                 }
             }
         }
-        assert!(matches!(error, Some(ConnectorError::Protocol(m)) if m.contains("ignored the page number")));
+        assert!(
+            matches!(error, Some(ConnectorError::Protocol(m)) if m.contains("ignored the page number"))
+        );
     }
 
     #[test]
@@ -551,7 +732,12 @@ mod tests {
         let (records, _, warnings) = read_all(&mut script, "folders", None);
         let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["f2", "f3"]);
-        assert!(warnings.iter().any(|w| w.contains("/space/s1/folder") && w.contains("OAUTH_027")), "{warnings:?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("/space/s1/folder") && w.contains("OAUTH_027")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -577,38 +763,82 @@ mod tests {
     fn time_entries_ask_for_every_member_over_the_whole_history() {
         let day = 86_400_000i64;
         let now = crate::config::DEFAULT_START_DATE_MS + 200 * day;
-        let mut answers: std::collections::VecDeque<_> =
-            [ok(r#"{"teams":[{"id":"1","members":[{"user":{"id":5}},{"user":{"id":6}}]}]}"#)].into();
+        let mut answers: std::collections::VecDeque<_> = [ok(
+            r#"{"teams":[{"id":"1","members":[{"user":{"id":5}},{"user":{"id":6}}]}]}"#,
+        )]
+        .into();
         for _ in 0..3 {
             answers.push_back(ok(r#"{"data":[{"id":"e","start":"0","duration":"5"}]}"#));
         }
-        let mut script = Script { answers, now, ..Default::default() };
+        let mut script = Script {
+            answers,
+            now,
+            ..Default::default()
+        };
         let (records, state, _) = read_all(&mut script, "time_entries", None);
         assert_eq!(records.len(), 3);
         assert_eq!(script.urls.len(), 4);
-        assert!(script.urls[1].contains("assignee=5,6"), "{}", script.urls[1]);
-        assert!(script.urls[1].contains(&format!("start_date={}", crate::config::DEFAULT_START_DATE_MS)));
+        assert!(
+            script.urls[1].contains("assignee=5,6"),
+            "{}",
+            script.urls[1]
+        );
+        assert!(script.urls[1].contains(&format!(
+            "start_date={}",
+            crate::config::DEFAULT_START_DATE_MS
+        )));
         assert!(script.urls[3].contains(&format!("end_date={now}")));
-        assert_eq!(StreamState::parse(state.as_deref(), "time_entries").unwrap().watermark("1"), Some(now));
+        assert_eq!(
+            StreamState::parse(state.as_deref(), "time_entries")
+                .unwrap()
+                .watermark("1"),
+            Some(now)
+        );
     }
 
     #[test]
     fn check_reports_auth_and_config_errors() {
-        let mut script = Script { answers: [status(401, r#"{"err":"Token invalid","ECODE":"OAUTH_025"}"#)].into(), ..Default::default() };
+        let mut script = Script {
+            answers: [status(
+                401,
+                r#"{"err":"Token invalid","ECODE":"OAUTH_025"}"#,
+            )]
+            .into(),
+            ..Default::default()
+        };
         let e = check(&mut script, &mut Session::default(), CONFIG).unwrap_err();
         assert!(matches!(e, ConnectorError::Auth(ref m) if m.contains("Settings > Apps")));
         let mut script = Script::default();
-        let e = check(&mut script, &mut Session::default(), r#"{"api_token":"oops"}"#).unwrap_err();
+        let e = check(
+            &mut script,
+            &mut Session::default(),
+            r#"{"api_token":"oops"}"#,
+        )
+        .unwrap_err();
         assert!(matches!(e, ConnectorError::Config(_)));
         assert!(script.urls.is_empty(), "a malformed token must not be sent");
-        let mut script = Script { answers: [ok(r#"{"teams":[]}"#)].into(), ..Default::default() };
-        assert!(matches!(check(&mut script, &mut Session::default(), CONFIG), Err(ConnectorError::Forbidden(_))));
+        let mut script = Script {
+            answers: [ok(r#"{"teams":[]}"#)].into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            check(&mut script, &mut Session::default(), CONFIG),
+            Err(ConnectorError::Forbidden(_))
+        ));
     }
 
     #[test]
     fn a_bad_state_is_refused_before_any_request() {
         let mut script = Script::default();
-        let e = read_page(&mut script, &mut Session::default(), CONFIG, "tasks", Some("{oops"), None).unwrap_err();
+        let e = read_page(
+            &mut script,
+            &mut Session::default(),
+            CONFIG,
+            "tasks",
+            Some("{oops"),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(e, ConnectorError::InvalidState(_)));
         assert!(script.urls.is_empty());
     }

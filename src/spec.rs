@@ -82,6 +82,9 @@ mod tests {
 
     #[test]
     fn the_token_is_marked_secret() {
-        assert_eq!(config_schema()["properties"]["api_token"]["airbyte_secret"], true);
+        assert_eq!(
+            config_schema()["properties"]["api_token"]["airbyte_secret"],
+            true
+        );
     }
 }

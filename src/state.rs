@@ -86,7 +86,11 @@ impl StreamState {
                 state.stream
             )));
         }
-        if let Some((ws, ms)) = state.watermarks.iter().find(|(_, ms)| !(0..=MAX_WATERMARK_MS).contains(*ms)) {
+        if let Some((ws, ms)) = state
+            .watermarks
+            .iter()
+            .find(|(_, ms)| !(0..=MAX_WATERMARK_MS).contains(*ms))
+        {
             return Err(ConnectorError::InvalidState(format!(
                 "the state of stream {stream} holds an impossible time ({ms}) for Workspace {ws}. {start_over}"
             )));
@@ -125,7 +129,10 @@ mod tests {
         let back = StreamState::parse(Some(&s.to_json()), "tasks").unwrap();
         assert_eq!(back, s);
         assert_eq!(back.watermark("9"), Some(1_700_000_000_000));
-        assert_eq!(StreamState::parse(None, "tasks").unwrap(), StreamState::empty("tasks"));
+        assert_eq!(
+            StreamState::parse(None, "tasks").unwrap(),
+            StreamState::empty("tasks")
+        );
     }
 
     #[test]
@@ -140,14 +147,38 @@ mod tests {
     fn corrupt_foreign_older_and_misplaced_states_are_rejected_with_the_way_out() {
         let cases = [
             ("{\"connector\":\"clickup\",", "not valid JSON"),
-            (r#"{"cursor":"2024-01-01"}"#, "not written by the ClickUp connector"),
-            (r#"{"connector":"clickup","v":0,"stream":"tasks","watermarks":{}}"#, "version 0"),
-            (r#"{"connector":"clickup","v":2,"stream":"tasks","watermarks":{}}"#, "version 2"),
-            (r#"{"connector":"clickup","stream":"tasks","watermarks":{}}"#, "no format version"),
-            (r#"{"connector":"clickup","v":1,"stream":"goals","watermarks":{}}"#, "belongs to stream goals"),
-            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":"x"}}"#, "damaged"),
-            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":-5}}"#, "impossible time"),
-            (r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"extra":1}"#, "damaged"),
+            (
+                r#"{"cursor":"2024-01-01"}"#,
+                "not written by the ClickUp connector",
+            ),
+            (
+                r#"{"connector":"clickup","v":0,"stream":"tasks","watermarks":{}}"#,
+                "version 0",
+            ),
+            (
+                r#"{"connector":"clickup","v":2,"stream":"tasks","watermarks":{}}"#,
+                "version 2",
+            ),
+            (
+                r#"{"connector":"clickup","stream":"tasks","watermarks":{}}"#,
+                "no format version",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"goals","watermarks":{}}"#,
+                "belongs to stream goals",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":"x"}}"#,
+                "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{"1":-5}}"#,
+                "impossible time",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"extra":1}"#,
+                "damaged",
+            ),
             ("[]", "not written by"),
         ];
         for (text, expected) in cases {

@@ -78,10 +78,22 @@ mod tests {
 
     #[test]
     fn strings_and_numbers_become_rfc3339_with_milliseconds() {
-        assert_eq!(convert(&json!("1609459200000")), json!("2021-01-01T00:00:00.000Z"));
-        assert_eq!(convert(&json!(1609459200000i64)), json!("2021-01-01T00:00:00.000Z"));
-        assert_eq!(convert(&json!("1567780450202")), json!("2019-09-06T14:34:10.202Z"));
-        assert_eq!(convert(&json!(1567780450202.4)), json!("2019-09-06T14:34:10.202Z"));
+        assert_eq!(
+            convert(&json!("1609459200000")),
+            json!("2021-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            convert(&json!(1609459200000i64)),
+            json!("2021-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            convert(&json!("1567780450202")),
+            json!("2019-09-06T14:34:10.202Z")
+        );
+        assert_eq!(
+            convert(&json!(1567780450202.4)),
+            json!("2019-09-06T14:34:10.202Z")
+        );
         assert_eq!(convert(&json!(" 0 ")), json!("1970-01-01T00:00:00.000Z"));
     }
 
@@ -97,12 +109,18 @@ mod tests {
     #[test]
     fn negative_timestamps_are_dates_before_1970() {
         assert_eq!(convert(&json!("-1000")), json!("1969-12-31T23:59:59.000Z"));
-        assert_eq!(format_ms(MIN_MS).as_deref(), Some("0000-01-01T00:00:00.000Z"));
+        assert_eq!(
+            format_ms(MIN_MS).as_deref(),
+            Some("0000-01-01T00:00:00.000Z")
+        );
     }
 
     #[test]
     fn huge_and_out_of_range_values_are_kept_without_panicking() {
-        assert_eq!(format_ms(MAX_MS).as_deref(), Some("9999-12-31T23:59:59.999Z"));
+        assert_eq!(
+            format_ms(MAX_MS).as_deref(),
+            Some("9999-12-31T23:59:59.999Z")
+        );
         for v in [
             json!(MAX_MS + 1),
             json!(MIN_MS - 1),
@@ -131,7 +149,10 @@ mod tests {
     #[test]
     fn configured_dates_parse() {
         assert_eq!(parse_rfc3339_ms("2021-01-01"), Some(1609459200000));
-        assert_eq!(parse_rfc3339_ms("2021-01-01T00:00:01Z"), Some(1609459201000));
+        assert_eq!(
+            parse_rfc3339_ms("2021-01-01T00:00:01Z"),
+            Some(1609459201000)
+        );
         assert_eq!(parse_rfc3339_ms("yesterday"), None);
     }
 }

@@ -28,7 +28,9 @@ pub fn spec(config_schema: &str) -> Value {
 pub fn connection_status(error: Option<&str>) -> Value {
     match error {
         None => json!({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "SUCCEEDED"}}),
-        Some(m) => json!({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "FAILED", "message": m}}),
+        Some(m) => {
+            json!({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "FAILED", "message": m}})
+        }
     }
 }
 
@@ -107,7 +109,11 @@ pub fn stream_status(stream: &str, status: &str, rate_limited: Option<u64>) -> V
 /// Airbyte's `failure_type` of a connector error.
 pub fn failure_type(e: &WitError) -> &'static str {
     match e {
-        WitError::Config(_) | WitError::Auth(_) | WitError::Forbidden(_) | WitError::InvalidState(_) | WitError::UnknownStream(_) => "config_error",
+        WitError::Config(_)
+        | WitError::Auth(_)
+        | WitError::Forbidden(_)
+        | WitError::InvalidState(_)
+        | WitError::UnknownStream(_) => "config_error",
         WitError::RateLimited(_) | WitError::Transient(_) => "transient_error",
         WitError::Protocol(_) => "system_error",
     }

@@ -7,4 +7,6 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use exports::connector::source::source::{Error as WitError, Page, PageStats, StreamDescriptor, SyncMode};
+pub use exports::connector::source::source::{
+    Error as WitError, Page, PageStats, StreamDescriptor, SyncMode,
+};

@@ -14,7 +14,9 @@ pub fn project_root() -> PathBuf {
 }
 
 fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Where `cargo build --release --target wasm32-wasip2` puts the component.
@@ -28,7 +30,15 @@ pub fn build_component() -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&root)
-        .args(["build", "--quiet", "--release", "--target", "wasm32-wasip2", "-p", "clickup-connector"])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            "wasm32-wasip2",
+            "-p",
+            "clickup-connector",
+        ])
         .output()
         .context("cannot run cargo to build the connector component")?;
     if !output.status.success() {
@@ -44,7 +54,10 @@ pub fn build_component() -> anyhow::Result<PathBuf> {
 /// The component to load: `explicit` if given, else `$CLICKUP_CONNECTOR_WASM`, else the project's
 /// own (built now if the sources are here, else the last build).
 pub fn find_or_build(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    if let Some(p) = explicit.map(Path::to_path_buf).or_else(|| std::env::var_os("CLICKUP_CONNECTOR_WASM").map(PathBuf::from)) {
+    if let Some(p) = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CLICKUP_CONNECTOR_WASM").map(PathBuf::from))
+    {
         anyhow::ensure!(p.is_file(), "no component at {}", p.display());
         return Ok(p);
     }

@@ -73,7 +73,10 @@ impl std::fmt::Debug for EgressPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EgressPolicy")
             .field("allowed_authorities", &self.allowed_authorities)
-            .field("injected_authorization", &self.injected_authorization.as_ref().map(|_| "<redacted>"))
+            .field(
+                "injected_authorization",
+                &self.injected_authorization.as_ref().map(|_| "<redacted>"),
+            )
             .field("max_requests", &self.max_requests)
             .finish()
     }
@@ -120,7 +123,10 @@ impl Egress {
         let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         let authority = format!("{}:{port}", host.to_ascii_lowercase());
-        self.policy.allowed_authorities.iter().any(|a| *a == authority)
+        self.policy
+            .allowed_authorities
+            .iter()
+            .any(|a| *a == authority)
     }
 }
 
@@ -129,7 +135,10 @@ type SendFuture = Box<
             Output = Result<
                 (
                     http::Response<WasiBody>,
-                    Box<dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+                    Box<
+                        dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>>
+                            + Send,
+                    >,
                 ),
                 wasmtime_wasi_http::Error,
             >,
@@ -171,12 +180,18 @@ impl WasiHttpHooks for Egress {
                     value.set_sensitive(true);
                     request.headers_mut().insert(AUTHORIZATION, value);
                 }
-                Err(_) => return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) }),
+                Err(_) => {
+                    return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+                }
             }
         }
         let options = RequestOptions {
-            connect_timeout: options.and_then(|o| o.connect_timeout).or(Some(CONNECT_TIMEOUT)),
-            first_byte_timeout: options.and_then(|o| o.first_byte_timeout).or(Some(FIRST_BYTE_TIMEOUT)),
+            connect_timeout: options
+                .and_then(|o| o.connect_timeout)
+                .or(Some(CONNECT_TIMEOUT)),
+            first_byte_timeout: options
+                .and_then(|o| o.first_byte_timeout)
+                .or(Some(FIRST_BYTE_TIMEOUT)),
             between_bytes_timeout: options
                 .and_then(|o| o.between_bytes_timeout)
                 .or(Some(BETWEEN_BYTES_TIMEOUT)),
@@ -189,9 +204,17 @@ impl WasiHttpHooks for Egress {
                 l.acquire().await;
             }
             RequestCounter::add(&counter.sent);
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            let (response, io) =
+                wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
             let header = |name: &str| -> Option<u64> {
-                response.headers().get(name)?.to_str().ok()?.trim().parse().ok()
+                response
+                    .headers()
+                    .get(name)?
+                    .to_str()
+                    .ok()?
+                    .trim()
+                    .parse()
+                    .ok()
             };
             let throttled = response.status() == http::StatusCode::TOO_MANY_REQUESTS;
             if throttled {
@@ -202,9 +225,14 @@ impl WasiHttpHooks for Egress {
                     let now = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs());
-                    Duration::from_secs(header("x-ratelimit-reset").map_or(60, |r| r.saturating_sub(now).min(3600)))
+                    Duration::from_secs(
+                        header("x-ratelimit-reset").map_or(60, |r| r.saturating_sub(now).min(3600)),
+                    )
                 });
-                l.observe(header("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32), wait);
+                l.observe(
+                    header("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32),
+                    wait,
+                );
             }
             Ok((
                 response.map(BodyExt::boxed_unsync),
@@ -220,15 +248,24 @@ mod tests {
 
     #[test]
     fn authorities_get_default_ports() {
-        assert_eq!(authority_of("https://api.clickup.com/api/v2").unwrap(), "api.clickup.com:443");
-        assert_eq!(authority_of("http://127.0.0.1:8080/api/v2").unwrap(), "127.0.0.1:8080");
+        assert_eq!(
+            authority_of("https://api.clickup.com/api/v2").unwrap(),
+            "api.clickup.com:443"
+        );
+        assert_eq!(
+            authority_of("http://127.0.0.1:8080/api/v2").unwrap(),
+            "127.0.0.1:8080"
+        );
         assert_eq!(authority_of("http://LOCALHOST/x").unwrap(), "localhost:80");
         assert!(authority_of("not a url").is_err());
     }
 
     #[test]
     fn only_the_allowed_authority_passes() {
-        let e = Egress::new(EgressPolicy::for_base_url("http://127.0.0.1:8080/api/v2").unwrap(), Default::default());
+        let e = Egress::new(
+            EgressPolicy::for_base_url("http://127.0.0.1:8080/api/v2").unwrap(),
+            Default::default(),
+        );
         assert!(e.allows(&"http://127.0.0.1:8080/api/v2/team".parse().unwrap()));
         assert!(!e.allows(&"http://127.0.0.1:8081/api/v2/team".parse().unwrap()));
         assert!(!e.allows(&"http://evil.example:8080/".parse().unwrap()));
@@ -239,7 +276,10 @@ mod tests {
         let mut plain = Egress::new(EgressPolicy::default(), Default::default());
         assert!(!plain.is_forbidden_header(&AUTHORIZATION));
         let mut injecting = Egress::new(
-            EgressPolicy { injected_authorization: Some("pk_x".into()), ..Default::default() },
+            EgressPolicy {
+                injected_authorization: Some("pk_x".into()),
+                ..Default::default()
+            },
             Default::default(),
         );
         assert!(injecting.is_forbidden_header(&AUTHORIZATION));

@@ -102,13 +102,20 @@ pub struct RunState {
 
 impl WasiView for RunState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 impl WasiHttpView for RunState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.egress }
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.egress,
+        }
     }
 }
 
@@ -120,7 +127,12 @@ struct MemoryCap {
 }
 
 impl ResourceLimiter for MemoryCap {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.limit {
             self.hit = true;
             wasmtime::bail!("memory limit of {} bytes reached", self.limit);
@@ -129,7 +141,12 @@ impl ResourceLimiter for MemoryCap {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 1_000_000)
     }
 }
@@ -153,7 +170,11 @@ impl Run {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             egress: Egress::new(options.egress, counter.clone()),
-            memory: MemoryCap { limit: limits.memory_bytes, peak: 0, hit: false },
+            memory: MemoryCap {
+                limit: limits.memory_bytes,
+                peak: 0,
+                hit: false,
+            },
             cpu_ticks: 0,
             cpu_ticks_max: (limits.cpu_ms_per_call / EPOCH_TICK.as_millis() as u64).max(1),
             cpu_hit: false,
@@ -171,8 +192,18 @@ impl Run {
             // Yield at every tick so that many runs on one thread share it fairly.
             Ok(UpdateDeadline::Yield(1))
         });
-        let bindings = host.pre().instantiate_async(&mut store).await.map_err(crate::loader::wasmtime_error)?;
-        Ok(Run { store, bindings, counter, limits, finished: false })
+        let bindings = host
+            .pre()
+            .instantiate_async(&mut store)
+            .await
+            .map_err(crate::loader::wasmtime_error)?;
+        Ok(Run {
+            store,
+            bindings,
+            counter,
+            limits,
+            finished: false,
+        })
     }
 
     /// The run's request counters.
@@ -187,19 +218,28 @@ impl Run {
 
     /// `spec`: the configuration's JSON Schema, as text.
     pub async fn spec(&mut self) -> Result<String, CallError> {
-        self.call(|b, s| Box::pin(async move { b.connector_source_source().call_spec(s).await.map(Ok) })).await
+        self.call(|b, s| {
+            Box::pin(async move { b.connector_source_source().call_spec(s).await.map(Ok) })
+        })
+        .await
     }
 
     /// `check`: whether a sync can start with this config.
     pub async fn check(&mut self, config: &str) -> Result<(), CallError> {
         let config = config.to_owned();
-        self.call(move |b, s| Box::pin(async move { b.connector_source_source().call_check(s, &config).await })).await
+        self.call(move |b, s| {
+            Box::pin(async move { b.connector_source_source().call_check(s, &config).await })
+        })
+        .await
     }
 
     /// `discover`: the streams.
     pub async fn discover(&mut self, config: &str) -> Result<Vec<StreamDescriptor>, CallError> {
         let config = config.to_owned();
-        self.call(move |b, s| Box::pin(async move { b.connector_source_source().call_discover(s, &config).await })).await
+        self.call(move |b, s| {
+            Box::pin(async move { b.connector_source_source().call_discover(s, &config).await })
+        })
+        .await
     }
 
     /// `read-page`: the next page of a stream.
@@ -227,7 +267,11 @@ impl Run {
         f: impl for<'a> FnOnce(
             &'a SourceHost,
             &'a mut Store<RunState>,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = wasmtime::Result<Result<R, WitError>>> + Send + 'a>>,
+        ) -> std::pin::Pin<
+            Box<
+                dyn std::future::Future<Output = wasmtime::Result<Result<R, WitError>>> + Send + 'a,
+            >,
+        >,
     ) -> Result<R, CallError> {
         if self.finished {
             return Err(CallError::Stopped(Stop::Finished));
@@ -246,9 +290,13 @@ impl Run {
                 self.finished = true;
                 let data = self.store.data();
                 Err(CallError::Stopped(if data.memory.hit {
-                    Stop::MemoryLimit { limit_bytes: data.memory.limit }
+                    Stop::MemoryLimit {
+                        limit_bytes: data.memory.limit,
+                    }
                 } else if data.cpu_hit {
-                    Stop::CpuLimit { limit_ms: self.limits.cpu_ms_per_call }
+                    Stop::CpuLimit {
+                        limit_ms: self.limits.cpu_ms_per_call,
+                    }
                 } else {
                     Stop::Trap(format!("{trap:#}"))
                 }))

@@ -79,16 +79,23 @@ impl ConnectorHost {
         Ok(host)
     }
 
-    fn load_bytes(wasm: &[u8], engine: Engine, options: &LoadOptions) -> anyhow::Result<Arc<ConnectorHost>> {
+    fn load_bytes(
+        wasm: &[u8],
+        engine: Engine,
+        options: &LoadOptions,
+    ) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm_sha256 = hex(&Sha256::digest(wasm));
         let (component, loaded_from_cache) = compile_cached(&engine, wasm, &wasm_sha256, options)?;
         let mut linker: Linker<RunState> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(wasmtime_error)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(wasmtime_error)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(wasmtime_error)?;
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(wasmtime_error)
-            .context("the component's imports cannot be satisfied: it needs more than WASI and wasi:http")?;
+            .context(
+            "the component's imports cannot be satisfied: it needs more than WASI and wasi:http",
+        )?;
         let pre = SourceHostPre::new(instance_pre)
             .map_err(wasmtime_error)
             .context("the component does not export connector:source/source@0.1.0")?;
@@ -152,7 +159,11 @@ fn compile_cached(
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
     let dir = options.cache_dir.clone().unwrap_or_else(default_cache_dir);
-    let path = dir.join(format!("{}-{:016x}.cwasm", &wasm_sha256[..32], hasher.finish()));
+    let path = dir.join(format!(
+        "{}-{:016x}.cwasm",
+        &wasm_sha256[..32],
+        hasher.finish()
+    ));
     if path.is_file() {
         // SAFETY: the file was written by `Component::serialize` of this very engine
         // configuration (its name holds the engine's compatibility hash and the wasm's hash), in a
@@ -161,7 +172,9 @@ fn compile_cached(
             return Ok((component, true));
         }
     }
-    let component = Component::new(engine, wasm).map_err(wasmtime_error).context("the component does not compile")?;
+    let component = Component::new(engine, wasm)
+        .map_err(wasmtime_error)
+        .context("the component does not compile")?;
     if let Ok(bytes) = component.serialize() {
         let _ = std::fs::create_dir_all(&dir);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));

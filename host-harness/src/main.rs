@@ -210,8 +210,9 @@ struct Prepared {
 
 impl Prepared {
     fn load(args: &ConfigArgs) -> anyhow::Result<Prepared> {
-        let text = std::fs::read_to_string(&args.config)
-            .map_err(|e| anyhow::anyhow!("cannot read the config file {}: {e}", args.config.display()))?;
+        let text = std::fs::read_to_string(&args.config).map_err(|e| {
+            anyhow::anyhow!("cannot read the config file {}: {e}", args.config.display())
+        })?;
         Prepared::from_text(&text, args.host_credentials)
     }
 
@@ -219,7 +220,12 @@ impl Prepared {
         let mut value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             // Let the connector report the malformed config with its own message.
-            Err(_) => return Ok(Prepared { guest_config: text.to_owned(), egress: EgressPolicy::default() }),
+            Err(_) => {
+                return Ok(Prepared {
+                    guest_config: text.to_owned(),
+                    egress: EgressPolicy::default(),
+                })
+            }
         };
         let base_url = value
             .get("base_url")
@@ -227,7 +233,10 @@ impl Prepared {
             .unwrap_or("https://api.clickup.com/api/v2")
             .to_owned();
         let mut egress = EgressPolicy::for_base_url(&base_url).unwrap_or_default();
-        let token = value.get("api_token").and_then(Value::as_str).map(|t| t.trim().to_owned());
+        let token = value
+            .get("api_token")
+            .and_then(Value::as_str)
+            .map(|t| t.trim().to_owned());
         if let Some(token) = &token {
             egress.limiter = Some(limiters().for_token(token));
             if host_credentials {
@@ -240,12 +249,16 @@ impl Prepared {
                 }
             }
         }
-        Ok(Prepared { guest_config: value.to_string(), egress })
+        Ok(Prepared {
+            guest_config: value.to_string(),
+            egress,
+        })
     }
 }
 
 fn limiters() -> &'static host_harness::token_limiter::TokenLimiters {
-    static L: std::sync::OnceLock<host_harness::token_limiter::TokenLimiters> = std::sync::OnceLock::new();
+    static L: std::sync::OnceLock<host_harness::token_limiter::TokenLimiters> =
+        std::sync::OnceLock::new();
     L.get_or_init(Default::default)
 }
 
@@ -256,7 +269,14 @@ async fn load(component: Option<&Path>) -> anyhow::Result<Arc<ConnectorHost>> {
 
 async fn start(component: Option<&Path>, egress: EgressPolicy) -> anyhow::Result<Run> {
     let host = load(component).await?;
-    Run::new(&host, RunOptions { egress, ..Default::default() }).await
+    Run::new(
+        &host,
+        RunOptions {
+            egress,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 fn failure(e: &CallError) -> &'static str {
@@ -280,7 +300,9 @@ async fn all_streams(run: &mut Run, config: &str) -> Result<Vec<StreamChoice>, C
         .await?
         .into_iter()
         .map(|d| StreamChoice {
-            incremental: d.sync_modes.contains(&host_harness::bindings::SyncMode::Incremental),
+            incremental: d
+                .sync_modes
+                .contains(&host_harness::bindings::SyncMode::Incremental),
             name: d.name,
         })
         .collect())
@@ -300,12 +322,18 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             }
         },
     };
-    let state_path = args.state.clone().or_else(|| args.output.as_ref().map(|d| d.join(OutputDir::STATE_FILE)));
+    let state_path = args
+        .state
+        .clone()
+        .or_else(|| args.output.as_ref().map(|d| d.join(OutputDir::STATE_FILE)));
     let mut state = match &state_path {
         Some(p) => match output::load_state_file(p) {
             Ok(s) => s,
             Err(e) => {
-                println!("{}", airbyte::error(&format!("{e:#}"), "config_error", None));
+                println!(
+                    "{}",
+                    airbyte::error(&format!("{e:#}"), "config_error", None)
+                );
                 eprintln!("error: {e:#}");
                 return Ok(EXIT_CONFIG);
             }
@@ -319,7 +347,15 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             let mut files = OutputDir::open(dir, &streams, &state)?;
             let end = {
                 let mut tee = Tee(vec![&mut files, &mut progress]);
-                sync::sync(&mut run, &prepared.guest_config, &streams, &mut state, &options, &mut tee).await?
+                sync::sync(
+                    &mut run,
+                    &prepared.guest_config,
+                    &streams,
+                    &mut state,
+                    &options,
+                    &mut tee,
+                )
+                .await?
             };
             print_summary(&progress, &files.written);
             end
@@ -329,10 +365,22 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             let mut lines = AirbyteLines::new(std::io::BufWriter::new(stdout.lock()));
             let end = {
                 let mut tee = Tee(vec![&mut lines, &mut progress]);
-                sync::sync(&mut run, &prepared.guest_config, &streams, &mut state, &options, &mut tee).await?
+                sync::sync(
+                    &mut run,
+                    &prepared.guest_config,
+                    &streams,
+                    &mut state,
+                    &options,
+                    &mut tee,
+                )
+                .await?
             };
             if let SyncEnd::Failed { stream, error } = &end {
-                lines.message(&airbyte::error(&error.to_string(), failure(error), Some(stream)))?;
+                lines.message(&airbyte::error(
+                    &error.to_string(),
+                    failure(error),
+                    Some(stream),
+                ))?;
             }
             lines.flush()?;
             end
@@ -348,11 +396,17 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
 }
 
 fn print_summary(progress: &Progress, written: &std::collections::BTreeMap<String, u64>) {
-    println!("{:<14} {:>9} {:>9} {:>16}", "stream", "records", "requests", "rate-limit wait");
+    println!(
+        "{:<14} {:>9} {:>9} {:>16}",
+        "stream", "records", "requests", "rate-limit wait"
+    );
     for (stream, (records, requests, waited)) in &progress.totals {
         let _ = records;
         let n = written.get(stream).copied().unwrap_or(0);
-        println!("{stream:<14} {n:>9} {requests:>9} {:>14.1} s", *waited as f64 / 1000.0);
+        println!(
+            "{stream:<14} {n:>9} {requests:>9} {:>14.1} s",
+            *waited as f64 / 1000.0
+        );
     }
 }
 
@@ -361,29 +415,48 @@ async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
         seed: args.seed,
         size: args.size.size(),
         port: args.port,
-        rate_limit: RateLimitConfig { limit: args.rate_limit, window: std::time::Duration::from_secs(60) },
+        rate_limit: RateLimitConfig {
+            limit: args.rate_limit,
+            window: std::time::Duration::from_secs(60),
+        },
         ..SimConfig::default()
     })?;
     let world = sim.world();
     println!("ClickUp simulator listening on {}", sim.base_url());
-    println!("token: {}  ({} workspaces, {} tasks, {} time entries)", sim.token(), world.workspaces.len(), world.task_count(), world.time_entry_count());
-    println!("config: {}", serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}));
+    println!(
+        "token: {}  ({} workspaces, {} tasks, {} time entries)",
+        sim.token(),
+        world.workspaces.len(),
+        world.task_count(),
+        world.time_entry_count()
+    );
+    println!(
+        "config: {}",
+        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()})
+    );
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
     Ok(0)
 }
 
 async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
-    eprintln!("Starting the ClickUp simulator (seed {}) on loopback...", args.seed);
+    eprintln!(
+        "Starting the ClickUp simulator (seed {}) on loopback...",
+        args.seed
+    );
     let sim = Simulator::start(SimConfig {
         seed: args.seed,
         size: Size::small(),
         // A Business Plus plan's limit, so the demo takes seconds; the connector follows whatever
         // limit the server's X-RateLimit headers announce.
-        rate_limit: RateLimitConfig { limit: 1000, window: std::time::Duration::from_secs(60) },
+        rate_limit: RateLimitConfig {
+            limit: 1000,
+            window: std::time::Duration::from_secs(60),
+        },
         ..SimConfig::default()
     })?;
-    let config = serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}).to_string();
+    let config =
+        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}).to_string();
     let prepared = Prepared::from_text(&config, false)?;
     let host = load(component).await?;
     for name in ["state.json"] {
@@ -391,7 +464,10 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
     }
     if let Ok(entries) = std::fs::read_dir(&args.output) {
         for e in entries.flatten() {
-            if e.path().extension().is_some_and(|x| x == "jsonl" || x == "partial") {
+            if e.path()
+                .extension()
+                .is_some_and(|x| x == "jsonl" || x == "partial")
+            {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -399,7 +475,8 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
     let mut tables = Vec::new();
     for pass in ["full sync", "incremental sync"] {
         if pass == "incremental sync" {
-            let (updated, created, entries) = sim.mutate(|w| (w.update_tasks(5), w.create_tasks(3), w.add_time_entries(4)));
+            let (updated, created, entries) =
+                sim.mutate(|w| (w.update_tasks(5), w.create_tasks(3), w.add_time_entries(4)));
             eprintln!(
                 "\nIn ClickUp meanwhile: {} tasks updated, {} created, {} time entries added.",
                 updated.len(),
@@ -408,7 +485,14 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
             );
         }
         eprintln!("\n== {pass} into {} ==", args.output.display());
-        let mut run = Run::new(&host, RunOptions { egress: prepared.egress.clone(), ..Default::default() }).await?;
+        let mut run = Run::new(
+            &host,
+            RunOptions {
+                egress: prepared.egress.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
         let streams = match all_streams(&mut run, &prepared.guest_config).await {
             Ok(s) => s,
             Err(e) => anyhow::bail!("{e}"),
@@ -418,7 +502,15 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         let mut progress = Progress::new();
         let end = {
             let mut tee = Tee(vec![&mut files, &mut progress]);
-            sync::sync(&mut run, &prepared.guest_config, &streams, &mut state, &SyncOptions::default(), &mut tee).await?
+            sync::sync(
+                &mut run,
+                &prepared.guest_config,
+                &streams,
+                &mut state,
+                &SyncOptions::default(),
+                &mut tee,
+            )
+            .await?
         };
         if let SyncEnd::Failed { stream, error } = end {
             eprintln!("{pass} failed in {stream}: {error}");
@@ -426,11 +518,21 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         }
         tables.push((pass, progress.totals.clone()));
     }
-    println!("\n{:<14} {:>18} {:>18}", "stream", "full sync", "incremental sync");
-    println!("{:<14} {:>18} {:>18}", "", "records/requests", "records/requests");
+    println!(
+        "\n{:<14} {:>18} {:>18}",
+        "stream", "full sync", "incremental sync"
+    );
+    println!(
+        "{:<14} {:>18} {:>18}",
+        "", "records/requests", "records/requests"
+    );
     for (stream, (records, requests, _)) in &tables[0].1 {
         let (r2, q2, _) = tables[1].1.get(stream).copied().unwrap_or_default();
-        println!("{stream:<14} {:>18} {:>18}", format!("{records}/{requests}"), format!("{r2}/{q2}"));
+        println!(
+            "{stream:<14} {:>18} {:>18}",
+            format!("{records}/{requests}"),
+            format!("{r2}/{q2}")
+        );
     }
     println!(
         "\nThe records are in {}/<stream>.jsonl, the state in {}/state.json.",

@@ -24,7 +24,9 @@ pub fn load_state_file(path: &Path) -> anyhow::Result<SyncState> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SyncState::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read the state file {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the state file {}", path.display()))
+        }
     };
     parse_state(&text).map_err(|why| {
         anyhow::anyhow!(
@@ -38,7 +40,9 @@ pub fn load_state_file(path: &Path) -> anyhow::Result<SyncState> {
 /// Parses state text (see [`load_state_file`]).
 pub fn parse_state(text: &str) -> Result<SyncState, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let items = value.as_array().ok_or("not a JSON array of per-stream states")?;
+    let items = value
+        .as_array()
+        .ok_or("not a JSON array of per-stream states")?;
     let mut state = SyncState::new();
     for item in items {
         let item = item.get("state").unwrap_or(item);
@@ -47,7 +51,8 @@ pub fn parse_state(text: &str) -> Result<SyncState, String> {
             .pointer("/stream_descriptor/name")
             .and_then(Value::as_str)
             .ok_or("an element has no stream_descriptor.name")?;
-        let checkpoint = Checkpoint::from_json(name, stream.get("stream_state").unwrap_or(&Value::Null))?;
+        let checkpoint =
+            Checkpoint::from_json(name, stream.get("stream_state").unwrap_or(&Value::Null))?;
         state.insert(name.to_owned(), checkpoint);
     }
     Ok(state)
@@ -55,17 +60,26 @@ pub fn parse_state(text: &str) -> Result<SyncState, String> {
 
 /// The state file's JSON.
 pub fn state_json(state: &SyncState) -> Value {
-    Value::Array(state.iter().map(|(s, c)| airbyte::stream_state(s, &c.to_json())).collect())
+    Value::Array(
+        state
+            .iter()
+            .map(|(s, c)| airbyte::stream_state(s, &c.to_json()))
+            .collect(),
+    )
 }
 
 /// Reads a configured catalog: `{"streams":[{"stream":{"name":…},"sync_mode":"incremental"|"full_refresh"}]}`.
 pub fn load_catalog(path: &Path) -> anyhow::Result<Vec<StreamChoice>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the catalog {}", path.display()))?;
-    let value: Value = serde_json::from_str(&text).with_context(|| format!("the catalog {} is not JSON", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the catalog {}", path.display()))?;
+    let value: Value = serde_json::from_str(&text)
+        .with_context(|| format!("the catalog {} is not JSON", path.display()))?;
     let streams = value
         .get("streams")
         .and_then(Value::as_array)
-        .ok_or_else(|| anyhow::anyhow!("the catalog {} has no \"streams\" array", path.display()))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("the catalog {} has no \"streams\" array", path.display())
+        })?;
     streams
         .iter()
         .map(|s| {
@@ -75,7 +89,10 @@ pub fn load_catalog(path: &Path) -> anyhow::Result<Vec<StreamChoice>> {
                 .and_then(Value::as_str)
                 .ok_or_else(|| anyhow::anyhow!("a catalog entry has no stream.name"))?;
             let incremental = s.get("sync_mode").and_then(Value::as_str) == Some("incremental");
-            Ok(StreamChoice { name: name.to_owned(), incremental })
+            Ok(StreamChoice {
+                name: name.to_owned(),
+                incremental,
+            })
         })
         .collect()
 }
@@ -84,7 +101,8 @@ pub fn load_catalog(path: &Path) -> anyhow::Result<Vec<StreamChoice>> {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let tmp = path.with_extension("tmp");
     {
-        let mut f = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut f =
+            File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }
@@ -135,10 +153,17 @@ impl<W: Write> Observer for AirbyteLines<W> {
         Ok(())
     }
     fn warning(&mut self, stream: &str, message: &str) {
-        let _ = self.message(&airbyte::log("WARN", &format!("stream {stream}: {message}")));
+        let _ = self.message(&airbyte::log(
+            "WARN",
+            &format!("stream {stream}: {message}"),
+        ));
     }
     fn rate_limited(&mut self, stream: &str, reset_at_ms: u64) {
-        let _ = self.message(&airbyte::stream_status(stream, "RUNNING", Some(reset_at_ms)));
+        let _ = self.message(&airbyte::stream_status(
+            stream,
+            "RUNNING",
+            Some(reset_at_ms),
+        ));
     }
     fn stream_complete(&mut self, stream: &str) {
         let _ = self.message(&airbyte::stream_status(stream, "COMPLETE", None));
@@ -163,11 +188,18 @@ impl OutputDir {
     pub const STATE_FILE: &'static str = "state.json";
 
     /// Opens (creating) the folder for a sync of `streams`, starting from `state`.
-    pub fn open(dir: &Path, streams: &[StreamChoice], state: &SyncState) -> anyhow::Result<OutputDir> {
+    pub fn open(
+        dir: &Path,
+        streams: &[StreamChoice],
+        state: &SyncState,
+    ) -> anyhow::Result<OutputDir> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(OutputDir {
             dir: dir.to_owned(),
-            incremental: streams.iter().map(|s| (s.name.clone(), s.incremental)).collect(),
+            incremental: streams
+                .iter()
+                .map(|s| (s.name.clone(), s.incremental))
+                .collect(),
             files: BTreeMap::new(),
             state: state.clone(),
             written: BTreeMap::new(),
@@ -181,7 +213,11 @@ impl OutputDir {
 
     fn data_path(&self, stream: &str) -> PathBuf {
         let incremental = self.incremental.get(stream).copied().unwrap_or(false);
-        let name = if incremental { format!("{stream}.jsonl") } else { format!("{stream}.jsonl.partial") };
+        let name = if incremental {
+            format!("{stream}.jsonl")
+        } else {
+            format!("{stream}.jsonl.partial")
+        };
         self.dir.join(name)
     }
 }
@@ -251,7 +287,10 @@ pub struct Progress {
 impl Progress {
     /// Live when stderr is a terminal.
     pub fn new() -> Progress {
-        Progress { live: std::io::stderr().is_terminal(), ..Default::default() }
+        Progress {
+            live: std::io::stderr().is_terminal(),
+            ..Default::default()
+        }
     }
     fn draw(&self) {
         if let Some((s, records, requests, waited)) = &self.current {
@@ -287,7 +326,9 @@ impl Observer for Progress {
         if self.live {
             eprintln!();
         }
-        eprintln!("[clickup-connector] {stream}: waiting {secs} s for ClickUp's rate limit to reset");
+        eprintln!(
+            "[clickup-connector] {stream}: waiting {secs} s for ClickUp's rate limit to reset"
+        );
     }
     fn page(&mut self, stream: &str, records: usize, stats: &PageStats) {
         let t = self.totals.entry(stream.to_owned()).or_default();
@@ -351,10 +392,22 @@ mod tests {
     #[test]
     fn state_files_round_trip_and_bad_ones_say_how_to_start_over() {
         let mut s = SyncState::new();
-        s.insert("tasks".into(), Checkpoint { state: Some(json!({"v": 1})), cursor: None });
+        s.insert(
+            "tasks".into(),
+            Checkpoint {
+                state: Some(json!({"v": 1})),
+                cursor: None,
+            },
+        );
         let text = state_json(&s).to_string();
         assert_eq!(parse_state(&text).unwrap(), s);
-        for bad in ["{", "{}", "[{}]", r#"[{"stream":{"stream_state":{}}}]"#, r#"[{"stream":{"stream_descriptor":{"name":"t"},"stream_state":7}}]"#] {
+        for bad in [
+            "{",
+            "{}",
+            "[{}]",
+            r#"[{"stream":{"stream_state":{}}}]"#,
+            r#"[{"stream":{"stream_descriptor":{"name":"t"},"stream_state":7}}]"#,
+        ] {
             assert!(parse_state(bad).is_err(), "{bad}");
         }
         let dir = std::env::temp_dir().join(format!("state-test-{}", std::process::id()));
@@ -363,6 +416,8 @@ mod tests {
         std::fs::write(&path, "garbage").unwrap();
         let e = load_state_file(&path).unwrap_err().to_string();
         assert!(e.contains("start over"), "{e}");
-        assert!(load_state_file(&dir.join("absent.json")).unwrap().is_empty());
+        assert!(load_state_file(&dir.join("absent.json"))
+            .unwrap()
+            .is_empty());
     }
 }

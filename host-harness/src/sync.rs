@@ -42,10 +42,15 @@ impl Checkpoint {
     /// From a `stream_state` object; anything else is an error the user can act on.
     pub fn from_json(stream: &str, value: &Value) -> Result<Checkpoint, String> {
         let Some(obj) = value.as_object() else {
-            return Err(format!("the saved state of stream {stream} is not an object"));
+            return Err(format!(
+                "the saved state of stream {stream} is not an object"
+            ));
         };
         let field = |k: &str| obj.get(k).filter(|v| !v.is_null()).cloned();
-        Ok(Checkpoint { state: field("state"), cursor: field("cursor") })
+        Ok(Checkpoint {
+            state: field("state"),
+            cursor: field("cursor"),
+        })
     }
 }
 
@@ -133,11 +138,24 @@ pub async fn sync(
             }
             let state_text = checkpoint.state.as_ref().map(Value::to_string);
             let cursor_text = checkpoint.cursor.as_ref().map(Value::to_string);
-            let page = match read_with_retries(run, config, stream, state_text.as_deref(), cursor_text.as_deref(), options, observer).await {
+            let page = match read_with_retries(
+                run,
+                config,
+                stream,
+                state_text.as_deref(),
+                cursor_text.as_deref(),
+                options,
+                observer,
+            )
+            .await
+            {
                 Ok(p) => p,
                 Err(error) => {
                     observer.stream_failed(stream, &error);
-                    return Ok(SyncEnd::Failed { stream: stream.to_owned(), error });
+                    return Ok(SyncEnd::Failed {
+                        stream: stream.to_owned(),
+                        error,
+                    });
                 }
             };
             pages += 1;
@@ -167,7 +185,8 @@ pub async fn sync(
 }
 
 fn parse_opaque(text: &str, what: &str) -> anyhow::Result<Value> {
-    serde_json::from_str(text).map_err(|e| anyhow::anyhow!("the connector returned a {what} that is not JSON: {e}"))
+    serde_json::from_str(text)
+        .map_err(|e| anyhow::anyhow!("the connector returned a {what} that is not JSON: {e}"))
 }
 
 async fn read_with_retries(
@@ -183,15 +202,20 @@ async fn read_with_retries(
     let mut limited = 0;
     loop {
         match run.read_page(config, stream, state, cursor).await {
-            Err(CallError::Connector(WitError::RateLimited(r))) if limited < options.rate_limit_retries => {
+            Err(CallError::Connector(WitError::RateLimited(r)))
+                if limited < options.rate_limit_retries =>
+            {
                 limited += 1;
                 let now = crate::airbyte::now_ms();
                 let reset = r.reset_at_ms.unwrap_or(now + 60_000);
                 observer.rate_limited(stream, reset);
-                let wait = Duration::from_millis(reset.saturating_sub(now)).min(options.max_rate_limit_wait);
+                let wait = Duration::from_millis(reset.saturating_sub(now))
+                    .min(options.max_rate_limit_wait);
                 tokio::time::sleep(wait).await;
             }
-            Err(CallError::Connector(WitError::Transient(_))) if transient < options.transient_retries => {
+            Err(CallError::Connector(WitError::Transient(_)))
+                if transient < options.transient_retries =>
+            {
                 transient += 1;
                 tokio::time::sleep(options.transient_pause).await;
             }

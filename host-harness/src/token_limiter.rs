@@ -55,7 +55,11 @@ impl TokenLimiter {
                 let Ok(mut s) = self.inner.lock() else { return };
                 let now = Instant::now();
                 let window = s.window;
-                while s.sent.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                while s
+                    .sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window)
+                {
                     s.sent.pop_front();
                 }
                 let mut until = s.blocked_until.filter(|u| *u > now);
@@ -98,7 +102,9 @@ impl TokenLimiter {
 
     /// How often callers had to wait, and for how long in all.
     pub fn waits(&self) -> (u64, Duration) {
-        self.inner.lock().map_or((0, Duration::ZERO), |s| (s.waits, s.waited))
+        self.inner
+            .lock()
+            .map_or((0, Duration::ZERO), |s| (s.waits, s.waited))
     }
 }
 
@@ -119,7 +125,11 @@ impl Default for TokenLimiters {
 impl TokenLimiters {
     /// A registry whose limiters start at `limit` requests per `window`.
     pub fn new(limit: u32, window: Duration) -> TokenLimiters {
-        TokenLimiters { limit, window, by_token: Mutex::new(HashMap::new()) }
+        TokenLimiters {
+            limit,
+            window,
+            by_token: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The limiter of a token (created on first use).

@@ -33,6 +33,9 @@ mod tests {
     #[test]
     fn task_count_becomes_a_number_and_embedded_lists_go() {
         let r = record(&json!({"id":"4","task_count":"12","lists":[{}]}), "1", "2").unwrap();
-        assert_eq!(r, json!({"id":"4","task_count":12,"workspace_id":"1","space_id":"2"}));
+        assert_eq!(
+            r,
+            json!({"id":"4","task_count":12,"workspace_id":"1","space_id":"2"})
+        );
     }
 }

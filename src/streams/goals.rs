@@ -10,12 +10,20 @@ use crate::error::ConnectorError;
 use crate::timestamp::convert_fields;
 use serde_json::{json, Value};
 
-const TIMESTAMPS: &[&str] = &["date_created", "start_date", "due_date", "date_updated", "last_update"];
+const TIMESTAMPS: &[&str] = &[
+    "date_created",
+    "start_date",
+    "due_date",
+    "date_updated",
+    "last_update",
+];
 
 /// The ids of every goal in a goal-list answer: `goals[]` and each `folders[].goals[]`, each once,
 /// in the order they first appear.
 pub fn ids(body: &Value) -> Vec<String> {
-    let folder_goals = array_at(body, "folders").iter().flat_map(|f| array_at(f, "goals"));
+    let folder_goals = array_at(body, "folders")
+        .iter()
+        .flat_map(|f| array_at(f, "goals"));
     let mut ids: Vec<String> = Vec::new();
     for goal in array_at(body, "goals").iter().chain(folder_goals) {
         if let Some(id) = id_of(goal) {
@@ -32,13 +40,23 @@ pub fn record(body: &Value, workspace_id: &str) -> Result<Value, ConnectorError>
     let goal = body.get("goal").unwrap_or(body);
     let mut record = object_of(goal, "goal")?;
     set(&mut record, "workspace_id", Some(workspace_id));
-    for kr in record.get_mut("key_results").and_then(Value::as_array_mut).into_iter().flatten() {
+    for kr in record
+        .get_mut("key_results")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         convert_fields(kr, &["date_created", "date_updated"]);
         if let Some(action) = kr.get_mut("last_action") {
             convert_fields(action, &["date_modified"]);
         }
     }
-    for member in record.get_mut("members").and_then(Value::as_array_mut).into_iter().flatten() {
+    for member in record
+        .get_mut("members")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         convert_fields(member, &["date_added"]);
     }
     let mut record = Value::Object(record);
@@ -85,6 +103,9 @@ mod tests {
         let r = record(&body, "9").unwrap();
         assert_eq!(r["workspace_id"], "9");
         assert_eq!(r["date_created"], "1970-01-01T00:00:00.000Z");
-        assert_eq!(r["key_results"][0]["date_created"], "1970-01-01T00:00:01.000Z");
+        assert_eq!(
+            r["key_results"][0]["date_created"],
+            "1970-01-01T00:00:01.000Z"
+        );
     }
 }

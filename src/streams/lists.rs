@@ -28,7 +28,9 @@ pub fn record(
 
 /// Whether a list is archived by itself.
 pub fn is_archived(list: &Value) -> bool {
-    list.get("archived").and_then(Value::as_bool).unwrap_or(false)
+    list.get("archived")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// The schema's properties.
@@ -49,7 +51,8 @@ mod tests {
 
     #[test]
     fn folderless_lists_are_marked_and_dates_converted() {
-        let list = json!({"id":"7","folder":{"id":"457","hidden":true},"due_date":"0","task_count":0});
+        let list =
+            json!({"id":"7","folder":{"id":"457","hidden":true},"due_date":"0","task_count":0});
         let r = record(&list, "1", "2", None).unwrap();
         assert_eq!(r["folder_id"], Value::Null);
         assert_eq!(r["folderless"], true);

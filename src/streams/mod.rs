@@ -68,13 +68,16 @@ impl Stream {
 
     /// Finds a stream by name.
     pub fn from_name(name: &str) -> Result<Stream, ConnectorError> {
-        Stream::ALL.into_iter().find(|s| s.name() == name).ok_or_else(|| {
-            let names: Vec<&str> = Stream::ALL.iter().map(|s| s.name()).collect();
-            ConnectorError::UnknownStream(format!(
-                "there is no stream named {name:?}; the streams are {}.",
-                names.join(", ")
-            ))
-        })
+        Stream::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Stream::ALL.iter().map(|s| s.name()).collect();
+                ConnectorError::UnknownStream(format!(
+                    "there is no stream named {name:?}; the streams are {}.",
+                    names.join(", ")
+                ))
+            })
     }
 
     /// Whether the stream reads incrementally from a state.
@@ -170,12 +173,18 @@ pub(crate) fn id_of(value: &Value) -> Option<String> {
 
 /// The array under `key`, or an empty slice when absent or not an array.
 pub(crate) fn array_at<'v>(value: &'v Value, key: &str) -> &'v [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Sets a parent id field (string or null).
 pub(crate) fn set(record: &mut Map<String, Value>, key: &str, id: Option<&str>) {
-    record.insert(key.to_owned(), id.map_or(Value::Null, |s| Value::String(s.to_owned())));
+    record.insert(
+        key.to_owned(),
+        id.map_or(Value::Null, |s| Value::String(s.to_owned())),
+    );
 }
 
 /// Turns a count that may come as a string (`"12"`) into a number; unknown shapes become null.

@@ -17,7 +17,14 @@ use crate::timestamp::{convert_fields, read_ms};
 use serde_json::{json, Map, Value};
 
 /// Task timestamp fields (ms in ClickUp, RFC 3339 in records).
-const TIMESTAMPS: &[&str] = &["date_created", "date_updated", "date_closed", "date_done", "due_date", "start_date"];
+const TIMESTAMPS: &[&str] = &[
+    "date_created",
+    "date_updated",
+    "date_closed",
+    "date_done",
+    "due_date",
+    "start_date",
+];
 
 /// Query parameters every task request sends.
 pub fn base_query(page: u32, archived: bool) -> Vec<(&'static str, String)> {
@@ -35,12 +42,17 @@ pub fn base_query(page: u32, archived: bool) -> Vec<(&'static str, String)> {
 
 /// The tasks of a page answer, and its `last_page` flag.
 pub fn page(body: &Value) -> (&[Value], Option<bool>) {
-    (array_at(body, "tasks"), body.get("last_page").and_then(Value::as_bool))
+    (
+        array_at(body, "tasks"),
+        body.get("last_page").and_then(Value::as_bool),
+    )
 }
 
 /// Whether a task is archived by itself.
 pub fn is_archived(task: &Value) -> bool {
-    task.get("archived").and_then(Value::as_bool).unwrap_or(false)
+    task.get("archived")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// A task's `date_updated`, in ms.
@@ -66,13 +78,28 @@ pub fn record(task: &Value, workspace_id: &str) -> Result<Value, ConnectorError>
     set(&mut record, "space_id", space.as_deref());
     set(&mut record, "folder_id", folder.as_deref());
     set(&mut record, "list_id", list.as_deref());
-    for checklist in record.get_mut("checklists").and_then(Value::as_array_mut).into_iter().flatten() {
+    for checklist in record
+        .get_mut("checklists")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         convert_fields(checklist, &["date_created"]);
-        for item in checklist.get_mut("items").and_then(Value::as_array_mut).into_iter().flatten() {
+        for item in checklist
+            .get_mut("items")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             convert_fields(item, &["date_created"]);
         }
     }
-    for field in record.get_mut("custom_fields").and_then(Value::as_array_mut).into_iter().flatten() {
+    for field in record
+        .get_mut("custom_fields")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         convert_fields(field, &["date_created"]);
         if let Value::Object(f) = field {
             // `value` is number, string, array, object or absent depending on the field type:
@@ -126,9 +153,18 @@ mod tests {
         assert_eq!(r["date_updated"], "2021-01-01T00:00:00.000Z");
         assert_eq!(r["date_closed"], Value::Null);
         assert_eq!(r["time_estimate"], 1800000.5);
-        assert_eq!((r["space_id"].clone(), r["folder_id"].clone(), r["list_id"].clone()),
-                   (json!("3"), Value::Null, json!("10")));
-        assert_eq!(r["checklists"][0]["items"][0]["date_created"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            (
+                r["space_id"].clone(),
+                r["folder_id"].clone(),
+                r["list_id"].clone()
+            ),
+            (json!("3"), Value::Null, json!("10"))
+        );
+        assert_eq!(
+            r["checklists"][0]["items"][0]["date_created"],
+            "1970-01-01T00:00:00.000Z"
+        );
         assert_eq!(r["custom_fields"][0]["value"], json!([1, "x"]));
         assert_eq!(r["custom_fields"][0]["value_json"], "[1,\"x\"]");
         assert_eq!(r["custom_fields"][1]["value_json"], Value::Null);
@@ -138,6 +174,9 @@ mod tests {
 
     #[test]
     fn a_task_that_is_not_an_object_is_a_protocol_error() {
-        assert!(matches!(record(&json!("abc"), "1"), Err(ConnectorError::Protocol(_))));
+        assert!(matches!(
+            record(&json!("abc"), "1"),
+            Err(ConnectorError::Protocol(_))
+        ));
     }
 }

@@ -80,7 +80,11 @@ mod tests {
 
     #[test]
     fn durations_become_numbers_and_running_timers_stay_negative() {
-        let r = record(&json!({"id":"1","start":"0","duration":"4339892","task_location":{"list_id":15}}), "9").unwrap();
+        let r = record(
+            &json!({"id":"1","start":"0","duration":"4339892","task_location":{"list_id":15}}),
+            "9",
+        )
+        .unwrap();
         assert_eq!(r["duration"], 4339892);
         assert_eq!(r["start"], "1970-01-01T00:00:00.000Z");
         assert_eq!(r["task_location"]["list_id"], "15");

@@ -10,7 +10,10 @@ pub fn record(team: &Value) -> Result<Value, ConnectorError> {
     let mut record = object_of(team, "Workspace")?;
     let members = record.remove("members");
     let count = members.as_ref().and_then(Value::as_array).map(Vec::len);
-    record.insert("member_count".into(), count.map_or(Value::Null, Value::from));
+    record.insert(
+        "member_count".into(),
+        count.map_or(Value::Null, Value::from),
+    );
     Ok(Value::Object(record))
 }
 

@@ -38,8 +38,16 @@ pub fn space<'a>(
     caller: &Caller,
     id: &str,
 ) -> Result<(&'a Workspace, &'a Space), ApiError> {
-    let (w, s) = *st.index.spaces.get(id).ok_or_else(ApiError::space_not_found)?;
-    let ws = st.world.workspaces.get(w).ok_or_else(ApiError::space_not_found)?;
+    let (w, s) = *st
+        .index
+        .spaces
+        .get(id)
+        .ok_or_else(ApiError::space_not_found)?;
+    let ws = st
+        .world
+        .workspaces
+        .get(w)
+        .ok_or_else(ApiError::space_not_found)?;
     let space = ws.spaces.get(s).ok_or_else(ApiError::space_not_found)?;
     caller.check(&ws.id, Some(&space.id))?;
     Ok((ws, space))
@@ -50,8 +58,16 @@ pub fn folder<'a>(
     caller: &Caller,
     id: &str,
 ) -> Result<(&'a Workspace, &'a Folder), ApiError> {
-    let (w, f) = *st.index.folders.get(id).ok_or_else(ApiError::folder_not_found)?;
-    let ws = st.world.workspaces.get(w).ok_or_else(ApiError::folder_not_found)?;
+    let (w, f) = *st
+        .index
+        .folders
+        .get(id)
+        .ok_or_else(ApiError::folder_not_found)?;
+    let ws = st
+        .world
+        .workspaces
+        .get(w)
+        .ok_or_else(ApiError::folder_not_found)?;
     let folder = ws.folders.get(f).ok_or_else(ApiError::folder_not_found)?;
     caller.check(&ws.id, Some(&folder.space.id))?;
     Ok((ws, folder))
@@ -62,24 +78,48 @@ pub fn list<'a>(
     caller: &Caller,
     id: &str,
 ) -> Result<(usize, &'a Workspace, &'a List), ApiError> {
-    let (w, l) = *st.index.lists.get(id).ok_or_else(ApiError::list_not_found)?;
-    let ws = st.world.workspaces.get(w).ok_or_else(ApiError::list_not_found)?;
+    let (w, l) = *st
+        .index
+        .lists
+        .get(id)
+        .ok_or_else(ApiError::list_not_found)?;
+    let ws = st
+        .world
+        .workspaces
+        .get(w)
+        .ok_or_else(ApiError::list_not_found)?;
     let list = ws.lists.get(l).ok_or_else(ApiError::list_not_found)?;
     caller.check(&ws.id, Some(&list.space.id))?;
     Ok((w, ws, list))
 }
 
 pub fn task<'a>(st: &'a WorldState, caller: &Caller, id: &str) -> Result<&'a Task, ApiError> {
-    let (w, t) = *st.index.tasks.get(id).ok_or_else(ApiError::task_not_found)?;
-    let ws = st.world.workspaces.get(w).ok_or_else(ApiError::task_not_found)?;
+    let (w, t) = *st
+        .index
+        .tasks
+        .get(id)
+        .ok_or_else(ApiError::task_not_found)?;
+    let ws = st
+        .world
+        .workspaces
+        .get(w)
+        .ok_or_else(ApiError::task_not_found)?;
     let task = ws.tasks.get(t).ok_or_else(ApiError::task_not_found)?;
     caller.check(&ws.id, Some(&task.space_id))?;
     Ok(task)
 }
 
 pub fn goal<'a>(st: &'a WorldState, caller: &Caller, id: &str) -> Result<&'a Goal, ApiError> {
-    let (w, g) = *st.index.goals.get(id).ok_or_else(ApiError::goal_not_found)?;
-    let ws = st.world.workspaces.get(w).ok_or_else(ApiError::goal_not_found)?;
+    let (w, g) = *st
+        .index
+        .goals
+        .get(id)
+        .ok_or_else(ApiError::goal_not_found)?;
+    let ws = st
+        .world
+        .workspaces
+        .get(w)
+        .ok_or_else(ApiError::goal_not_found)?;
     let goal = ws.goals.get(g).ok_or_else(ApiError::goal_not_found)?;
     caller.check(&ws.id, None)?;
     Ok(goal)

@@ -75,7 +75,11 @@ impl ApiError {
 
     /// A query value of the wrong type or out of range.
     pub fn bad_param(name: &str) -> ApiError {
-        ApiError::new(400, &format!("Invalid value for parameter {name}"), "INPUT_005")
+        ApiError::new(
+            400,
+            &format!("Invalid value for parameter {name}"),
+            "INPUT_005",
+        )
     }
 
     /// The body of a 429 (the real ECODE is undocumented).

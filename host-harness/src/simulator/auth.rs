@@ -104,7 +104,10 @@ mod tests {
     fn bearer_prefix_is_optional() {
         assert_eq!(presented_token(Some("pk_1_X")).as_deref(), Some("pk_1_X"));
         assert_eq!(presented_token(Some("Bearer abc")).as_deref(), Some("abc"));
-        assert_eq!(presented_token(Some("bearer  abc ")).as_deref(), Some("abc"));
+        assert_eq!(
+            presented_token(Some("bearer  abc ")).as_deref(),
+            Some("abc")
+        );
         assert_eq!(presented_token(Some("  ")), None);
         assert_eq!(presented_token(None), None);
     }

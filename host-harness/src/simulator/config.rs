@@ -61,7 +61,8 @@ pub struct Size {
 }
 
 impl Size {
-    /// The smallest world that still holds every troublesome layout (~650 tasks).
+    /// The smallest world that still holds every troublesome layout: 2 workspaces,
+    /// 30 lists, ~540 tasks, 120 time entries.
     pub fn tiny() -> Size {
         Size {
             workspaces: 2,
@@ -107,16 +108,16 @@ impl Size {
         }
     }
 
-    /// ~3 workspaces, ~60 lists (12 folderless, 6 archived, plus the fixed extras),
-    /// ~30,000 tasks and ~5,000 time entries over 3 years.
+    /// 3 workspaces, 57 lists (15 folderless; 6 archived, 9 more in an archived
+    /// space or folder), ~30,000 tasks and ~5,000 time entries over 3 years.
     pub fn reference() -> Size {
         Size {
             workspaces: 3,
             spaces_per_workspace: 2,
             folders_per_space: 2,
-            lists_per_folder: 4,
+            lists_per_folder: 3,
             folderless_lists_per_space: 2,
-            tasks_per_list: 480,
+            tasks_per_list: 540,
             members_per_workspace: 25,
             goals_per_workspace: 15,
             time_entries_per_workspace: 1_667,
@@ -124,19 +125,22 @@ impl Size {
         }
     }
 
-    /// The reference layout with `tasks_per_list` scaled to roughly `total` tasks.
+    /// The reference layout with `tasks_per_list` scaled to roughly `total` tasks
+    /// (never fewer than the 350 of the two fixed special lists).
     pub fn with_tasks(total: usize) -> Size {
         let mut size = Size::reference();
-        let lists = size.regular_list_count().max(1);
-        size.tasks_per_list = (total / lists).max(1);
+        let ordinary_lists = size.list_count().saturating_sub(2).max(1);
+        size.tasks_per_list = (total.saturating_sub(350) / ordinary_lists).max(1);
         size
     }
 
-    /// Lists the size asks for, before the fixed extras.
-    pub fn regular_list_count(&self) -> usize {
-        self.workspaces
-            * self.spaces_per_workspace
-            * (self.folders_per_space * self.lists_per_folder + self.folderless_lists_per_space)
+    /// Lists the world will have: what the size asks for plus, per workspace, the
+    /// archived space's two lists and the archived folder's list.
+    pub fn list_count(&self) -> usize {
+        let per_space =
+            self.folders_per_space * self.lists_per_folder + self.folderless_lists_per_space;
+        let extras = 2 + usize::from(self.spaces_per_workspace > 0);
+        self.workspaces * (self.spaces_per_workspace * per_space + extras)
     }
 }
 

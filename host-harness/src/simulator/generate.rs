@@ -60,7 +60,9 @@ impl World {
             rng: SplitMix64::derive(seed, "world"),
         };
         let owner = g.user(0, 0);
-        let workspaces = (0..size.workspaces).map(|w| g.workspace(w, &owner)).collect();
+        let workspaces = (0..size.workspaces)
+            .map(|w| g.workspace(w, &owner))
+            .collect();
         let mut world = World {
             seed,
             now_ms,
@@ -130,7 +132,11 @@ impl Generator<'_> {
     }
 
     fn pick_color(&mut self) -> String {
-        self.rng.pick(COLORS).copied().unwrap_or("#7b68ee").to_string()
+        self.rng
+            .pick(COLORS)
+            .copied()
+            .unwrap_or("#7b68ee")
+            .to_string()
     }
 
     fn workspace(&mut self, w: usize, owner: &User) -> Workspace {
@@ -138,7 +144,8 @@ impl Generator<'_> {
         let mut ws = Workspace {
             name: WORKSPACE_NAMES[w % WORKSPACE_NAMES.len()].to_string(),
             color: self.pick_color(),
-            avatar: (w % 2 == 1).then(|| format!("https://attachments.clickup.com/team_avatars/{id}.png")),
+            avatar: (w % 2 == 1)
+                .then(|| format!("https://attachments.clickup.com/team_avatars/{id}.png")),
             id,
             members: Vec::new(),
             spaces: Vec::new(),
@@ -524,7 +531,9 @@ impl Generator<'_> {
             };
             let parent = parent_slot.and_then(|p| made.get(p)).cloned();
             let created = match &parent {
-                Some((_, parent_created, _)) => self.rng.range_i64(*parent_created, latest_created.max(*parent_created)),
+                Some((_, parent_created, _)) => self
+                    .rng
+                    .range_i64(*parent_created, latest_created.max(*parent_created)),
                 None => self.rng.range_i64(history_start, latest_created),
             };
             let lifecycle = if i == 1 {
@@ -549,7 +558,9 @@ impl Generator<'_> {
             let plan = TaskPlan {
                 created_ms: created,
                 lifecycle,
-                parent: parent.as_ref().map(|(id, _, top)| (id.clone(), top.clone())),
+                parent: parent
+                    .as_ref()
+                    .map(|(id, _, top)| (id.clone(), top.clone())),
                 archived,
                 fields,
                 fractional_estimate: big && i == 6,
@@ -577,10 +588,7 @@ impl Generator<'_> {
         if g_count >= 3 {
             for name in ["Company OKRs", "Team goals"] {
                 let created = self.rng.range_i64(self.history_start(), self.now);
-                let members = owner
-                    .iter()
-                    .map(|u| (u.clone(), created))
-                    .collect();
+                let members = owner.iter().map(|u| (u.clone(), created)).collect();
                 ws.goal_folders.push(GoalFolder {
                     id: self.ids.uuid(),
                     name: name.to_string(),
@@ -599,9 +607,15 @@ impl Generator<'_> {
                 _ => ws.goal_folders.last().map(|f| f.id.clone()),
             };
             let completed = i == 3 || i == 4 || (i > 4 && i % 4 == 3);
-            let created = self.rng.range_i64(self.history_start(), self.now - MS_PER_DAY);
+            let created = self
+                .rng
+                .range_i64(self.history_start(), self.now - MS_PER_DAY);
             let updated = self.rng.range_i64(created, self.now);
-            let kr_count = if i % 5 == 2 { 0 } else { 1 + self.rng.below(3) as usize };
+            let kr_count = if i % 5 == 2 {
+                0
+            } else {
+                1 + self.rng.below(3) as usize
+            };
             let key_results = (0..kr_count)
                 .map(|k| {
                     let kind = ["number", "percentage", "boolean", "currency"][k % 4];
@@ -620,7 +634,11 @@ impl Generator<'_> {
                         steps_start: 0.0,
                         steps_end: end,
                         steps_current: current,
-                        unit: if kind == "currency" { "USD".into() } else { String::new() },
+                        unit: if kind == "currency" {
+                            "USD".into()
+                        } else {
+                            String::new()
+                        },
                     }
                 })
                 .collect();
@@ -640,7 +658,11 @@ impl Generator<'_> {
                 date_created: created,
                 start_date: self.rng.chance(0.6).then_some(created),
                 due_date: created + 90 * MS_PER_DAY,
-                description: if i % 2 == 0 { String::new() } else { "Why this matters.".into() },
+                description: if i % 2 == 0 {
+                    String::new()
+                } else {
+                    "Why this matters.".into()
+                },
                 private: false,
                 archived: false,
                 multiple_owners: true,
@@ -674,15 +696,27 @@ impl Generator<'_> {
             let running = first_workspace && i == 0;
             let (user, start) = match i {
                 0 if running => (owner.clone(), self.now - 25 * 60_000),
-                0 | 1 => (owner.clone(), days_old(5, self) - self.rng.range_i64(0, 3_600_000)),
-                2 => (owner.clone(), days_old(45, self) - self.rng.range_i64(0, 3_600_000)),
+                0 | 1 => (
+                    owner.clone(),
+                    days_old(5, self) - self.rng.range_i64(0, 3_600_000),
+                ),
+                2 => (
+                    owner.clone(),
+                    days_old(45, self) - self.rng.range_i64(0, 3_600_000),
+                ),
                 _ => {
                     let user = if self.rng.chance(0.4) {
                         owner.clone()
                     } else {
-                        self.rng.pick(&users).cloned().unwrap_or_else(|| owner.clone())
+                        self.rng
+                            .pick(&users)
+                            .cloned()
+                            .unwrap_or_else(|| owner.clone())
                     };
-                    (user, self.rng.range_i64(history_start, self.now - 2 * 3_600_000))
+                    (
+                        user,
+                        self.rng.range_i64(history_start, self.now - 2 * 3_600_000),
+                    )
                 }
             };
             let (end, duration, at) = if running {

@@ -22,6 +22,12 @@ pub struct GoalFolder {
 }
 
 impl GoalFolder {
+    /// The folder object with an empty `goals` and a zero `goal_count`; the goals
+    /// endpoint fills both with [`GoalFolder::to_api_json_with_goals`].
+    pub fn to_api_json(&self) -> Value {
+        self.to_api_json_with_goals(0, Vec::new())
+    }
+
     /// The folder object with its goals supplied by the caller (the endpoint
     /// filters completed goals), and `goal_count` counting every goal in it.
     pub fn to_api_json_with_goals(&self, goal_count: usize, goals: Vec<Value>) -> Value {
@@ -143,7 +149,11 @@ impl Goal {
         if self.key_results.is_empty() {
             return 0;
         }
-        let sum: i64 = self.key_results.iter().map(KeyResult::percent_completed).sum();
+        let sum: i64 = self
+            .key_results
+            .iter()
+            .map(KeyResult::percent_completed)
+            .sum();
         (sum / self.key_results.len() as i64).min(99)
     }
 
@@ -175,7 +185,10 @@ impl Goal {
         map.insert("private".into(), json!(self.private));
         map.insert("archived".into(), json!(self.archived));
         map.insert("multiple_owners".into(), json!(self.multiple_owners));
-        map.insert("editor_token".into(), json!(format!("goal_{}", self.pretty_id)));
+        map.insert(
+            "editor_token".into(),
+            json!(format!("goal_{}", self.pretty_id)),
+        );
         map.insert("date_updated".into(), ms(self.date_updated));
         map.insert("last_update".into(), ms(self.last_update));
         map.insert("folder_id".into(), json!(self.folder_id));
@@ -185,7 +198,11 @@ impl Goal {
         map.insert("pinned".into(), json!(self.pinned));
         map.insert(
             "owners".into(),
-            json!(self.owners.iter().map(User::to_api_json).collect::<Vec<_>>()),
+            json!(self
+                .owners
+                .iter()
+                .map(User::to_api_json)
+                .collect::<Vec<_>>()),
         );
         map.insert("key_result_count".into(), json!(self.key_results.len()));
         map.insert("members".into(), json!(members));

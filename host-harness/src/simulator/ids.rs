@@ -36,7 +36,7 @@ impl IdMint {
         // `seq -> (mul * seq + add) mod 36^7` is a permutation: ids never collide
         // yet do not sort in creation order.
         let mut task_mul = (rng.below(TASK_SPACE / 2) * 2 + 1) | 1;
-        while task_mul % 3 == 0 {
+        while task_mul.is_multiple_of(3) {
             task_mul += 2;
         }
         IdMint {
@@ -57,7 +57,8 @@ impl IdMint {
     }
 
     pub fn task(&mut self) -> String {
-        let v = ((u128::from(self.task_mul) * u128::from(self.task_seq) + u128::from(self.task_add))
+        let v = ((u128::from(self.task_mul) * u128::from(self.task_seq)
+            + u128::from(self.task_add))
             % u128::from(TASK_SPACE)) as u64;
         self.task_seq += 1;
         format!("86{}", base36(v, 7))

@@ -36,12 +36,13 @@ mod faults;
 pub mod generate;
 mod goal_endpoints;
 pub mod goals;
-mod hierarchy_endpoints;
 pub mod hierarchy;
+mod hierarchy_endpoints;
 pub mod ids;
 mod index;
 mod mutations;
 mod names;
+mod order_cache;
 pub mod people;
 mod pipeline;
 pub mod prng;
@@ -54,8 +55,8 @@ mod task_endpoints;
 pub mod task_factory;
 mod task_search;
 pub mod tasks;
-mod time_entry_endpoints;
 pub mod time_entries;
+mod time_entry_endpoints;
 pub mod world;
 
 #[cfg(test)]
@@ -63,9 +64,7 @@ mod test_client;
 #[cfg(test)]
 mod tests;
 
-pub use config::{
-    Fault, FaultConfig, RateLimitConfig, SimConfig, Size, TokenSpec, DEFAULT_TOKEN,
-};
+pub use config::{Fault, FaultConfig, RateLimitConfig, SimConfig, Size, TokenSpec, DEFAULT_TOKEN};
 pub use counts::RequestCounts;
 pub use generate::{BIG_LIST_TASKS, EXACT_PAGE_LIST_TASKS};
 pub use goals::{Goal, GoalFolder, KeyResult};

@@ -98,7 +98,9 @@ impl World {
             return false;
         };
         let stamp = self.stamp();
-        let World { workspaces, rng, .. } = self;
+        let World {
+            workspaces, rng, ..
+        } = self;
         let Some(ws) = workspaces.get_mut(w) else {
             return false;
         };
@@ -125,10 +127,19 @@ impl World {
             return false;
         };
         let stamp = self.stamp();
-        let Some(list) = self.workspaces.get(lw).and_then(|ws| ws.lists.get(l)).cloned() else {
+        let Some(list) = self
+            .workspaces
+            .get(lw)
+            .and_then(|ws| ws.lists.get(l))
+            .cloned()
+        else {
             return false;
         };
-        let team_id = self.workspaces.get(lw).map(|ws| ws.id.clone()).unwrap_or_default();
+        let team_id = self
+            .workspaces
+            .get(lw)
+            .map(|ws| ws.id.clone())
+            .unwrap_or_default();
         let Some(mut task) = self.workspaces.get_mut(w).map(|ws| ws.tasks.remove(t)) else {
             return false;
         };

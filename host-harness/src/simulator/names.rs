@@ -10,44 +10,110 @@ pub const FIRST_NAMES: &[&str] = &[
 ];
 
 pub const LAST_NAMES: &[&str] = &[
-    "Okafor", "Lindqvist", "García", "Nakamura", "O'Brien", "Kowalski", "Haddad", "Müller",
-    "Dubois", "Singh", "Costa", "Novak", "Yilmaz", "Andersen", "Park", "Rossi",
+    "Okafor",
+    "Lindqvist",
+    "García",
+    "Nakamura",
+    "O'Brien",
+    "Kowalski",
+    "Haddad",
+    "Müller",
+    "Dubois",
+    "Singh",
+    "Costa",
+    "Novak",
+    "Yilmaz",
+    "Andersen",
+    "Park",
+    "Rossi",
 ];
 
 pub const WORKSPACE_NAMES: &[&str] = &[
-    "Acme Corp", "Globex Engineering", "Initech", "Umbrella Research", "Hooli Ops", "Stark Labs",
+    "Acme Corp",
+    "Globex Engineering",
+    "Initech",
+    "Umbrella Research",
+    "Hooli Ops",
+    "Stark Labs",
 ];
 
 pub const SPACE_NAMES: &[&str] = &[
-    "Product", "Engineering", "Marketing", "Customer Success", "Operations", "Design", "Finance",
+    "Product",
+    "Engineering",
+    "Marketing",
+    "Customer Success",
+    "Operations",
+    "Design",
+    "Finance",
     "People",
 ];
 
 pub const FOLDER_NAMES: &[&str] = &[
-    "Q1 Roadmap", "Platform", "Campaigns", "Onboarding", "Infrastructure", "Research", "Hiring",
+    "Q1 Roadmap",
+    "Platform",
+    "Campaigns",
+    "Onboarding",
+    "Infrastructure",
+    "Research",
+    "Hiring",
     "Billing",
 ];
 
 pub const LIST_NAMES: &[&str] = &[
-    "Backlog", "Sprint", "Bugs", "Launch checklist", "Ideas", "Support tickets", "Releases",
-    "Experiments", "Vendors", "Docs",
+    "Backlog",
+    "Sprint",
+    "Bugs",
+    "Launch checklist",
+    "Ideas",
+    "Support tickets",
+    "Releases",
+    "Experiments",
+    "Vendors",
+    "Docs",
 ];
 
 pub const TASK_VERBS: &[&str] = &[
-    "Fix", "Write", "Review", "Ship", "Investigate", "Design", "Refactor", "Document", "Test",
-    "Migrate", "Plan", "Prepare",
+    "Fix",
+    "Write",
+    "Review",
+    "Ship",
+    "Investigate",
+    "Design",
+    "Refactor",
+    "Document",
+    "Test",
+    "Migrate",
+    "Plan",
+    "Prepare",
 ];
 
 pub const TASK_OBJECTS: &[&str] = &[
-    "login redirect", "invoice export", "onboarding email", "search ranking", "mobile layout",
-    "API rate limiter", "quarterly report", "pricing page", "SSO settings", "data retention policy",
-    "release notes", "webhook retries", "dashboard filters", "“smart” quotes in titles",
+    "login redirect",
+    "invoice export",
+    "onboarding email",
+    "search ranking",
+    "mobile layout",
+    "API rate limiter",
+    "quarterly report",
+    "pricing page",
+    "SSO settings",
+    "data retention policy",
+    "release notes",
+    "webhook retries",
+    "dashboard filters",
+    "“smart” quotes in titles",
     "café menu import",
 ];
 
 pub const GOAL_NAMES: &[&str] = &[
-    "Grow weekly active users", "Cut churn", "Ship v2", "Hire the platform team",
-    "Reduce support backlog", "Improve NPS", "Launch in Europe", "SOC 2 readiness",
+    "Grow weekly active users",
+    "Cut churn",
+    "Ship v2",
+    "Hire the platform team",
+    "Reduce support backlog",
+    "Improve NPS",
+    "Launch in Europe",
+    "SOC 2 readiness",
 ];
 
 pub const COLORS: &[&str] = &[
@@ -64,5 +130,11 @@ pub const TAGS: &[(&str, &str, &str)] = &[
 ];
 
 pub const TIME_DESCRIPTIONS: &[&str] = &[
-    "", "Pairing", "Code review", "Customer call", "Deep work", "Meeting notes", "Bug bash",
+    "",
+    "Pairing",
+    "Code review",
+    "Customer call",
+    "Deep work",
+    "Meeting notes",
+    "Bug bash",
 ];

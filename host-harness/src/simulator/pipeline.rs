@@ -49,7 +49,11 @@ pub fn decide(
     let sub = path
         .strip_prefix("/api/v2")
         .filter(|rest| rest.is_empty() || rest.starts_with('/'));
-    let route = if is_get { sub.and_then(Route::parse) } else { None };
+    let route = if is_get {
+        sub.and_then(Route::parse)
+    } else {
+        None
+    };
     let label = format!(
         "{method} {}",
         route.as_ref().map(Route::pattern).unwrap_or("(unknown)")

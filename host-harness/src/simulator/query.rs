@@ -68,7 +68,11 @@ impl Query {
     pub fn ints(&self, key: &str) -> Result<Vec<i64>, ApiError> {
         self.all(key)
             .into_iter()
-            .map(|v| v.trim().parse::<i64>().map_err(|_| ApiError::bad_param(key)))
+            .map(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| ApiError::bad_param(key))
+            })
             .collect()
     }
 

@@ -52,7 +52,10 @@ impl RateLimiter {
     }
 
     fn window_ms(&self) -> i64 {
-        (self.config.window.as_millis() as i64).max(1)
+        // Capped so that window arithmetic can never overflow.
+        i64::try_from(self.config.window.as_millis())
+            .unwrap_or(i64::MAX / 4)
+            .clamp(1, i64::MAX / 4)
     }
 
     fn current(&mut self, key: &str, now_ms: i64) -> &mut Window {
@@ -61,7 +64,7 @@ impl RateLimiter {
             start_ms: now_ms,
             used: 0,
         });
-        if now_ms >= w.start_ms + window_ms {
+        if now_ms >= w.start_ms.saturating_add(window_ms) {
             w.start_ms = now_ms;
             w.used = 0;
         }
@@ -69,11 +72,11 @@ impl RateLimiter {
     }
 
     fn headers(&self, w_start: i64, used: u32) -> RateHeaders {
-        let end = w_start + self.window_ms();
+        let end = w_start.saturating_add(self.window_ms());
         RateHeaders {
             limit: self.config.limit,
             remaining: self.config.limit.saturating_sub(used),
-            reset_secs: (end + 999).div_euclid(1000),
+            reset_secs: end.saturating_add(999).div_euclid(1000),
         }
     }
 

@@ -125,8 +125,14 @@ mod tests {
     fn parses_known_paths() {
         assert_eq!(Route::parse("/team"), Some(Route::Teams));
         assert_eq!(Route::parse("/team/"), Some(Route::Teams));
-        assert_eq!(Route::parse("/team/9/task"), Some(Route::TeamTasks("9".into())));
-        assert_eq!(Route::parse("/list/5/task"), Some(Route::ListTasks("5".into())));
+        assert_eq!(
+            Route::parse("/team/9/task"),
+            Some(Route::TeamTasks("9".into()))
+        );
+        assert_eq!(
+            Route::parse("/list/5/task"),
+            Some(Route::ListTasks("5".into()))
+        );
         assert_eq!(Route::parse("/list//task"), None);
         assert_eq!(Route::parse("/nope"), None);
         assert_eq!(Route::parse(""), None);

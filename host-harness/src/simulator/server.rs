@@ -140,7 +140,10 @@ async fn deliver(outcome: Outcome) -> Result<Response<SimBody>, DroppedOnPurpose
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    headers.insert(
+        CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     headers.insert("x-ratelimit-limit", rate.limit.into());
     headers.insert("x-ratelimit-remaining", rate.remaining.into());
     headers.insert("x-ratelimit-reset", rate.reset_secs.into());

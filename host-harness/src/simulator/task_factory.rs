@@ -194,9 +194,7 @@ pub fn build_task(
         None => (None, None),
     };
     Task {
-        custom_id: rng
-            .chance(0.1)
-            .then(|| format!("DEV-{}", 100 + orderindex)),
+        custom_id: rng.chance(0.1).then(|| format!("DEV-{}", 100 + orderindex)),
         custom_item_id,
         text_content: description.clone(),
         description,

@@ -30,6 +30,7 @@ use super::query::Query;
 use super::tasks::Task;
 use serde_json::{json, Value};
 use std::cmp::Ordering;
+use std::ops::Range;
 
 pub const PAGE_SIZE: usize = 100;
 
@@ -110,7 +111,12 @@ impl TaskFilter {
                 });
             }
         }
-        let strings = |key: &str| q.all(key).into_iter().map(str::to_string).collect::<Vec<_>>();
+        let strings = |key: &str| {
+            q.all(key)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
         let lower = |key: &str| {
             q.all(key)
                 .into_iter()
@@ -130,9 +136,21 @@ impl TaskFilter {
             assignees: q.ints("assignees")?,
             tags: lower("tags"),
             bounds,
-            space_ids: if team { strings("space_ids") } else { Vec::new() },
-            project_ids: if team { strings("project_ids") } else { Vec::new() },
-            list_ids: if team { strings("list_ids") } else { Vec::new() },
+            space_ids: if team {
+                strings("space_ids")
+            } else {
+                Vec::new()
+            },
+            project_ids: if team {
+                strings("project_ids")
+            } else {
+                Vec::new()
+            },
+            list_ids: if team {
+                strings("list_ids")
+            } else {
+                Vec::new()
+            },
             parent: if team {
                 q.first("parent").map(str::to_string)
             } else {
@@ -164,8 +182,7 @@ impl TaskFilter {
         } else if !self.statuses.contains(&t.status.status.to_lowercase()) {
             return false;
         }
-        if !self.assignees.is_empty()
-            && !t.assignees.iter().any(|a| self.assignees.contains(&a.id))
+        if !self.assignees.is_empty() && !t.assignees.iter().any(|a| self.assignees.contains(&a.id))
         {
             return false;
         }
@@ -189,14 +206,23 @@ impl TaskFilter {
         self.bounds.iter().all(|b| bound_holds(b, t))
     }
 
-    /// Orders the matches and renders the requested page.
-    pub fn page(&self, mut tasks: Vec<&Task>) -> Value {
-        tasks.sort_by(|a, b| self.compare(a, b));
-        let start = self.page.saturating_mul(PAGE_SIZE);
-        let page: Vec<Value> = tasks
-            .iter()
-            .skip(start)
-            .take(PAGE_SIZE)
+    /// The cache key of this filter's result set: everything but the page.
+    pub fn order_key(&self) -> String {
+        let mut unpaged = self.clone();
+        unpaged.page = 0;
+        unpaged.markdown = false;
+        format!("{unpaged:?}")
+    }
+
+    /// Which positions of a sorted result set of `total` tasks the page covers.
+    pub fn page_range(&self, total: usize) -> Range<usize> {
+        let start = self.page.saturating_mul(PAGE_SIZE).min(total);
+        start..start.saturating_add(PAGE_SIZE).min(total)
+    }
+
+    /// `{"tasks": [...], "last_page": ...}` for the tasks of one page.
+    pub fn render_page<'a>(&self, page: impl Iterator<Item = &'a Task>, last_page: bool) -> Value {
+        let tasks: Vec<Value> = page
             .map(|t| {
                 if self.markdown {
                     t.to_api_json_with_markdown()
@@ -205,11 +231,11 @@ impl TaskFilter {
                 }
             })
             .collect();
-        let last_page = start.saturating_add(PAGE_SIZE) >= tasks.len();
-        json!({ "tasks": page, "last_page": last_page })
+        json!({ "tasks": tasks, "last_page": last_page })
     }
 
-    fn compare(&self, a: &Task, b: &Task) -> Ordering {
+    /// The order the query asks for, total thanks to the tie-break on id.
+    pub fn compare(&self, a: &Task, b: &Task) -> Ordering {
         let directed = |o: Ordering| if self.reverse { o } else { o.reverse() };
         let by_id = directed(a.id.cmp(&b.id));
         match self.order_by {

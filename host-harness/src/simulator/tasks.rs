@@ -216,7 +216,10 @@ impl Task {
         map.insert("status".into(), self.status.to_task_json());
         map.insert(
             "orderindex".into(),
-            json!(format!("{}.00000000000000000000000000000000", self.orderindex)),
+            json!(format!(
+                "{}.00000000000000000000000000000000",
+                self.orderindex
+            )),
         );
         map.insert("date_created".into(), ms(self.date_created));
         map.insert("date_updated".into(), ms(self.date_updated));

@@ -86,7 +86,9 @@ fn tiny_world_holds_every_troublesome_layout() {
     list_with_home_tasks(&world, BIG_LIST_TASKS);
     list_with_home_tasks(&world, EXACT_PAGE_LIST_TASKS);
     let all_tasks: Vec<&Task> = world.workspaces.iter().flat_map(|w| &w.tasks).collect();
-    assert!(all_tasks.iter().any(|t| t.is_closed() && t.date_closed.is_some()));
+    assert!(all_tasks
+        .iter()
+        .any(|t| t.is_closed() && t.date_closed.is_some()));
     assert!(all_tasks.iter().any(|t| t.is_subtask()));
     assert!(all_tasks
         .iter()
@@ -100,8 +102,10 @@ fn tiny_world_holds_every_troublesome_layout() {
     assert!(all_tasks.iter().any(|t| t.due_date.is_none()));
     assert!(all_tasks.iter().any(|t| t.due_date.is_some()));
     // Individually archived tasks in non-archived lists.
-    assert!(ws.tasks.iter().any(|t| t.archived
-        && ws.list(&t.list.id).is_some_and(|l| ws.list_is_live(l))));
+    assert!(ws
+        .tasks
+        .iter()
+        .any(|t| t.archived && ws.list(&t.list.id).is_some_and(|l| ws.list_is_live(l))));
     // Tasks in archived lists, an archived space, an archived and a hidden folder.
     assert!(ws
         .tasks
@@ -134,11 +138,20 @@ fn tiny_world_holds_every_troublesome_layout() {
     // Goals: in and out of folders, completed ones, key results.
     assert!(ws.goals.iter().any(|g| g.folder_id.is_some()));
     assert!(ws.goals.iter().any(|g| g.folder_id.is_none()));
-    assert!(ws.goals.iter().any(|g| g.completed && g.folder_id.is_some()));
-    assert!(ws.goals.iter().any(|g| g.completed && g.folder_id.is_none()));
+    assert!(ws
+        .goals
+        .iter()
+        .any(|g| g.completed && g.folder_id.is_some()));
+    assert!(ws
+        .goals
+        .iter()
+        .any(|g| g.completed && g.folder_id.is_none()));
     assert!(ws.goals.iter().any(|g| !g.key_results.is_empty()));
     // Time entries: a running one, some older than 30 days, several users.
-    assert!(ws.time_entries.iter().any(|e| e.is_running() && e.duration < 0));
+    assert!(ws
+        .time_entries
+        .iter()
+        .any(|e| e.is_running() && e.duration < 0));
     assert!(ws
         .time_entries
         .iter()
@@ -162,7 +175,20 @@ fn reference_world_generates_quickly() {
     let entries = world.time_entry_count();
     assert!((4_500..=5_500).contains(&entries), "{entries} entries");
     let lists: usize = world.workspaces.iter().map(|w| w.lists.len()).sum();
-    assert!((55..=70).contains(&lists), "{lists} lists");
+    assert_eq!(lists, Size::reference().list_count());
+    assert_eq!(
+        World::generate(1, &Size::tiny(), NOW)
+            .workspaces
+            .iter()
+            .map(|w| w.lists.len())
+            .sum::<usize>(),
+        Size::tiny().list_count()
+    );
+    let scaled = World::generate(1, &Size::with_tasks(5_000), NOW).task_count();
+    assert!(
+        (4_000..=6_000).contains(&scaled),
+        "{scaled} tasks for 5,000"
+    );
     // Debug builds are several times slower than release; stay generous here.
     assert!(took < Duration::from_secs(5), "generation took {took:?}");
     eprintln!("reference world: {tasks} tasks, {entries} entries, {lists} lists in {took:?}");
@@ -173,7 +199,11 @@ fn task_json_has_clickups_types() {
     let sim = tiny();
     let world = sim.world();
     let big = list_with_home_tasks(&world, BIG_LIST_TASKS);
-    let v = get(&sim, &format!("/list/{}/task?include_closed=true&subtasks=true", big.id)).json();
+    let v = get(
+        &sim,
+        &format!("/list/{}/task?include_closed=true&subtasks=true", big.id),
+    )
+    .json();
     let t = &v["tasks"][0];
     for key in ["date_created", "date_updated", "orderindex"] {
         assert!(t[key].is_string(), "{key} is a string");
@@ -270,8 +300,9 @@ fn team_endpoint_omits_archived_containers_and_pages_everything_else() {
     assert_eq!(got.into_iter().collect::<HashSet<_>>(), expected);
 
     // archived=true: only individually archived tasks, still none from archived lists.
-    let archived: HashSet<String> =
-        all_pages(&sim, &format!("{path}&archived=true")).into_iter().collect();
+    let archived: HashSet<String> = all_pages(&sim, &format!("{path}&archived=true"))
+        .into_iter()
+        .collect();
     let expected_archived: HashSet<String> = ws
         .tasks
         .iter()
@@ -289,7 +320,10 @@ fn team_endpoint_omits_archived_containers_and_pages_everything_else() {
         .expect("an archived list with tasks");
     let in_archived = all_pages(
         &sim,
-        &format!("/list/{}/task?include_closed=true&subtasks=true", archived_list.id),
+        &format!(
+            "/list/{}/task?include_closed=true&subtasks=true",
+            archived_list.id
+        ),
     );
     assert!(!in_archived.is_empty());
     assert!(in_archived.iter().all(|id| !expected.contains(id)));
@@ -367,7 +401,10 @@ fn hierarchy_archived_flags_return_only_the_asked_partition() {
     assert!(folders["folders"][0]["task_count"].is_string());
     assert!(folders["folders"][0]["lists"].is_array());
     let archived_folders = get(&sim, &format!("/space/{}/folder?archived=true", space.id)).json();
-    assert_eq!(archived_folders["folders"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        archived_folders["folders"].as_array().map(Vec::len),
+        Some(1)
+    );
 }
 
 #[test]
@@ -384,8 +421,13 @@ fn goals_hide_completed_and_nest_folder_goals() {
         (top, nested)
     };
     let (top, nested) = count_all(&get(&sim, &format!("/team/{}/goal", ws.id)).json());
-    let (top_all, nested_all) =
-        count_all(&get(&sim, &format!("/team/{}/goal?include_completed=true", ws.id)).json());
+    let (top_all, nested_all) = count_all(
+        &get(
+            &sim,
+            &format!("/team/{}/goal?include_completed=true", ws.id),
+        )
+        .json(),
+    );
     assert_eq!(top_all.len() + nested_all.len(), ws.goals.len());
     assert!(top.len() + nested.len() < ws.goals.len());
     assert!(!nested.is_empty());
@@ -418,8 +460,14 @@ fn time_entries_default_to_owner_and_last_30_days() {
     assert!(!surely_in.is_empty());
     assert!(got.is_superset(&surely_in), "{got:?} vs {surely_in:?}");
     assert!(got.is_subset(&maybe_in), "{got:?} vs {maybe_in:?}");
-    assert!(owners().any(|e| !maybe_in.contains(&e.id)), "some older than 30 days");
-    assert!(ws.time_entries.iter().any(|e| e.user.id != owner && !got.contains(&e.id)));
+    assert!(
+        owners().any(|e| !maybe_in.contains(&e.id)),
+        "some older than 30 days"
+    );
+    assert!(ws
+        .time_entries
+        .iter()
+        .any(|e| e.user.id != owner && !got.contains(&e.id)));
     // The running entry: numeric negative duration and no end.
     let running = default["data"]
         .as_array()
@@ -482,7 +530,11 @@ fn auth_errors_have_clickup_bodies() {
     let denied_reply = limited(&format!("/space/{}/folder", denied.id));
     assert_eq!(denied_reply.status, 401);
     assert_eq!(denied_reply.json()["ECODE"], "OAUTH_027");
-    let team_tasks = all_pages_with(&sim, "pk_2_LIMITED", &format!("/team/{}/task?subtasks=true", ws0.id));
+    let team_tasks = all_pages_with(
+        &sim,
+        "pk_2_LIMITED",
+        &format!("/team/{}/task?subtasks=true", ws0.id),
+    );
     let denied_tasks: HashSet<&str> = ws0
         .tasks
         .iter()
@@ -490,7 +542,9 @@ fn auth_errors_have_clickup_bodies() {
         .map(|t| t.id.as_str())
         .collect();
     assert!(!denied_tasks.is_empty());
-    assert!(team_tasks.iter().all(|id| !denied_tasks.contains(id.as_str())));
+    assert!(team_tasks
+        .iter()
+        .all(|id| !denied_tasks.contains(id.as_str())));
 
     sim.revoke_token("pk_2_LIMITED");
     let revoked = limited("/team");
@@ -545,7 +599,10 @@ fn rate_limit_headers_and_429() {
             .header("x-ratelimit-reset")
             .and_then(|v| v.parse().ok())
             .expect("reset header");
-        assert!(reset >= before + 59 && reset <= before + 62, "{reset} vs {before}");
+        assert!(
+            reset >= before + 59 && reset <= before + 62,
+            "{reset} vs {before}"
+        );
     }
     assert_eq!(
         remaining,
@@ -591,7 +648,10 @@ fn injected_faults_are_served_and_counted() {
     assert_eq!(r.status, 429);
     assert!(r.header("x-ratelimit-reset").is_some());
     // The injected 429 gave its budget back: 3 admitted so far, 7 left after the next.
-    assert_eq!(get(&sim, "/team").header("x-ratelimit-remaining"), Some("7"));
+    assert_eq!(
+        get(&sim, "/team").header("x-ratelimit-remaining"),
+        Some("7")
+    );
 
     sim.inject("/team", Fault::Drop, 1);
     let dropped = get_with(&sim, "/team", Some(&sim.token()));
@@ -691,7 +751,11 @@ fn mutations_are_stamped_after_everything_and_found_incrementally() {
 
     // Moves, closes, time entries.
     let task_id = ws.tasks[0].id.clone();
-    let target = ws.lists.iter().find(|l| l.id != ws.tasks[0].list.id).map(|l| l.id.clone());
+    let target = ws
+        .lists
+        .iter()
+        .find(|l| l.id != ws.tasks[0].list.id)
+        .map(|l| l.id.clone());
     let target = target.expect("another list");
     assert!(sim.mutate(|w| w.move_task(&task_id, &target)));
     assert!(sim.mutate(|w| w.close_task(&task_id)));
@@ -725,4 +789,73 @@ fn reference_world_serves_pages_fast() {
     let per_page = t0.elapsed() / 5;
     eprintln!("reference team page: {per_page:?}");
     assert!(per_page < Duration::from_secs(1), "{per_page:?} per page");
+}
+
+#[test]
+fn malformed_requests_get_errors_not_panics() {
+    use std::io::{Read, Write};
+    let sim = tiny();
+    let team = sim.with_world(|w| w.workspaces[0].id.clone());
+    for path in [
+        format!("/team/{team}/task?page=99999999999999999999"),
+        format!("/team/{team}/task?page=-1"),
+        format!("/team/{team}/task?date_updated_gt=%FF%FE"),
+        format!("/team/{team}/time_entries?end_date=-9223372036854775808"),
+        format!("/team/{team}/time_entries?assignee=1,,x"),
+        format!("/team/{team}/time_entries?space_id=1&list_id=2"),
+        "/team/%ZZ/task".to_string(),
+        "/task/".to_string(),
+    ] {
+        let r = get(&sim, &path);
+        assert!((200..500).contains(&r.status), "{path}: {}", r.status);
+        assert!(serde_json::from_slice::<Value>(&r.body).is_ok(), "{path}");
+    }
+    let huge_page = get(&sim, &format!("/team/{team}/task?page=1000000"));
+    assert_eq!(huge_page.json()["tasks"].as_array().map(Vec::len), Some(0));
+    assert_eq!(huge_page.json()["last_page"], Value::Bool(true));
+
+    // Not HTTP at all: hyper answers 400 and the server keeps serving.
+    let mut raw = std::net::TcpStream::connect(sim.addr()).unwrap();
+    raw.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    raw.write_all(b"\x00\x01 NOT HTTP\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = raw.read_to_end(&mut answer);
+    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 400"));
+    assert_eq!(get(&sim, "/team").status, 200);
+}
+
+#[test]
+fn concurrent_clients_are_all_served() {
+    let sim = tiny();
+    let team = sim.with_world(|w| w.workspaces[0].id.clone());
+    std::thread::scope(|s| {
+        for t in 0..6 {
+            let sim = &sim;
+            let team = &team;
+            s.spawn(move || {
+                for page in 0..5 {
+                    let r = get(
+                        sim,
+                        &format!("/team/{team}/task?page={page}&reverse={}", t % 2 == 0),
+                    );
+                    assert_eq!(r.status, 200);
+                }
+            });
+        }
+    });
+    assert_eq!(sim.request_counts().endpoint("GET /team/{id}/task"), 30);
+}
+
+#[test]
+fn simulator_is_shareable_and_stops_on_drop() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Simulator>();
+    assert_send_sync::<World>();
+    let sim = tiny();
+    let addr = sim.addr();
+    assert!(sim.base_url().starts_with("http://127.0.0.1:"));
+    assert!(sim.base_url().ends_with("/api/v2"));
+    assert_eq!(get(&sim, "/team").status, 200);
+    drop(sim);
+    assert!(std::net::TcpStream::connect(addr).is_err());
 }

@@ -94,9 +94,9 @@ pub fn team_time_entries(
 ) -> Result<Value, ApiError> {
     let (_, ws) = access::workspace(st, caller, team_id)?;
     let (from, to) = match (q.int("start_date")?, q.int("end_date")?) {
-        (None, None) => (now_ms - DEFAULT_WINDOW_MS, now_ms),
+        (None, None) => (now_ms.saturating_sub(DEFAULT_WINDOW_MS), now_ms),
         (Some(s), None) => (s, now_ms),
-        (None, Some(e)) => (e - DEFAULT_WINDOW_MS, e),
+        (None, Some(e)) => (e.saturating_sub(DEFAULT_WINDOW_MS), e),
         (Some(s), Some(e)) => (s, e),
     };
     let mut assignees = q.comma_ints("assignee")?;

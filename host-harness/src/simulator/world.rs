@@ -72,7 +72,8 @@ impl Workspace {
     /// False when the list, its folder or its space is archived: the team-wide
     /// task endpoint then omits the list's tasks.
     pub fn list_is_live(&self, list: &List) -> bool {
-        let folder_live = list.folderless || self.folder(&list.folder.id).is_none_or(|f| !f.archived);
+        let folder_live =
+            list.folderless || self.folder(&list.folder.id).is_none_or(|f| !f.archived);
         let space_live = self.space(&list.space.id).is_none_or(|s| !s.archived);
         !list.archived && folder_live && space_live
     }
@@ -116,9 +117,10 @@ impl World {
 
     /// (workspace index, task index) of a task.
     pub fn find_task(&self, id: &str) -> Option<(usize, usize)> {
-        self.workspaces.iter().enumerate().find_map(|(w, ws)| {
-            ws.tasks.iter().position(|t| t.id == id).map(|t| (w, t))
-        })
+        self.workspaces
+            .iter()
+            .enumerate()
+            .find_map(|(w, ws)| ws.tasks.iter().position(|t| t.id == id).map(|t| (w, t)))
     }
 
     pub fn task(&self, id: &str) -> Option<&Task> {
@@ -128,14 +130,18 @@ impl World {
 
     /// (workspace index, list index) of a list.
     pub fn find_list(&self, id: &str) -> Option<(usize, usize)> {
-        self.workspaces.iter().enumerate().find_map(|(w, ws)| {
-            ws.lists.iter().position(|l| l.id == id).map(|l| (w, l))
-        })
+        self.workspaces
+            .iter()
+            .enumerate()
+            .find_map(|(w, ws)| ws.lists.iter().position(|l| l.id == id).map(|l| (w, l)))
     }
 
     pub fn find_time_entry(&self, id: &str) -> Option<(usize, usize)> {
         self.workspaces.iter().enumerate().find_map(|(w, ws)| {
-            ws.time_entries.iter().position(|e| e.id == id).map(|e| (w, e))
+            ws.time_entries
+                .iter()
+                .position(|e| e.id == id)
+                .map(|e| (w, e))
         })
     }
 
@@ -179,11 +185,19 @@ impl World {
                     );
                     map.insert(
                         "folders".into(),
-                        json!(ws.folders.iter().map(Folder::to_api_json).collect::<Vec<_>>()),
+                        json!(ws
+                            .folders
+                            .iter()
+                            .map(Folder::to_api_json)
+                            .collect::<Vec<_>>()),
                     );
                     map.insert(
                         "lists".into(),
-                        json!(ws.lists.iter().map(List::to_detail_json).collect::<Vec<_>>()),
+                        json!(ws
+                            .lists
+                            .iter()
+                            .map(List::to_detail_json)
+                            .collect::<Vec<_>>()),
                     );
                     map.insert(
                         "tasks".into(),
@@ -194,12 +208,23 @@ impl World {
                         json!(ws
                             .goal_folders
                             .iter()
-                            .map(|f| f.to_api_json_with_goals(0, Vec::new()))
+                            .map(|f| {
+                                let count = ws
+                                    .goals
+                                    .iter()
+                                    .filter(|g| g.folder_id.as_deref() == Some(f.id.as_str()))
+                                    .count();
+                                f.to_api_json_with_goals(count, Vec::new())
+                            })
                             .collect::<Vec<_>>()),
                     );
                     map.insert(
                         "goals".into(),
-                        json!(ws.goals.iter().map(Goal::to_detail_json).collect::<Vec<_>>()),
+                        json!(ws
+                            .goals
+                            .iter()
+                            .map(Goal::to_detail_json)
+                            .collect::<Vec<_>>()),
                     );
                     map.insert(
                         "time_entries".into(),

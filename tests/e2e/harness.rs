@@ -1,0 +1,185 @@
+//! Shared set-up: the compiled component (built once per test process), simulators, and syncs
+//! that collect what the connector emitted.
+
+use host_harness::component_path;
+use host_harness::egress::EgressPolicy;
+use host_harness::instance::{CallError, Run, RunOptions};
+use host_harness::loader::{ConnectorHost, LoadOptions};
+use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, Size};
+use host_harness::sync::{
+    self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// The project's component, built (release, wasm32-wasip2) and compiled once per test process.
+pub fn host() -> Arc<ConnectorHost> {
+    static HOST: OnceLock<Arc<ConnectorHost>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let path = component_path::build_component().expect("build the connector component");
+        ConnectorHost::load(&path, &LoadOptions::default()).expect("load the connector component")
+    })
+    .clone()
+}
+
+/// A simulator with no rate limit to speak of (tests of the rate limit set their own).
+pub fn sim(seed: u64, size: Size) -> Simulator {
+    Simulator::start(SimConfig {
+        seed,
+        size,
+        rate_limit: RateLimitConfig::unlimited(),
+        ..SimConfig::default()
+    })
+    .expect("start the simulator")
+}
+
+/// The config that points the connector at a simulator.
+pub fn config(sim: &Simulator) -> String {
+    serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}).to_string()
+}
+
+/// A run allowed to reach the simulator only.
+pub async fn run_for(sim: &Simulator) -> Run {
+    Run::new(
+        &host(),
+        RunOptions {
+            egress: EgressPolicy::for_base_url(&sim.base_url()).unwrap(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("instantiate")
+}
+
+/// What a sync delivered, in the order the observer saw it.
+#[derive(Default, Debug)]
+pub struct Collected {
+    pub records: BTreeMap<String, Vec<Value>>,
+    pub warnings: Vec<String>,
+    pub rate_limited: u32,
+    pub requests: u64,
+    /// Every event, for order checks: ("records", stream, n) or ("checkpoint", stream, 0).
+    pub events: Vec<(&'static str, String, usize)>,
+}
+
+impl Observer for Collected {
+    fn records(&mut self, stream: &str, records: &[String]) -> anyhow::Result<()> {
+        let list = self.records.entry(stream.to_owned()).or_default();
+        for r in records {
+            list.push(serde_json::from_str(r)?);
+        }
+        self.events
+            .push(("records", stream.to_owned(), records.len()));
+        Ok(())
+    }
+    fn checkpoint(&mut self, stream: &str, _c: &Checkpoint) -> anyhow::Result<()> {
+        self.events.push(("checkpoint", stream.to_owned(), 0));
+        Ok(())
+    }
+    fn warning(&mut self, _stream: &str, message: &str) {
+        self.warnings.push(message.to_owned());
+    }
+    fn rate_limited(&mut self, _stream: &str, _reset: u64) {
+        self.rate_limited += 1;
+    }
+    fn page(&mut self, _stream: &str, _n: usize, stats: &host_harness::bindings::PageStats) {
+        self.requests += u64::from(stats.requests);
+    }
+}
+
+/// Streams by name, incremental where the connector supports it.
+pub fn choices(names: &[&str]) -> Vec<StreamChoice> {
+    names
+        .iter()
+        .map(|n| StreamChoice {
+            name: (*n).to_owned(),
+            incremental: matches!(*n, "tasks" | "time_entries"),
+        })
+        .collect()
+}
+
+/// Every stream.
+pub const ALL: [&str; 8] = [
+    "workspaces",
+    "members",
+    "spaces",
+    "folders",
+    "lists",
+    "tasks",
+    "goals",
+    "time_entries",
+];
+
+/// Test sync options: quick retries.
+pub fn quick() -> SyncOptions {
+    SyncOptions {
+        transient_pause: Duration::from_millis(50),
+        ..SyncOptions::default()
+    }
+}
+
+/// Syncs `streams` from `state` with a fresh run and config; returns what came out and how it ended.
+pub async fn sync_with(
+    sim: &Simulator,
+    config: &str,
+    streams: &[&str],
+    state: &mut SyncState,
+    options: &SyncOptions,
+) -> (Collected, SyncEnd) {
+    let mut run = run_for(sim).await;
+    let mut out = Collected::default();
+    let end = sync::sync(
+        &mut run,
+        config,
+        &choices(streams),
+        state,
+        options,
+        &mut out,
+    )
+    .await
+    .expect("the sync driver itself must not fail");
+    (out, end)
+}
+
+/// Syncs and insists on completion.
+pub async fn sync_ok(sim: &Simulator, streams: &[&str], state: &mut SyncState) -> Collected {
+    let (out, end) = sync_with(sim, &config(sim), streams, state, &quick()).await;
+    match end {
+        SyncEnd::Complete => out,
+        other => panic!("the sync did not complete: {other:?}"),
+    }
+}
+
+/// The error a sync ended with.
+pub fn failed(end: SyncEnd) -> CallError {
+    match end {
+        SyncEnd::Failed { error, .. } => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// Records keyed by their primary key (`id`, or `workspace_id/id` for members).
+pub fn by_key(records: &[Value]) -> BTreeMap<String, Value> {
+    records
+        .iter()
+        .map(|r| {
+            let id = match &r["id"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let key = if r.get("user").is_none() && r.get("role").is_some() {
+                format!("{}/{id}", r["workspace_id"].as_str().unwrap_or(""))
+            } else {
+                id
+            };
+            (key, r.clone())
+        })
+        .collect()
+}
+
+/// Ids of records.
+pub fn ids(records: &[Value]) -> std::collections::BTreeSet<String> {
+    by_key(records).into_keys().collect()
+}

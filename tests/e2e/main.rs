@@ -1,0 +1,14 @@
+//! End-to-end tests: the real connector component (`wasm32-wasip2`, built by the suite itself) in
+//! real wasmtime with real `wasi:http`, over real HTTP on loopback, against the ClickUp simulator.
+//!
+//! One test binary (so wasmtime is linked once); one module per concern.
+
+mod harness;
+mod truth;
+
+mod errors;
+mod host_policy;
+mod incremental;
+mod prior_art;
+mod rate_limit;
+mod streams;

@@ -1,0 +1,52 @@
+//! The simulator's ground truth, as the records a correct connector emits.
+//!
+//! Each expected record is the simulator's own API JSON of the entity passed through the
+//! connector's record function (natively); the tests then compare the component's output with it,
+//! so a record missing, duplicated, or changed on the way through wasm fails. The conversion
+//! itself is checked independently in `streams.rs` (timestamps, parent ids).
+
+use clickup_connector::streams;
+use host_harness::simulator::World;
+use serde_json::Value;
+
+pub fn expected(world: &World, stream: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for ws in &world.workspaces {
+        let id = ws.id.as_str();
+        match stream {
+            "workspaces" => out.push(streams::workspaces::record(&ws.to_api_json()).unwrap()),
+            "members" => out.extend(streams::members::records(&ws.to_api_json(), id)),
+            "spaces" => out.extend(
+                ws.spaces
+                    .iter()
+                    .map(|s| streams::spaces::record(&s.to_api_json(), id).unwrap()),
+            ),
+            "folders" => out.extend(
+                ws.folders
+                    .iter()
+                    .map(|f| streams::folders::record(&f.to_api_json(), id, &f.space.id).unwrap()),
+            ),
+            "lists" => out.extend(ws.lists.iter().map(|l| {
+                let folder = (!l.folderless).then_some(l.folder.id.as_str());
+                streams::lists::record(&l.to_api_json(), id, &l.space.id, folder).unwrap()
+            })),
+            "tasks" => out.extend(
+                ws.tasks
+                    .iter()
+                    .map(|t| streams::tasks::record(&t.to_api_json(), id).unwrap()),
+            ),
+            "goals" => out.extend(
+                ws.goals
+                    .iter()
+                    .map(|g| streams::goals::record(&g.to_detail_json(), id).unwrap()),
+            ),
+            "time_entries" => out.extend(
+                ws.time_entries
+                    .iter()
+                    .map(|e| streams::time_entries::record(&e.to_api_json(), id).unwrap()),
+            ),
+            other => panic!("no stream {other}"),
+        }
+    }
+    out
+}
