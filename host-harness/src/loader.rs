@@ -45,6 +45,7 @@ pub struct LoadOptions {
 /// A compiled, linked connector component, ready to instantiate.
 pub struct ConnectorHost {
     engine: Engine,
+    component: Component,
     pre: SourceHostPre<RunState>,
     wasm_sha256: String,
     /// Whether the compiled component came from the disk cache.
@@ -101,6 +102,7 @@ impl ConnectorHost {
             .context("the component does not export connector:source/source@0.1.0")?;
         let host = Arc::new(ConnectorHost {
             engine,
+            component: component.clone(),
             pre,
             wasm_sha256,
             loaded_from_cache,
@@ -113,6 +115,25 @@ impl ConnectorHost {
     /// The engine (shared by every run).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The compiled component.
+    pub fn component(&self) -> &Component {
+        &self.component
+    }
+
+    /// The names of the component's imports and exports, for auditing what it may touch.
+    pub fn interface_names(&self) -> (Vec<String>, Vec<String>) {
+        let ty = self.component.component_type();
+        let imports = ty
+            .imports(&self.engine)
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        let exports = ty
+            .exports(&self.engine)
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        (imports, exports)
     }
 
     /// The linked component.

@@ -89,3 +89,32 @@ async fn with_injected_credentials_the_guest_never_sees_the_token_and_cannot_set
         "a request with a guest-chosen Authorization went out"
     );
 }
+
+#[tokio::test]
+async fn the_component_exports_the_contract_and_imports_only_http_and_basic_wasi() {
+    let (imports, exports) = host().interface_names();
+    assert_eq!(
+        exports,
+        ["connector:source/source@0.1.0"],
+        "exports: {exports:?}"
+    );
+    let allowed = [
+        "wasi:http/",
+        "wasi:io/",
+        "wasi:clocks/",
+        "wasi:random/",
+        "wasi:cli/",
+    ];
+    for i in &imports {
+        assert!(
+            allowed.iter().any(|a| i.starts_with(a)),
+            "unexpected import {i} (all: {imports:?})"
+        );
+    }
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("wasi:http/outgoing-handler")),
+        "{imports:?}"
+    );
+}
