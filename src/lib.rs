@@ -48,3 +48,6 @@ pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
 pub mod component;
+
+#[cfg(test)]
+mod fuzz;

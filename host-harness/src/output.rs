@@ -165,6 +165,14 @@ impl<W: Write> Observer for AirbyteLines<W> {
             Some(reset_at_ms),
         ));
     }
+    fn page(&mut self, stream: &str, _records: usize, stats: &PageStats) {
+        // The connector waited for ClickUp's window inside this page: report it as Airbyte's
+        // RATE_LIMITED status (the quota has reset by now).
+        if stats.rate_limit_wait_ms > 0 {
+            let now = airbyte::now_ms();
+            let _ = self.message(&airbyte::stream_status(stream, "RUNNING", Some(now)));
+        }
+    }
     fn stream_complete(&mut self, stream: &str) {
         let _ = self.message(&airbyte::stream_status(stream, "COMPLETE", None));
     }

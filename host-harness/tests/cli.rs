@@ -330,3 +330,63 @@ fn spec_and_discover_print_airbyte_messages() {
         serde_json::json!(["date_updated"])
     );
 }
+
+#[test]
+fn waits_for_the_rate_limit_are_reported_as_rate_limited_stream_status() {
+    let sim = Simulator::start(SimConfig {
+        seed: 76,
+        size: Size::tiny(),
+        rate_limit: RateLimitConfig {
+            limit: 10,
+            window: std::time::Duration::from_secs(2),
+        },
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let dir = tempdir("ratelimited");
+    let cfg = write_config(
+        &dir,
+        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
+    );
+    let catalog = dir.join("catalog.json");
+    std::fs::write(
+        &catalog,
+        r#"{"streams":[{"stream":{"name":"spaces"},"sync_mode":"full_refresh"},{"stream":{"name":"folders"},"sync_mode":"full_refresh"}]}"#,
+    )
+    .unwrap();
+    let out = tool(&[
+        "read",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--catalog",
+        catalog.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let messages = lines(&out);
+    let limited = messages
+        .iter()
+        .filter(|m| m["trace"]["stream_status"]["reasons"][0]["type"] == "RATE_LIMITED")
+        .count();
+    assert!(
+        limited > 0,
+        "no RATE_LIMITED status although {} requests met a limit of 10 per 2 s",
+        sim.request_counts().total
+    );
+    assert_eq!(
+        sim.request_counts().status_429,
+        0,
+        "the connector hammered instead of waiting"
+    );
+    let spaces = messages
+        .iter()
+        .filter(|m| m["record"]["stream"] == "spaces")
+        .count();
+    assert_eq!(
+        spaces,
+        sim.world()
+            .workspaces
+            .iter()
+            .map(|w| w.spaces.len())
+            .sum::<usize>()
+    );
+}

@@ -11,4 +11,5 @@ mod host_policy;
 mod incremental;
 mod prior_art;
 mod rate_limit;
+mod reliability;
 mod streams;
