@@ -96,6 +96,7 @@ pub struct RunState {
     egress: Egress,
     memory: MemoryCap,
     cpu_ticks: u64,
+    cpu_ticks_total: u64,
     cpu_ticks_max: u64,
     cpu_hit: bool,
 }
@@ -176,6 +177,7 @@ impl Run {
                 hit: false,
             },
             cpu_ticks: 0,
+            cpu_ticks_total: 0,
             cpu_ticks_max: (limits.cpu_ms_per_call / EPOCH_TICK.as_millis() as u64).max(1),
             cpu_hit: false,
         };
@@ -185,6 +187,7 @@ impl Run {
         store.epoch_deadline_callback(|mut ctx| {
             let data = ctx.data_mut();
             data.cpu_ticks += 1;
+            data.cpu_ticks_total += 1;
             if data.cpu_ticks > data.cpu_ticks_max {
                 data.cpu_hit = true;
                 wasmtime::bail!("CPU limit reached");
@@ -209,6 +212,11 @@ impl Run {
     /// The run's request counters.
     pub fn requests(&self) -> &Arc<RequestCounter> {
         &self.counter
+    }
+
+    /// CPU time the connector's code has run in this run, in ms (epoch-tick precision: 10 ms).
+    pub fn cpu_ms(&self) -> u64 {
+        self.store.data().cpu_ticks_total * EPOCH_TICK.as_millis() as u64
     }
 
     /// The largest linear memory the connector has had, in bytes.

@@ -26,4 +26,5 @@ pub mod loader;
 pub mod output;
 pub mod simulator;
 pub mod sync;
+pub mod tenants;
 pub mod token_limiter;

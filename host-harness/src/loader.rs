@@ -54,6 +54,16 @@ pub struct ConnectorHost {
     pub allocation: Allocation,
 }
 
+impl std::fmt::Debug for ConnectorHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectorHost")
+            .field("wasm_sha256", &self.wasm_sha256)
+            .field("loaded_from_cache", &self.loaded_from_cache)
+            .field("allocation", &self.allocation)
+            .finish()
+    }
+}
+
 impl ConnectorHost {
     /// Compiles (or loads from cache) the component at `wasm_path` and links it.
     ///

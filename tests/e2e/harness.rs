@@ -183,3 +183,30 @@ pub fn by_key(records: &[Value]) -> BTreeMap<String, Value> {
 pub fn ids(records: &[Value]) -> std::collections::BTreeSet<String> {
     by_key(records).into_keys().collect()
 }
+
+/// The hostile test component (`tests/fixtures/hostile`), built and compiled once per process.
+pub fn hostile_host() -> Arc<ConnectorHost> {
+    static HOST: OnceLock<Arc<ConnectorHost>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let root = component_path::project_root();
+        let target = root.join("target/fixtures");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .current_dir(root.join("tests/fixtures/hostile"))
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "--target-dir",
+            ])
+            .arg(&target)
+            .status()
+            .expect("run cargo");
+        assert!(status.success(), "building the hostile fixture failed");
+        let path = target.join("wasm32-wasip2/release/hostile_connector.wasm");
+        ConnectorHost::load(&path, &LoadOptions::default()).expect("load the hostile component")
+    })
+    .clone()
+}

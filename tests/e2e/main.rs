@@ -13,3 +13,4 @@ mod prior_art;
 mod rate_limit;
 mod reliability;
 mod streams;
+mod tenants;
