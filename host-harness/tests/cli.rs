@@ -390,3 +390,48 @@ fn waits_for_the_rate_limit_are_reported_as_rate_limited_stream_status() {
             .sum::<usize>()
     );
 }
+
+#[test]
+fn run_many_syncs_each_tenant_into_its_own_folder_and_reports_on_each() {
+    let sim = sim(77);
+    let dir = tempdir("runmany");
+    let cfg = serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()});
+    let tenants = serde_json::json!([
+        {"name": "acme", "config": cfg, "output": "acme"},
+        {"name": "globex", "config": cfg, "output": "globex", "limits": {"memory_mib": 128}},
+        {"name": "walled", "config": {"api_token": sim.token(), "base_url": "http://127.0.0.1:9/api/v2"}, "output": "walled"}
+    ]);
+    let file = dir.join("tenants.json");
+    std::fs::write(&file, tenants.to_string()).unwrap();
+    let out = tool(&["run-many", "--pooling", "--tenants", file.to_str().unwrap()]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one tenant cannot reach its base_url: {}",
+        text(&out)
+    );
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name}: {table}"))
+            .to_owned()
+    };
+    assert!(
+        row("acme").ends_with(" ok") && row("globex").ends_with(" ok"),
+        "{table}"
+    );
+    assert!(
+        row("walled").contains("transient") || row("walled").contains("unavailable"),
+        "{table}"
+    );
+    let tasks = |t: &str| {
+        std::fs::read_to_string(dir.join(t).join("tasks.jsonl"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(tasks("acme"), sim.world().task_count());
+    assert_eq!(tasks("globex"), tasks("acme"));
+}
