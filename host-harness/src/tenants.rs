@@ -64,6 +64,24 @@ pub struct TenantReport {
     pub wall: Duration,
 }
 
+impl TenantReport {
+    /// A report with nothing done yet.
+    pub fn empty(name: &str) -> TenantReport {
+        TenantReport {
+            name: name.to_owned(),
+            outcome: Ok(()),
+            stopped: None,
+            records: 0,
+            requests: 0,
+            denied_requests: 0,
+            rate_limit_wait_ms: 0,
+            peak_memory_bytes: 0,
+            cpu_ms: 0,
+            wall: Duration::ZERO,
+        }
+    }
+}
+
 /// Counts records and rate-limit waits while writing to the tenant's folder.
 struct Counting<'a> {
     files: &'a mut OutputDir,
@@ -110,16 +128,8 @@ pub async fn run_many(
                 match h.await {
                     Ok(r) => reports.push(r),
                     Err(e) => reports.push(TenantReport {
-                        name: "?".into(),
                         outcome: Err(format!("the tenant's task failed: {e}")),
-                        stopped: None,
-                        records: 0,
-                        requests: 0,
-                        denied_requests: 0,
-                        rate_limit_wait_ms: 0,
-                        peak_memory_bytes: 0,
-                        cpu_ms: 0,
-                        wall: Duration::ZERO,
+                        ..TenantReport::empty("?")
                     }),
                 }
             }
@@ -136,18 +146,7 @@ pub async fn run_one(
     options: &SyncOptions,
 ) -> TenantReport {
     let started = Instant::now();
-    let mut report = TenantReport {
-        name: tenant.name.clone(),
-        outcome: Ok(()),
-        stopped: None,
-        records: 0,
-        requests: 0,
-        denied_requests: 0,
-        rate_limit_wait_ms: 0,
-        peak_memory_bytes: 0,
-        cpu_ms: 0,
-        wall: Duration::ZERO,
-    };
+    let mut report = TenantReport::empty(&tenant.name);
     let parsed: Value = serde_json::from_str(&tenant.config).unwrap_or(Value::Null);
     let base_url = parsed
         .get("base_url")

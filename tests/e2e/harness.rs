@@ -210,3 +210,19 @@ pub fn hostile_host() -> Arc<ConnectorHost> {
     })
     .clone()
 }
+
+/// The smallest world that still has every layout (the 250- and 100-task lists, archived ones).
+pub fn micro() -> Size {
+    Size {
+        workspaces: 1,
+        spaces_per_workspace: 1,
+        folders_per_space: 1,
+        lists_per_folder: 1,
+        folderless_lists_per_space: 1,
+        tasks_per_list: 4,
+        members_per_workspace: 4,
+        goals_per_workspace: 2,
+        time_entries_per_workspace: 30,
+        history_days: 120,
+    }
+}

@@ -2,7 +2,7 @@
 //! seed and clock. Each test prints a `reliability:` line with its figures (`--nocapture`), which
 //! the README's reliability section quotes.
 
-use crate::harness::{by_key, choices, config, quick, run_for, Collected, ALL};
+use crate::harness::{by_key, choices, config, micro, quick, run_for, Collected, ALL};
 use host_harness::bindings::WitError;
 use host_harness::instance::CallError;
 use host_harness::simulator::{Fault, FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
@@ -11,22 +11,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 const NOW: i64 = 1_790_000_000_000;
-
-/// The smallest world that still has every layout (the 250- and 100-task lists, archived ones).
-fn micro() -> Size {
-    Size {
-        workspaces: 1,
-        spaces_per_workspace: 1,
-        folders_per_space: 1,
-        lists_per_folder: 1,
-        folderless_lists_per_space: 1,
-        tasks_per_list: 4,
-        members_per_workspace: 4,
-        goals_per_workspace: 2,
-        time_entries_per_workspace: 30,
-        history_days: 120,
-    }
-}
 
 fn start(seed: u64, size: Size, faults: FaultConfig) -> Simulator {
     Simulator::start(SimConfig {

@@ -2,10 +2,10 @@
 //! ones beside them finish with exactly the records of a solo run; tenants sharing a token share
 //! its rate limit.
 
-use crate::harness::{choices, host, hostile_host};
+use crate::harness::{choices, host, hostile_host, micro};
 use host_harness::instance::Stop;
 use host_harness::limits::Limits;
-use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, Size, TokenSpec};
+use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, TokenSpec};
 use host_harness::sync::SyncOptions;
 use host_harness::tenants::{run_many, Tenant};
 use host_harness::token_limiter::TokenLimiters;
@@ -13,21 +13,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn micro() -> Size {
-    Size {
-        workspaces: 1,
-        spaces_per_workspace: 1,
-        folders_per_space: 1,
-        lists_per_folder: 1,
-        folderless_lists_per_space: 1,
-        tasks_per_list: 4,
-        members_per_workspace: 4,
-        goals_per_workspace: 2,
-        time_entries_per_workspace: 30,
-        history_days: 120,
-    }
-}
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("tenants-{name}-{}", std::process::id()));
