@@ -67,7 +67,13 @@ pub struct EgressPolicy {
     pub max_requests: Option<u64>,
     /// The token's shared limiter. `None`: no host-side pacing (the connector still paces itself).
     pub limiter: Option<Arc<TokenLimiter>>,
+    /// Serve allowed requests in-process instead of over the network (benchmarks, embedders with
+    /// their own transport): given the URI, the answer's status and body. `None` (default): send.
+    pub responder: Option<Responder>,
 }
+
+/// An in-process answer to a request: the URI in, (status, JSON body) out.
+pub type Responder = Arc<dyn Fn(&http::Uri) -> (u16, bytes::Bytes) + Send + Sync>;
 
 impl std::fmt::Debug for EgressPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -196,6 +202,26 @@ impl WasiHttpHooks for Egress {
                 .and_then(|o| o.between_bytes_timeout)
                 .or(Some(BETWEEN_BYTES_TIMEOUT)),
         };
+        if let Some(responder) = &self.policy.responder {
+            use http_body_util::BodyExt;
+            RequestCounter::add(&self.counter.sent);
+            let (status, body) = responder(request.uri());
+            let body = http_body_util::Full::new(body)
+                .map_err(|never| match never {})
+                .boxed_unsync();
+            let response = http::Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(body);
+            return Box::new(async move {
+                let response =
+                    response.map_err(|_| wasmtime_wasi_http::Error::InternalError(None))?;
+                Ok((
+                    response,
+                    Box::new(async { Ok(()) }) as Box<dyn std::future::Future<Output = _> + Send>,
+                ))
+            });
+        }
         let limiter = self.policy.limiter.clone();
         let counter = self.counter.clone();
         Box::new(async move {

@@ -144,6 +144,9 @@ struct SimulateArgs {
     /// Requests per minute per token (ClickUp's Free plan: 100).
     #[arg(long, default_value_t = 100)]
     rate_limit: u32,
+    /// Generate about this many tasks instead of the size's (spread over the size's lists).
+    #[arg(long)]
+    tasks: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -375,6 +378,11 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
                 .await?
             };
             print_summary(&progress, &files.written);
+            println!(
+                "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
+                peak_rss_bytes() as f64 / (1 << 20) as f64,
+                run.peak_memory_bytes() as f64 / (1 << 20) as f64
+            );
             end
         }
         None => {
@@ -428,9 +436,13 @@ fn print_summary(progress: &Progress, written: &std::collections::BTreeMap<Strin
 }
 
 async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
+    let size = match args.tasks {
+        Some(n) => Size::with_tasks(n),
+        None => args.size.size(),
+    };
     let sim = Simulator::start(SimConfig {
         seed: args.seed,
-        size: args.size.size(),
+        size,
         port: args.port,
         rate_limit: RateLimitConfig {
             limit: args.rate_limit,
@@ -613,4 +625,17 @@ async fn run_many(component: Option<&Path>, args: RunManyArgs) -> anyhow::Result
         );
     }
     Ok(if failed == 0 { 0 } else { EXIT_SYSTEM })
+}
+
+/// The process's peak resident set size (Linux `VmHWM`), or 0 where unknown.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
 }
