@@ -73,27 +73,21 @@ impl ConnectorHost {
     pub fn load(wasm_path: &Path, options: &LoadOptions) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm = std::fs::read(wasm_path)
             .with_context(|| format!("cannot read the component {}", wasm_path.display()))?;
-        let engine = match options.allocation {
-            Allocation::OnDemand => make_engine(None)?,
-            Allocation::Pooling { max_instances } => match make_engine(Some(max_instances)) {
-                Ok(e) => e,
-                Err(_) => {
-                    let host = Self::load_bytes(&wasm, make_engine(None)?, options)?;
-                    return Ok(host);
-                }
-            },
+        let pooled = match options.allocation {
+            Allocation::OnDemand => None,
+            Allocation::Pooling { .. } => make_engine(Some(options.allocation)).ok(),
         };
-        let mut host = Self::load_bytes(&wasm, engine, options)?;
-        if let Some(h) = Arc::get_mut(&mut host) {
-            h.allocation = options.allocation;
+        match pooled {
+            Some(engine) => Self::load_bytes(&wasm, engine, options, options.allocation),
+            None => Self::load_bytes(&wasm, make_engine(None)?, options, Allocation::OnDemand),
         }
-        Ok(host)
     }
 
     fn load_bytes(
         wasm: &[u8],
         engine: Engine,
         options: &LoadOptions,
+        allocation: Allocation,
     ) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm_sha256 = hex(&Sha256::digest(wasm));
         let (component, loaded_from_cache) = compile_cached(&engine, wasm, &wasm_sha256, options)?;
@@ -116,7 +110,7 @@ impl ConnectorHost {
             pre,
             wasm_sha256,
             loaded_from_cache,
-            allocation: Allocation::OnDemand,
+            allocation,
         });
         start_epoch_ticker(Arc::downgrade(&host));
         Ok(host)
@@ -157,16 +151,18 @@ impl ConnectorHost {
     }
 }
 
-fn make_engine(pooling: Option<u32>) -> anyhow::Result<Engine> {
+fn make_engine(allocation: Option<Allocation>) -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
-    if let Some(max) = pooling {
+    if let Some(Allocation::Pooling { max_instances: max }) = allocation {
         let mut pool = wasmtime::PoolingAllocationConfig::default();
+        // A wasip2 component holds a few core instances and tables (the module, its shims).
         pool.total_component_instances(max);
-        pool.total_memories(max);
-        pool.total_tables(max);
-        pool.total_core_instances(max.saturating_mul(4));
+        pool.total_memories(max.saturating_mul(2));
+        pool.total_tables(max.saturating_mul(8));
+        pool.total_core_instances(max.saturating_mul(8));
+        pool.total_stacks(max);
         pool.max_memory_size(256 << 20);
         config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
     }
