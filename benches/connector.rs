@@ -356,6 +356,65 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         "\nwasm/native time ratio: {:.2}×\n",
         native_rate / wasm_rate
     );
+    phases(&pages, n_pages, native_records as f64 / native_rate);
+}
+
+/// Where the native time goes, phase by phase, on the same pages (`total`: the whole loop's
+/// seconds).
+fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
+    let time = |f: &dyn Fn(&Bytes) -> usize| {
+        let started = Instant::now();
+        let mut n = 0;
+        for i in 0..n_pages {
+            n += f(&pages[i % pages.len()]);
+        }
+        std::hint::black_box(n);
+        started.elapsed().as_secs_f64()
+    };
+    let parse = time(&|b| {
+        serde_json::from_slice::<Value>(b).map_or(0, |v| v["tasks"].as_array().map_or(0, Vec::len))
+    });
+    let build = time(&|b| {
+        let v: Value = serde_json::from_slice(b).unwrap();
+        let tasks = v["tasks"].as_array().unwrap();
+        tasks
+            .iter()
+            .map(|t| clickup_connector::streams::tasks::record(t, "1").is_ok() as usize)
+            .sum()
+    });
+    let all = time(&|b| {
+        let v: Value = serde_json::from_slice(b).unwrap();
+        let tasks = v["tasks"].as_array().unwrap();
+        tasks
+            .iter()
+            .map(|t| {
+                serde_json::to_string(&clickup_connector::streams::tasks::record(t, "1").unwrap())
+                    .unwrap()
+                    .len()
+            })
+            .sum()
+    });
+    let share = |x: f64| 100.0 * x / total;
+    println!(
+        "Native time by phase, for {n_pages} pages (the share of the whole read-page loop):\n"
+    );
+    println!("| phase | seconds | share |");
+    println!("|---|---:|---:|");
+    println!(
+        "| parse the page into a `serde_json::Value` | {parse:.2} | {:.0}% |",
+        share(parse)
+    );
+    println!(
+        "| build the records (clone each task, convert timestamps, parent ids) | {:.2} | {:.0}% |",
+        build - parse,
+        share(build - parse)
+    );
+    println!(
+        "| serialise the records | {:.2} | {:.0}% |",
+        all - build,
+        share(all - build)
+    );
+    println!("| the rest of read-page (cursor, state, paging, fetch, string copies) | {:.2} | {:.0}% |\n", (total - all).max(0.0), share((total - all).max(0.0)));
 }
 
 // ---------------------------------------------------------------------------------------------
