@@ -108,6 +108,11 @@ impl Cursor {
                 "the cursor for stream {stream} is damaged or from another version ({e}). {start_over}"
             ))
         })?;
+        if !(0..=253_402_300_799_999).contains(&cursor.started_ms) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the cursor for stream {stream} holds an impossible time. {start_over}"
+            )));
+        }
         if cursor.v != CURSOR_VERSION || cursor.stream != stream {
             return Err(ConnectorError::InvalidState(format!(
                 "the cursor passed for stream {stream} belongs to stream {} (format {}). {start_over}",
@@ -170,6 +175,11 @@ mod tests {
         let future = c.replace("\"v\":1", "\"v\":9");
         assert!(matches!(
             Cursor::parse(&future, "tasks"),
+            Err(ConnectorError::InvalidState(_))
+        ));
+        let absurd = c.replace("\"started_ms\":5", "\"started_ms\":9223372036854775807");
+        assert!(matches!(
+            Cursor::parse(&absurd, "tasks"),
             Err(ConnectorError::InvalidState(_))
         ));
         let unknown_step = c.replace("\"teams\"", "\"teleport\"");

@@ -294,7 +294,7 @@ impl Walk<'_> {
                     cursor.stack.push(Step::TeamTasks {
                         ws,
                         archived,
-                        page: page + 1,
+                        page: page.saturating_add(1),
                         prev_first: first,
                     });
                 }
@@ -323,7 +323,7 @@ impl Walk<'_> {
                         ws,
                         list,
                         archived,
-                        page: page + 1,
+                        page: page.saturating_add(1),
                         prev_first: first,
                     });
                 }

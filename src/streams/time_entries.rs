@@ -24,7 +24,10 @@ pub fn windows(start: i64, end: i64, window_days: u32) -> Vec<(i64, i64)> {
     while from <= end {
         let to = from.saturating_add(width - 1).min(end);
         out.push((from, to));
-        from = to.saturating_add(1);
+        if to >= end {
+            break;
+        }
+        from = to + 1;
     }
     out
 }
@@ -76,6 +79,11 @@ mod tests {
         assert_eq!(w.len(), 3);
         assert_eq!(windows(5, 5, 30), [(5, 5)]);
         assert!(windows(6, 5, 30).is_empty());
+        // The end of time does not loop forever.
+        assert_eq!(
+            windows(i64::MAX - 1, i64::MAX, 30),
+            [(i64::MAX - 1, i64::MAX)]
+        );
     }
 
     #[test]
