@@ -532,10 +532,11 @@ impl Walk<'_> {
         if let Some(since) = since {
             query.push(("date_updated_gt", since.to_string()));
         }
-        let Fetched::Body(body) = f.get(path, &query)? else {
+        let Fetched::Body(mut body) = f.get(path, &query)? else {
             return Ok(None);
         };
-        let (page_tasks, last_page) = tasks::page(&body);
+        let (page_tasks, last_page) = tasks::take_page(&mut body);
+        let count = page_tasks.len();
         let first = page_tasks.first().and_then(id_of);
         if repeats_previous(page, first.as_deref(), prev_first) {
             return Err(ConnectorError::Protocol(format!(
@@ -547,17 +548,17 @@ impl Walk<'_> {
         for task in page_tasks {
             // Each partition keeps its own kind, whether ClickUp's `archived=true` means "only" or
             // "also" archived tasks: no task is emitted twice.
-            if tasks::is_archived(task) != archived {
+            if tasks::is_archived(&task) != archived {
                 continue;
             }
-            if let Some(updated) = tasks::date_updated_ms(task) {
+            if let Some(updated) = tasks::date_updated_ms(&task) {
                 // The next sync starts from the newest change seen, but never past the moment this
                 // read began: a task edited during the read, behind its page, is read next time.
                 cursor.raise_watermark(ws, updated.min(cursor.started_ms));
             }
             out.push(tasks::record(task, ws)?);
         }
-        Ok((!is_last_page(page_tasks.len(), last_page)).then_some(first))
+        Ok((!is_last_page(count, last_page)).then_some(first))
     }
 }
 

@@ -196,6 +196,16 @@ pub(crate) fn count(value: Option<&Value>) -> Value {
     }
 }
 
+/// Like [`object_of`], but takes the value, so that nothing is copied (the task hot path).
+pub(crate) fn into_object(value: Value, what: &str) -> Result<Map<String, Value>, ConnectorError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ConnectorError::Protocol(format!(
+            "ClickUp sent a {what} that is not a JSON object."
+        ))),
+    }
+}
+
 /// The object as a map to build a record from; anything else is a protocol error naming `what`.
 pub(crate) fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, ConnectorError> {
     match value {

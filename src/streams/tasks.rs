@@ -11,7 +11,7 @@
 //! `include_closed=true&subtasks=true` (ClickUp leaves closed tasks and subtasks out otherwise)
 //! and, when archived tasks are wanted, once more with `archived=true`.
 
-use super::{array_at, object_of, set, types};
+use super::{into_object, set, types};
 use crate::error::ConnectorError;
 use crate::timestamp::{convert_fields, read_ms};
 use serde_json::{json, Map, Value};
@@ -40,12 +40,14 @@ pub fn base_query(page: u32, archived: bool) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The tasks of a page answer, and its `last_page` flag.
-pub fn page(body: &Value) -> (&[Value], Option<bool>) {
-    (
-        array_at(body, "tasks"),
-        body.get("last_page").and_then(Value::as_bool),
-    )
+/// Takes the tasks out of a page answer (without copying them), with its `last_page` flag.
+pub fn take_page(body: &mut Value) -> (Vec<Value>, Option<bool>) {
+    let last_page = body.get("last_page").and_then(Value::as_bool);
+    let tasks = match body.get_mut("tasks").map(Value::take) {
+        Some(Value::Array(tasks)) => tasks,
+        _ => Vec::new(),
+    };
+    (tasks, last_page)
 }
 
 /// Whether a task is archived by itself.
@@ -68,9 +70,9 @@ fn nested_id(task: &Map<String, Value>, key: &str) -> Option<String> {
     super::id_of(object)
 }
 
-/// The record of one task.
-pub fn record(task: &Value, workspace_id: &str) -> Result<Value, ConnectorError> {
-    let mut record = object_of(task, "task")?;
+/// The record of one task (taken by value: pages are large, and nothing is copied).
+pub fn record(task: Value, workspace_id: &str) -> Result<Value, ConnectorError> {
+    let mut record = into_object(task, "task")?;
     let space = nested_id(&record, "space");
     let folder = nested_id(&record, "folder").or_else(|| nested_id(&record, "project"));
     let list = nested_id(&record, "list");
@@ -149,7 +151,7 @@ mod tests {
             "checklists": [{"date_created": "0", "items": [{"date_created": 0}]}],
             "custom_fields": [{"id": "a", "value": [1, "x"]}, {"id": "b"}, {"id": "c", "value": 4}],
         });
-        let r = record(&task, "1").unwrap();
+        let r = record(task.clone(), "1").unwrap();
         assert_eq!(r["date_updated"], "2021-01-01T00:00:00.000Z");
         assert_eq!(r["date_closed"], Value::Null);
         assert_eq!(r["time_estimate"], 1800000.5);
@@ -175,7 +177,7 @@ mod tests {
     #[test]
     fn a_task_that_is_not_an_object_is_a_protocol_error() {
         assert!(matches!(
-            record(&json!("abc"), "1"),
+            record(json!("abc"), "1"),
             Err(ConnectorError::Protocol(_))
         ));
     }

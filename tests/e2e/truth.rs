@@ -33,7 +33,7 @@ pub fn expected(world: &World, stream: &str) -> Vec<Value> {
             "tasks" => out.extend(
                 ws.tasks
                     .iter()
-                    .map(|t| streams::tasks::record(&t.to_api_json(), id).unwrap()),
+                    .map(|t| streams::tasks::record(t.to_api_json(), id).unwrap()),
             ),
             "goals" => out.extend(
                 ws.goals
