@@ -555,7 +555,18 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         "{:<14} {:>18} {:>18}",
         "", "records/requests", "records/requests"
     );
-    for (stream, (records, requests, _)) in &tables[0].1 {
+    const ORDER: [&str; 8] = [
+        "workspaces",
+        "members",
+        "spaces",
+        "folders",
+        "lists",
+        "tasks",
+        "goals",
+        "time_entries",
+    ];
+    for stream in ORDER {
+        let (records, requests, _) = tables[0].1.get(stream).copied().unwrap_or_default();
         let (r2, q2, _) = tables[1].1.get(stream).copied().unwrap_or_default();
         println!(
             "{stream:<14} {:>18} {:>18}",
