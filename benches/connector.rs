@@ -15,16 +15,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const ALL: [&str; 8] = [
-    "workspaces",
-    "members",
-    "spaces",
-    "folders",
-    "lists",
-    "tasks",
-    "goals",
-    "time_entries",
-];
+const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
 
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
@@ -448,13 +439,13 @@ async fn cold_start(wasm: &std::path::Path, quick: bool) {
     let n = if quick { 200 } else { 5000 };
     let instantiate = |host: Arc<ConnectorHost>| async move {
         let mut runs = Vec::with_capacity(n);
-        let rss0 = rss();
+        let rss0 = host_harness::process_memory::rss_bytes();
         let started = Instant::now();
         for _ in 0..n {
             runs.push(Run::new(&host, RunOptions::default()).await.unwrap());
         }
         let per = started.elapsed() / n as u32;
-        let rss1 = rss();
+        let rss1 = host_harness::process_memory::rss_bytes();
         (per, (rss1.saturating_sub(rss0)) / n as u64, runs)
     };
     let (on_demand, idle_bytes, runs) = instantiate(loaded.clone()).await;
@@ -619,18 +610,6 @@ fn memory(wasm: &std::path::Path, quick: bool) {
         let _ = std::fs::remove_dir_all(&dir);
     }
     println!();
-}
-
-fn rss() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }
 
 fn num_cpus() -> usize {

@@ -71,6 +71,37 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// The step of the page after this task page, whose first task id was `first`. Other steps
+    /// are returned unchanged.
+    pub fn next_page(self, first: Option<String>) -> Step {
+        match self {
+            Step::TeamTasks {
+                ws, archived, page, ..
+            } => Step::TeamTasks {
+                ws,
+                archived,
+                page: page.saturating_add(1),
+                prev_first: first,
+            },
+            Step::ListTasks {
+                ws,
+                list,
+                archived,
+                page,
+                ..
+            } => Step::ListTasks {
+                ws,
+                list,
+                archived,
+                page: page.saturating_add(1),
+                prev_first: first,
+            },
+            other => other,
+        }
+    }
+}
+
 /// The position of one stream's read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -273,61 +273,8 @@ impl Walk<'_> {
                     out,
                 )
             }
-            Step::TeamTasks {
-                ws,
-                archived,
-                page,
-                prev_first,
-            } => {
-                let path = format!("/team/{ws}/task");
-                let next = self.task_page(
-                    &path,
-                    &ws,
-                    archived,
-                    page,
-                    prev_first.as_deref(),
-                    cursor,
-                    f,
-                    out,
-                )?;
-                if let Some(first) = next {
-                    cursor.stack.push(Step::TeamTasks {
-                        ws,
-                        archived,
-                        page: page.saturating_add(1),
-                        prev_first: first,
-                    });
-                }
-                Ok(())
-            }
-            Step::ListTasks {
-                ws,
-                list,
-                archived,
-                page,
-                prev_first,
-            } => {
-                let path = format!("/list/{list}/task");
-                let next = self.task_page(
-                    &path,
-                    &ws,
-                    archived,
-                    page,
-                    prev_first.as_deref(),
-                    cursor,
-                    f,
-                    out,
-                )?;
-                if let Some(first) = next {
-                    cursor.stack.push(Step::ListTasks {
-                        ws,
-                        list,
-                        archived,
-                        page: page.saturating_add(1),
-                        prev_first: first,
-                    });
-                }
-                Ok(())
+            step @ (Step::TeamTasks { .. } | Step::ListTasks { .. }) => {
+                self.tasks(step, cursor, f, out)
             }
             Step::Goals { ws } => {
                 let query = [("include_completed", "true".to_owned())];
@@ -507,6 +454,51 @@ impl Walk<'_> {
             }
         }
         cursor.push_in_order(next);
+        Ok(())
+    }
+
+    /// A task-page step: the page, then the step of the next page when one follows.
+    fn tasks<T: Transport>(
+        &self,
+        step: Step,
+        cursor: &mut Cursor,
+        f: &mut Fetcher<'_, T>,
+        out: &mut Vec<Value>,
+    ) -> Result<(), ConnectorError> {
+        let (path, ws, archived, page, prev_first) = match &step {
+            Step::TeamTasks {
+                ws,
+                archived,
+                page,
+                prev_first,
+            } => (
+                format!("/team/{ws}/task"),
+                ws,
+                *archived,
+                *page,
+                prev_first.as_deref(),
+            ),
+            Step::ListTasks {
+                ws,
+                list,
+                archived,
+                page,
+                prev_first,
+                ..
+            } => (
+                format!("/list/{list}/task"),
+                ws,
+                *archived,
+                *page,
+                prev_first.as_deref(),
+            ),
+            _ => return Ok(()),
+        };
+        let ws = ws.clone();
+        let next = self.task_page(&path, &ws, archived, page, prev_first, cursor, f, out)?;
+        if let Some(first) = next {
+            cursor.stack.push(step.next_page(first));
+        }
         Ok(())
     }
 

@@ -24,6 +24,7 @@ pub mod instance;
 pub mod limits;
 pub mod loader;
 pub mod output;
+pub mod process_memory;
 pub mod simulator;
 pub mod sync;
 pub mod tenants;

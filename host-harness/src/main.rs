@@ -380,7 +380,7 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             print_summary(&progress, &files.written);
             println!(
                 "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
-                peak_rss_bytes() as f64 / (1 << 20) as f64,
+                host_harness::process_memory::peak_rss_bytes() as f64 / (1 << 20) as f64,
                 run.peak_memory_bytes() as f64 / (1 << 20) as f64
             );
             end
@@ -502,6 +502,7 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         }
     }
     let mut tables = Vec::new();
+    let mut order: Vec<String> = Vec::new();
     for pass in ["full sync", "incremental sync"] {
         if pass == "incremental sync" {
             let (updated, created, entries) =
@@ -545,6 +546,7 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
             eprintln!("{pass} failed in {stream}: {error}");
             return Ok(exit_code(&error));
         }
+        order = streams.iter().map(|s| s.name.clone()).collect();
         tables.push((pass, progress.totals.clone()));
     }
     println!(
@@ -555,17 +557,8 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         "{:<14} {:>18} {:>18}",
         "", "records/requests", "records/requests"
     );
-    const ORDER: [&str; 8] = [
-        "workspaces",
-        "members",
-        "spaces",
-        "folders",
-        "lists",
-        "tasks",
-        "goals",
-        "time_entries",
-    ];
-    for stream in ORDER {
+
+    for stream in &order {
         let (records, requests, _) = tables[0].1.get(stream).copied().unwrap_or_default();
         let (r2, q2, _) = tables[1].1.get(stream).copied().unwrap_or_default();
         println!(
@@ -636,17 +629,4 @@ async fn run_many(component: Option<&Path>, args: RunManyArgs) -> anyhow::Result
         );
     }
     Ok(if failed == 0 { 0 } else { EXIT_SYSTEM })
-}
-
-/// The process's peak resident set size (Linux `VmHWM`), or 0 where unknown.
-fn peak_rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }

@@ -52,18 +52,22 @@ impl Stream {
         Stream::TimeEntries,
     ];
 
+    /// The streams' names in the protocol, in the order of [`Stream::ALL`].
+    pub const NAMES: [&'static str; 8] = [
+        "workspaces",
+        "members",
+        "spaces",
+        "folders",
+        "lists",
+        "tasks",
+        "goals",
+        "time_entries",
+    ];
+
     /// The stream's name in the protocol.
     pub fn name(self) -> &'static str {
-        match self {
-            Stream::Workspaces => "workspaces",
-            Stream::Members => "members",
-            Stream::Spaces => "spaces",
-            Stream::Folders => "folders",
-            Stream::Lists => "lists",
-            Stream::Tasks => "tasks",
-            Stream::Goals => "goals",
-            Stream::TimeEntries => "time_entries",
-        }
+        // The variants are declared in the order of `NAMES`.
+        Self::NAMES[self as usize]
     }
 
     /// Finds a stream by name.
@@ -222,7 +226,11 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_names_list_the_streams() {
-        for s in Stream::ALL {
+        for (i, s) in Stream::ALL.into_iter().enumerate() {
+            assert_eq!(
+                s as usize, i,
+                "ALL and NAMES must keep the declaration order"
+            );
             assert_eq!(Stream::from_name(s.name()).unwrap(), s);
             assert_eq!(s.json_schema()["type"], "object");
         }

@@ -101,16 +101,7 @@ pub fn choices(names: &[&str]) -> Vec<StreamChoice> {
 }
 
 /// Every stream.
-pub const ALL: [&str; 8] = [
-    "workspaces",
-    "members",
-    "spaces",
-    "folders",
-    "lists",
-    "tasks",
-    "goals",
-    "time_entries",
-];
+pub const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
 
 /// Test sync options: quick retries.
 pub fn quick() -> SyncOptions {
