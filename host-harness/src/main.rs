@@ -364,20 +364,16 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
     let options = SyncOptions::default();
     let end = match &args.output {
         Some(dir) => {
-            let mut files = OutputDir::open(dir, &streams, &state)?;
-            let end = {
-                let mut tee = Tee(vec![&mut files, &mut progress]);
-                sync::sync(
-                    &mut run,
-                    &prepared.guest_config,
-                    &streams,
-                    &mut state,
-                    &options,
-                    &mut tee,
-                )
-                .await?
-            };
-            print_summary(&progress, &files.written);
+            let (end, written) = sync_into_folder(
+                &mut run,
+                &prepared.guest_config,
+                &streams,
+                &mut state,
+                dir,
+                &mut progress,
+            )
+            .await?;
+            print_summary(&progress, &written);
             println!(
                 "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
                 host_harness::process_memory::peak_rss_bytes() as f64 / (1 << 20) as f64,
@@ -418,6 +414,32 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             exit_code(&error)
         }
     })
+}
+
+/// Syncs into an `--output` folder with the progress display; returns how it ended and the
+/// records written per stream.
+async fn sync_into_folder(
+    run: &mut Run,
+    config: &str,
+    streams: &[StreamChoice],
+    state: &mut SyncState,
+    dir: &Path,
+    progress: &mut Progress,
+) -> anyhow::Result<(SyncEnd, std::collections::BTreeMap<String, u64>)> {
+    let mut files = OutputDir::open(dir, streams, state)?;
+    let end = {
+        let mut tee = Tee(vec![&mut files, progress]);
+        sync::sync(
+            run,
+            config,
+            streams,
+            state,
+            &SyncOptions::default(),
+            &mut tee,
+        )
+        .await?
+    };
+    Ok((end, files.written))
 }
 
 fn print_summary(progress: &Progress, written: &std::collections::BTreeMap<String, u64>) {
@@ -528,20 +550,16 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
             Err(e) => anyhow::bail!("{e}"),
         };
         let mut state = output::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
-        let mut files = OutputDir::open(&args.output, &streams, &state)?;
         let mut progress = Progress::new();
-        let end = {
-            let mut tee = Tee(vec![&mut files, &mut progress]);
-            sync::sync(
-                &mut run,
-                &prepared.guest_config,
-                &streams,
-                &mut state,
-                &SyncOptions::default(),
-                &mut tee,
-            )
-            .await?
-        };
+        let (end, _) = sync_into_folder(
+            &mut run,
+            &prepared.guest_config,
+            &streams,
+            &mut state,
+            &args.output,
+            &mut progress,
+        )
+        .await?;
         if let SyncEnd::Failed { stream, error } = end {
             eprintln!("{pass} failed in {stream}: {error}");
             return Ok(exit_code(&error));
