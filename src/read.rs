@@ -143,6 +143,15 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
+    /// The `archived` values to ask for: both, unless the config leaves archived items out.
+    fn partitions(&self) -> &'static [bool] {
+        if self.config.include_archived {
+            &[false, true]
+        } else {
+            &[false]
+        }
+    }
+
     fn run<T: Transport>(
         &self,
         step: Step,
@@ -150,14 +159,7 @@ impl Walk<'_> {
         f: &mut Fetcher<'_, T>,
         out: &mut Vec<Value>,
     ) -> Result<(), ConnectorError> {
-        let archived_too = |on: bool| -> Vec<bool> {
-            if on {
-                vec![false, true]
-            } else {
-                vec![false]
-            }
-        };
-        let partitions = archived_too(self.config.include_archived);
+        let partitions = self.partitions();
         match step {
             Step::Teams => self.teams(cursor, f, out),
             Step::Spaces { ws, archived } => {
@@ -175,7 +177,7 @@ impl Walk<'_> {
                     match self.stream {
                         Stream::Spaces => out.push(spaces::record(space, &ws)?),
                         Stream::Folders | Stream::Lists | Stream::Tasks => {
-                            for &a in &partitions {
+                            for &a in partitions {
                                 next.push(Step::Folders {
                                     ws: ws.clone(),
                                     space: sid.clone(),
@@ -184,7 +186,7 @@ impl Walk<'_> {
                                 });
                             }
                             if self.stream != Stream::Folders {
-                                for &a in &partitions {
+                                for &a in partitions {
                                     next.push(Step::FolderlessLists {
                                         ws: ws.clone(),
                                         space: sid.clone(),
@@ -221,7 +223,7 @@ impl Walk<'_> {
                         continue;
                     }
                     let in_archived = in_archived || archived || flag(folder, "archived");
-                    for &a in &partitions {
+                    for &a in partitions {
                         next.push(Step::FolderLists {
                             ws: ws.clone(),
                             space: space.clone(),
@@ -341,11 +343,7 @@ impl Walk<'_> {
                 }
             }
         }
-        let partitions: &[bool] = if self.config.include_archived {
-            &[false, true]
-        } else {
-            &[false]
-        };
+        let partitions = self.partitions();
         let mut next = Vec::new();
         for team in teams {
             let Some(ws) = id_of(team) else { continue };
@@ -431,11 +429,7 @@ impl Walk<'_> {
         let Fetched::Body(body) = f.get_cached(path, &[("archived", archived.to_string())])? else {
             return Ok(());
         };
-        let partitions: &[bool] = if self.config.include_archived {
-            &[false, true]
-        } else {
-            &[false]
-        };
+        let partitions = self.partitions();
         let mut next = Vec::new();
         for list in array_at(&body, "lists") {
             let Some(lid) = id_of(list) else { continue };

@@ -247,16 +247,20 @@ impl WasiHttpHooks for Egress {
                 RequestCounter::add(&counter.throttled);
             }
             if let Some(l) = &limiter {
-                let wait = throttled.then(|| {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs());
-                    Duration::from_secs(
-                        header("x-ratelimit-reset").map_or(60, |r| r.saturating_sub(now).min(3600)),
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                // Reset times are whole seconds: a quarter second of margin after them.
+                let reset_in = header("x-ratelimit-reset").map(|r| {
+                    Duration::from_millis(
+                        r.saturating_mul(1000).saturating_sub(now_ms).min(3_600_000) + 250,
                     )
                 });
+                let wait = throttled.then(|| reset_in.unwrap_or(Duration::from_secs(60)));
+                let window = header("x-ratelimit-remaining").zip(reset_in);
                 l.observe(
                     header("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32),
+                    window,
                     wait,
                 );
             }

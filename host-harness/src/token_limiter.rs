@@ -29,6 +29,9 @@ struct LimiterState {
     window: Duration,
     sent: VecDeque<Instant>,
     blocked_until: Option<Instant>,
+    /// What the server last said is left in its current window, less what was sent since, and
+    /// when that window ends.
+    server_left: Option<(i64, Instant)>,
     waits: u64,
     waited: Duration,
 }
@@ -42,6 +45,7 @@ impl TokenLimiter {
                 window,
                 sent: VecDeque::new(),
                 blocked_until: None,
+                server_left: None,
                 waits: 0,
                 waited: Duration::ZERO,
             }),
@@ -63,6 +67,13 @@ impl TokenLimiter {
                     s.sent.pop_front();
                 }
                 let mut until = s.blocked_until.filter(|u| *u > now);
+                match s.server_left {
+                    Some((_, reset)) if reset <= now => s.server_left = None,
+                    Some((left, reset)) if left <= 0 => {
+                        until = Some(until.map_or(reset, |u| u.max(reset)))
+                    }
+                    _ => {}
+                }
                 if s.sent.len() >= s.limit as usize {
                     if let Some(oldest) = s.sent.front() {
                         let free = *oldest + window;
@@ -72,6 +83,9 @@ impl TokenLimiter {
                 match until {
                     None => {
                         s.sent.push_back(now);
+                        if let Some((left, _)) = &mut s.server_left {
+                            *left -= 1;
+                        }
                         return;
                     }
                     Some(u) => {
@@ -85,14 +99,32 @@ impl TokenLimiter {
         }
     }
 
-    /// Learns from an answer: a larger `X-RateLimit-Limit` (a bigger plan) raises the budget; a
-    /// 429 holds every user of the token back until `reset_in` has passed.
-    pub fn observe(&self, limit_header: Option<u32>, throttled_for: Option<Duration>) {
+    /// Learns from an answer: a larger `X-RateLimit-Limit` (a bigger plan) raises the budget;
+    /// `X-RateLimit-Remaining` and the time to `X-RateLimit-Reset` tell what the server's window
+    /// still allows (requests sent since are counted against it), so runs sharing the token stop
+    /// at the server's own count; a 429 holds every user of the token back for `throttled_for`.
+    pub fn observe(
+        &self,
+        limit_header: Option<u32>,
+        window: Option<(u64, Duration)>,
+        throttled_for: Option<Duration>,
+    ) {
         let Ok(mut s) = self.inner.lock() else { return };
         if let Some(l) = limit_header {
             if l > s.limit {
                 s.limit = l;
             }
+        }
+        if let Some((remaining, reset_in)) = window {
+            let reset = Instant::now() + reset_in;
+            let remaining = remaining.min(i64::MAX as u64) as i64;
+            s.server_left = match s.server_left {
+                // The same window: trust the lower count (answers can arrive out of order).
+                Some((left, at)) if at.max(reset) - at.min(reset) < Duration::from_secs(1) => {
+                    Some((left.min(remaining), at.max(reset)))
+                }
+                _ => Some((remaining, reset)),
+            };
         }
         if let Some(d) = throttled_for {
             let until = Instant::now() + d;
@@ -161,6 +193,20 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(10));
         let (waits, waited) = l.waits();
         assert_eq!((waits, waited), (1, Duration::from_secs(10)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_servers_remaining_count_holds_everyone_until_its_reset() {
+        let l = TokenLimiter::new(100, Duration::from_secs(60));
+        l.acquire().await;
+        // The server says 2 are left in a window that resets in 5 s.
+        l.observe(Some(100), Some((2, Duration::from_secs(5))), None);
+        let start = tokio::time::Instant::now();
+        l.acquire().await;
+        l.acquire().await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        l.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(5));
     }
 
     #[test]
