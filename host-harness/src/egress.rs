@@ -129,10 +129,7 @@ impl Egress {
         let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         let authority = format!("{}:{port}", host.to_ascii_lowercase());
-        self.policy
-            .allowed_authorities
-            .iter()
-            .any(|a| *a == authority)
+        self.policy.allowed_authorities.contains(&authority)
     }
 }
 

@@ -12,6 +12,9 @@
 //!   injection, the per-token [`token_limiter::TokenLimiter`]).
 //! - [`sync`]: drives `read-page` over streams and speaks the Airbyte protocol ([`airbyte`]),
 //!   checkpointing state only after the records it covers ([`output`]).
+//! - [`sqlite`]: a SQLite database as destination: a table per stream keyed by its primary key,
+//!   upserted, with the state committed in the same transaction as the records (exactly once).
+//! - [`singer`]: the same syncs as a Singer tap (catalog, SCHEMA/RECORD/STATE), for Singer targets.
 //! - [`simulator`]: a faithful ClickUp API v2 on loopback, for tests and the demo.
 //!
 //! The command-line tool (`clickup-connector`, `src/main.rs`) is a thin layer over these.
@@ -26,6 +29,8 @@ pub mod loader;
 pub mod output;
 pub mod process_memory;
 pub mod simulator;
+pub mod singer;
+pub mod sqlite;
 pub mod sync;
 pub mod tenants;
 pub mod token_limiter;

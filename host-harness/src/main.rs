@@ -12,6 +12,7 @@ use host_harness::instance::{CallError, Run, RunOptions};
 use host_harness::loader::{ConnectorHost, LoadOptions};
 use host_harness::output::{self, AirbyteLines, OutputDir, Progress, Tee};
 use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, Size};
+use host_harness::sqlite::{self, SqliteDestination};
 use host_harness::sync::{self, StreamChoice, SyncEnd, SyncOptions, SyncState};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,25 @@ enum Command {
     /// Run many tenants' syncs side by side in this process, each in its own sandbox with its own
     /// caps, allow-list, output folder and state; tenants sharing a token share its rate limit.
     RunMany(RunManyArgs),
+    /// Act as a Singer tap: `--discover` prints a Singer catalog; otherwise SCHEMA, RECORD and
+    /// STATE messages on stdout, to pipe into any Singer target (target-jsonl, target-postgres…).
+    Singer(SingerArgs),
+}
+
+#[derive(clap::Args)]
+struct SingerArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Print the Singer catalog (streams, schemas, key properties, replication) and exit.
+    #[arg(long)]
+    discover: bool,
+    /// Singer catalog choosing the streams: those with "selected": true in their top-level
+    /// metadata. Default: every stream, incremental where supported.
+    #[arg(long, alias = "properties", value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Singer state: the last STATE value the target emitted ({"bookmarks": {...}}).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +129,12 @@ struct ReadArgs {
     /// is replaced only after the records it covers are on disk; run again to continue.
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Write into a SQLite database (created if needed): one table per stream, keyed by its
+    /// primary key, updated in place by incremental runs. The state is kept in the database
+    /// (table _clickup_state, committed with the records it covers) unless --state is given;
+    /// run again to continue.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    sqlite: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,7 +177,8 @@ struct SimulateArgs {
 
 #[derive(clap::Args)]
 struct DemoArgs {
-    /// Where the synced data goes (emptied first).
+    /// Where the synced data goes (emptied first): <stream>.jsonl files, state.json, and the
+    /// SQLite database clickup.sqlite.
     #[arg(long, default_value = "clickup-demo")]
     output: PathBuf,
     /// Seed of the simulated Workspaces.
@@ -219,6 +246,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Simulate(args) => simulate(args).await,
         Command::Demo(args) => demo(cli.component.as_deref(), args).await,
         Command::RunMany(args) => run_many(cli.component.as_deref(), args).await,
+        Command::Singer(args) => singer(cli.component.as_deref(), args).await,
     }
 }
 
@@ -346,24 +374,68 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
         .state
         .clone()
         .or_else(|| args.output.as_ref().map(|d| d.join(OutputDir::STATE_FILE)));
-    let mut state = match &state_path {
-        Some(p) => match output::load_state_file(p) {
-            Ok(s) => s,
-            Err(e) => {
-                println!(
-                    "{}",
-                    airbyte::error(&format!("{e:#}"), "config_error", None)
-                );
-                eprintln!("error: {e:#}");
-                return Ok(EXIT_CONFIG);
-            }
-        },
-        None => SyncState::new(),
+    let loaded = match (&state_path, &args.sqlite) {
+        (Some(p), _) => output::load_state_file(p),
+        (None, Some(db)) => SqliteDestination::load_state(db),
+        (None, None) => Ok(SyncState::new()),
+    };
+    let mut state = match loaded {
+        Ok(s) => s,
+        Err(e) => {
+            println!(
+                "{}",
+                airbyte::error(&format!("{e:#}"), "config_error", None)
+            );
+            eprintln!("error: {e:#}");
+            return Ok(EXIT_CONFIG);
+        }
     };
     let mut progress = Progress::new();
     let options = SyncOptions::default();
-    let end = match &args.output {
-        Some(dir) => {
+    let end = match (&args.output, &args.sqlite) {
+        (None, Some(db)) => {
+            let descriptors = match run.discover(&prepared.guest_config).await {
+                Ok(d) => d,
+                Err(e) => {
+                    println!("{}", airbyte::error(&e.to_string(), failure(&e), None));
+                    eprintln!("read failed: {e}");
+                    return Ok(exit_code(&e));
+                }
+            };
+            let mut db_out = SqliteDestination::open(db, &descriptors, &streams, &state)?;
+            let end = {
+                let mut tee = Tee(vec![&mut db_out, &mut progress]);
+                sync::sync(
+                    &mut run,
+                    &prepared.guest_config,
+                    &streams,
+                    &mut state,
+                    &options,
+                    &mut tee,
+                )
+                .await?
+            };
+            print_summary(&progress, &db_out.written);
+            let rejected: u64 = db_out.rejected.values().sum();
+            if rejected > 0 {
+                println!(
+                    "{rejected} records without a primary key are in the table _clickup_rejected."
+                );
+            }
+            let table = streams
+                .iter()
+                .find(|s| s.name == "tasks")
+                .or(streams.first())
+                .map_or("tasks", |s| s.name.as_str());
+            println!(
+                "The data is in the SQLite database {} (a table per stream). Try:\n  sqlite3 {} \"SELECT count(*) FROM {}\"",
+                db.display(),
+                sqlite::shell_quote(&db.display().to_string()),
+                table
+            );
+            end
+        }
+        (Some(dir), _) => {
             let (end, written) = sync_into_folder(
                 &mut run,
                 &prepared.guest_config,
@@ -381,7 +453,7 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
             );
             end
         }
-        None => {
+        (None, None) => {
             let stdout = std::io::stdout();
             let mut lines = AirbyteLines::new(std::io::BufWriter::new(stdout.lock()));
             let end = {
@@ -490,6 +562,11 @@ async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// The demo's database, in its output folder.
+const DEMO_DATABASE: &str = "clickup.sqlite";
+/// The query the demo runs and shows.
+const DEMO_QUERY: &str = "SELECT name, json_extract(status, '$.status') AS status, json_extract(priority, '$.priority') AS priority, date_updated FROM tasks ORDER BY date_updated DESC LIMIT 8";
+
 async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
     eprintln!(
         "Starting the ClickUp simulator (seed {}) on loopback...",
@@ -510,8 +587,10 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}).to_string();
     let prepared = Prepared::from_text(&config, false)?;
     let host = load(component).await?;
-    for name in ["state.json"] {
-        let _ = std::fs::remove_file(args.output.join(name));
+    let db = args.output.join(DEMO_DATABASE);
+    let _ = std::fs::remove_file(args.output.join(OutputDir::STATE_FILE));
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     if let Ok(entries) = std::fs::read_dir(&args.output) {
         for e in entries.flatten() {
@@ -549,17 +628,27 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
             Ok(s) => s,
             Err(e) => anyhow::bail!("{e}"),
         };
+        let descriptors = match run.discover(&prepared.guest_config).await {
+            Ok(d) => d,
+            Err(e) => anyhow::bail!("{e}"),
+        };
         let mut state = output::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
         let mut progress = Progress::new();
-        let (end, _) = sync_into_folder(
-            &mut run,
-            &prepared.guest_config,
-            &streams,
-            &mut state,
-            &args.output,
-            &mut progress,
-        )
-        .await?;
+        let mut files = OutputDir::open(&args.output, &streams, &state)?;
+        let mut db_out = SqliteDestination::open(&db, &descriptors, &streams, &state)?;
+        let end = {
+            let mut tee = Tee(vec![&mut files, &mut db_out, &mut progress]);
+            sync::sync(
+                &mut run,
+                &prepared.guest_config,
+                &streams,
+                &mut state,
+                &SyncOptions::default(),
+                &mut tee,
+            )
+            .await?
+        };
+        drop(db_out);
         if let SyncEnd::Failed { stream, error } = end {
             eprintln!("{pass} failed in {stream}: {error}");
             return Ok(exit_code(&error));
@@ -586,11 +675,19 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         );
     }
     println!(
-        "\nThe records are in {}/<stream>.jsonl, the state in {}/state.json.",
+        "\nThe records are in {}/<stream>.jsonl (the state in {}/state.json), and in the SQLite \
+         database {}: a table per stream, keyed by its primary key, so the incremental sync \
+         updated the changed rows in place. Objects and arrays are JSON columns (json_extract).",
         args.output.display(),
-        args.output.display()
+        args.output.display(),
+        db.display()
     );
-    println!("Try: head -c 600 {}/tasks.jsonl", args.output.display());
+    println!(
+        "\nThe most recently updated tasks:\n  sqlite3 -header -column {} \"{DEMO_QUERY}\"\n",
+        sqlite::shell_quote(&db.display().to_string())
+    );
+    println!("{}", sqlite::query_table(&db, DEMO_QUERY)?);
+    println!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
     Ok(0)
 }
 
@@ -647,4 +744,91 @@ async fn run_many(component: Option<&Path>, args: RunManyArgs) -> anyhow::Result
         );
     }
     Ok(if failed == 0 { 0 } else { EXIT_SYSTEM })
+}
+
+/// `singer`: the same sync as `read`, in the Singer protocol (see `host_harness::singer`).
+async fn singer(component: Option<&Path>, args: SingerArgs) -> anyhow::Result<u8> {
+    use host_harness::singer;
+    let prepared = Prepared::load(&args.config)?;
+    let mut run = start(component, prepared.egress.clone()).await?;
+    let descriptors = match run.discover(&prepared.guest_config).await {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("CRITICAL {e}");
+            return Ok(exit_code(&e));
+        }
+    };
+    if args.discover {
+        println!("{:#}", singer::catalog(&descriptors));
+        return Ok(0);
+    }
+    let read_json = |path: &Path, what: &str| -> anyhow::Result<String> {
+        std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read the {what} {}: {e}", path.display()))
+    };
+    let streams = match &args.catalog {
+        Some(path) => {
+            let text = read_json(path, "catalog")?;
+            let parsed = serde_json::from_str::<Value>(&text)
+                .map_err(|e| format!("not JSON: {e}"))
+                .and_then(|c| singer::selected_streams(&c, &descriptors));
+            match parsed {
+                Ok(s) => s,
+                Err(why) => {
+                    eprintln!(
+                        "CRITICAL the catalog {} cannot be used: {why}",
+                        path.display()
+                    );
+                    return Ok(EXIT_CONFIG);
+                }
+            }
+        }
+        None => descriptors
+            .iter()
+            .map(|d| StreamChoice {
+                name: d.name.clone(),
+                incremental: d
+                    .sync_modes
+                    .contains(&host_harness::bindings::SyncMode::Incremental),
+            })
+            .collect(),
+    };
+    let mut state = match &args.state {
+        Some(path) => match singer::parse_state(&read_json(path, "state file")?) {
+            Ok(s) => s,
+            Err(why) => {
+                eprintln!(
+                    "CRITICAL the state file {} is not a Singer state this tap wrote ({why}). \
+                     Delete it (or the stream's bookmark) to start over with a full sync.",
+                    path.display()
+                );
+                return Ok(EXIT_CONFIG);
+            }
+        },
+        None => SyncState::new(),
+    };
+    let stdout = std::io::stdout();
+    let mut lines =
+        singer::SingerLines::new(std::io::BufWriter::new(stdout.lock()), &descriptors, &state);
+    let mut progress = Progress::new();
+    let end = {
+        let mut tee = Tee(vec![&mut lines, &mut progress]);
+        sync::sync(
+            &mut run,
+            &prepared.guest_config,
+            &streams,
+            &mut state,
+            &SyncOptions::default(),
+            &mut tee,
+        )
+        .await?
+    };
+    lines.flush()?;
+    Ok(match end {
+        SyncEnd::Complete | SyncEnd::Interrupted => 0,
+        SyncEnd::Failed { stream, error } => {
+            eprintln!("CRITICAL stream {stream}: {error}");
+            exit_code(&error)
+        }
+    })
 }
