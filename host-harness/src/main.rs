@@ -343,17 +343,7 @@ fn exit_code(e: &CallError) -> u8 {
 }
 
 async fn all_streams(run: &mut Run, config: &str) -> Result<Vec<StreamChoice>, CallError> {
-    Ok(run
-        .discover(config)
-        .await?
-        .into_iter()
-        .map(|d| StreamChoice {
-            incremental: d
-                .sync_modes
-                .contains(&host_harness::bindings::SyncMode::Incremental),
-            name: d.name,
-        })
-        .collect())
+    Ok(StreamChoice::every(&run.discover(config).await?))
 }
 
 async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
@@ -391,7 +381,6 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
         }
     };
     let mut progress = Progress::new();
-    let options = SyncOptions::default();
     let end = match (&args.output, &args.sqlite) {
         (None, Some(db)) => {
             let descriptors = match run.discover(&prepared.guest_config).await {
@@ -403,18 +392,14 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
                 }
             };
             let mut db_out = SqliteDestination::open(db, &descriptors, &streams, &state)?;
-            let end = {
-                let mut tee = Tee(vec![&mut db_out, &mut progress]);
-                sync::sync(
-                    &mut run,
-                    &prepared.guest_config,
-                    &streams,
-                    &mut state,
-                    &options,
-                    &mut tee,
-                )
-                .await?
-            };
+            let end = sync_into(
+                &mut run,
+                &prepared.guest_config,
+                &streams,
+                &mut state,
+                vec![&mut db_out, &mut progress],
+            )
+            .await?;
             print_summary(&progress, &db_out.written);
             let rejected: u64 = db_out.rejected.values().sum();
             if rejected > 0 {
@@ -456,18 +441,14 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
         (None, None) => {
             let stdout = std::io::stdout();
             let mut lines = AirbyteLines::new(std::io::BufWriter::new(stdout.lock()));
-            let end = {
-                let mut tee = Tee(vec![&mut lines, &mut progress]);
-                sync::sync(
-                    &mut run,
-                    &prepared.guest_config,
-                    &streams,
-                    &mut state,
-                    &options,
-                    &mut tee,
-                )
-                .await?
-            };
+            let end = sync_into(
+                &mut run,
+                &prepared.guest_config,
+                &streams,
+                &mut state,
+                vec![&mut lines, &mut progress],
+            )
+            .await?;
             if let SyncEnd::Failed { stream, error } = &end {
                 lines.message(&airbyte::error(
                     &error.to_string(),
@@ -488,6 +469,26 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// A sync with the default options, its messages to each of `outputs` in turn.
+async fn sync_into(
+    run: &mut Run,
+    config: &str,
+    streams: &[StreamChoice],
+    state: &mut SyncState,
+    outputs: Vec<&mut dyn sync::Observer>,
+) -> anyhow::Result<SyncEnd> {
+    let mut tee = Tee(outputs);
+    sync::sync(
+        run,
+        config,
+        streams,
+        state,
+        &SyncOptions::default(),
+        &mut tee,
+    )
+    .await
+}
+
 /// Syncs into an `--output` folder with the progress display; returns how it ended and the
 /// records written per stream.
 async fn sync_into_folder(
@@ -499,18 +500,7 @@ async fn sync_into_folder(
     progress: &mut Progress,
 ) -> anyhow::Result<(SyncEnd, std::collections::BTreeMap<String, u64>)> {
     let mut files = OutputDir::open(dir, streams, state)?;
-    let end = {
-        let mut tee = Tee(vec![&mut files, progress]);
-        sync::sync(
-            run,
-            config,
-            streams,
-            state,
-            &SyncOptions::default(),
-            &mut tee,
-        )
-        .await?
-    };
+    let end = sync_into(run, config, streams, state, vec![&mut files, progress]).await?;
     Ok((end, files.written))
 }
 
@@ -636,18 +626,14 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
         let mut progress = Progress::new();
         let mut files = OutputDir::open(&args.output, &streams, &state)?;
         let mut db_out = SqliteDestination::open(&db, &descriptors, &streams, &state)?;
-        let end = {
-            let mut tee = Tee(vec![&mut files, &mut db_out, &mut progress]);
-            sync::sync(
-                &mut run,
-                &prepared.guest_config,
-                &streams,
-                &mut state,
-                &SyncOptions::default(),
-                &mut tee,
-            )
-            .await?
-        };
+        let end = sync_into(
+            &mut run,
+            &prepared.guest_config,
+            &streams,
+            &mut state,
+            vec![&mut files, &mut db_out, &mut progress],
+        )
+        .await?;
         drop(db_out);
         if let SyncEnd::Failed { stream, error } = end {
             eprintln!("{pass} failed in {stream}: {error}");
@@ -783,15 +769,7 @@ async fn singer(component: Option<&Path>, args: SingerArgs) -> anyhow::Result<u8
                 }
             }
         }
-        None => descriptors
-            .iter()
-            .map(|d| StreamChoice {
-                name: d.name.clone(),
-                incremental: d
-                    .sync_modes
-                    .contains(&host_harness::bindings::SyncMode::Incremental),
-            })
-            .collect(),
+        None => StreamChoice::every(&descriptors),
     };
     let mut state = match &args.state {
         Some(path) => match singer::parse_state(&read_json(path, "state file")?) {
@@ -811,18 +789,14 @@ async fn singer(component: Option<&Path>, args: SingerArgs) -> anyhow::Result<u8
     let mut lines =
         singer::SingerLines::new(std::io::BufWriter::new(stdout.lock()), &descriptors, &state);
     let mut progress = Progress::new();
-    let end = {
-        let mut tee = Tee(vec![&mut lines, &mut progress]);
-        sync::sync(
-            &mut run,
-            &prepared.guest_config,
-            &streams,
-            &mut state,
-            &SyncOptions::default(),
-            &mut tee,
-        )
-        .await?
-    };
+    let end = sync_into(
+        &mut run,
+        &prepared.guest_config,
+        &streams,
+        &mut state,
+        vec![&mut lines, &mut progress],
+    )
+    .await?;
     lines.flush()?;
     Ok(match end {
         SyncEnd::Complete | SyncEnd::Interrupted => 0,

@@ -24,6 +24,22 @@ pub struct StreamChoice {
     pub incremental: bool,
 }
 
+impl StreamChoice {
+    /// Every stream the connector offers, incremental where it supports it: the default
+    /// when no catalog chooses.
+    pub fn every(descriptors: &[crate::bindings::StreamDescriptor]) -> Vec<StreamChoice> {
+        descriptors
+            .iter()
+            .map(|d| StreamChoice {
+                name: d.name.clone(),
+                incremental: d
+                    .sync_modes
+                    .contains(&crate::bindings::SyncMode::Incremental),
+            })
+            .collect()
+    }
+}
+
 /// Where each stream is: its connector state and, mid-stream, its cursor.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checkpoint {

@@ -199,16 +199,7 @@ async fn sync_tenant(
     report: &mut TenantReport,
 ) -> Result<(), CallError> {
     let streams = if tenant.streams.is_empty() {
-        run.discover(&tenant.config)
-            .await?
-            .into_iter()
-            .map(|d| StreamChoice {
-                incremental: d
-                    .sync_modes
-                    .contains(&crate::bindings::SyncMode::Incremental),
-                name: d.name,
-            })
-            .collect()
+        StreamChoice::every(&run.discover(&tenant.config).await?)
     } else {
         tenant.streams.clone()
     };

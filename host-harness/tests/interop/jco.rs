@@ -3,24 +3,13 @@
 //! `@bytecodealliance/preview2-shim`, run under Node.js by `jco/read.mjs`. Every stream it reads
 //! from the simulator equals what our own wasmtime host (`clickup-connector read`) writes.
 
-use crate::tools::{self, component, reference_records, sim, tempdir, write_config};
+use crate::tools::{self, component, reference_records, sim, streams, tempdir, write_config};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Instant;
-
-const STREAMS: [&str; 8] = [
-    "workspaces",
-    "members",
-    "spaces",
-    "folders",
-    "lists",
-    "tasks",
-    "goals",
-    "time_entries",
-];
 
 /// The runner script, from the source tree.
 fn runner() -> PathBuf {
@@ -107,7 +96,7 @@ fn node_reads_every_stream_like_the_wasmtime_host() {
     transpiled();
 
     let started = Instant::now();
-    let out = node_read(config.to_str().expect("UTF-8 path"), &STREAMS);
+    let out = node_read(config.to_str().expect("UTF-8 path"), streams());
     let node_secs = started.elapsed().as_secs_f64();
     assert_eq!(
         out.status.code(),
@@ -118,10 +107,10 @@ fn node_reads_every_stream_like_the_wasmtime_host() {
     let from_node = records_by_stream(&out.stdout);
 
     let started = Instant::now();
-    let reference = reference_records(&config, &STREAMS);
+    let reference = reference_records(&config, streams());
     let reference_secs = started.elapsed().as_secs_f64();
 
-    for stream in STREAMS {
+    for &stream in streams() {
         let expected = &reference[stream];
         assert!(!expected.is_empty(), "the reference host read no {stream}");
         let got = from_node.get(stream).map(Vec::as_slice).unwrap_or_default();
@@ -146,7 +135,7 @@ fn node_reads_every_stream_like_the_wasmtime_host() {
     eprintln!(
         "jco/Node: {total} records in {} streams in {node_secs:.1} s (wasmtime host: \
          {reference_secs:.1} s)\n{}",
-        STREAMS.len(),
+        streams().len(),
         String::from_utf8_lossy(&out.stderr).trim_end()
     );
     let _ = std::fs::remove_dir_all(&dir);

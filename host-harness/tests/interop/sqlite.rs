@@ -5,7 +5,7 @@
 //! query the demo prints runs.
 
 use crate::tools::{
-    component, json_lines, reference_records, sim, tempdir, text, tool, write_config,
+    component, json_lines, reference_records, sim, streams, tempdir, text, tool, write_config,
 };
 use host_harness::bindings::StreamDescriptor;
 use host_harness::egress::EgressPolicy;
@@ -18,17 +18,6 @@ use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-const STREAMS: [&str; 8] = [
-    "workspaces",
-    "members",
-    "spaces",
-    "folders",
-    "lists",
-    "tasks",
-    "goals",
-    "time_entries",
-];
 
 fn key_of(stream: &str) -> &'static [&'static str] {
     if stream == "members" {
@@ -72,7 +61,7 @@ fn cell(v: ValueRef<'_>) -> Value {
 /// when `without_sync`.
 fn dump(db: &Path, without_sync: bool) -> BTreeMap<String, Vec<BTreeMap<String, Value>>> {
     let conn = Connection::open(db).expect("open the database");
-    STREAMS
+    streams()
         .iter()
         .map(|stream| {
             let order = key_of(stream)
@@ -121,11 +110,11 @@ fn read_into_sqlite_keys_every_record_and_an_incremental_run_updates_rows_in_pla
     let config = write_config(&dir, &sim);
     let db = dir.join("clickup.sqlite");
 
-    let reference = reference_records(&config, &STREAMS);
+    let reference = reference_records(&config, streams());
     read_sqlite(&config, &db);
     let conn = Connection::open(&db).expect("open");
     let tables = dump(&db, false);
-    for stream in STREAMS {
+    for &stream in streams() {
         let records = &reference[stream];
         let rows = &tables[stream];
         assert!(!records.is_empty(), "{stream}: no records to compare");
@@ -195,7 +184,7 @@ fn read_into_sqlite_keys_every_record_and_an_incremental_run_updates_rows_in_pla
             &conn,
             "SELECT count(*) FROM _clickup_state WHERE cursor IS NULL"
         ),
-        STREAMS.len() as i64,
+        streams().len() as i64,
         "every stream complete, its state saved in the database"
     );
     assert_eq!(count(&conn, "SELECT count(*) FROM _clickup_rejected"), 0);
@@ -347,15 +336,7 @@ fn a_sync_crashed_between_pages_resumes_from_the_database_to_the_same_rows() {
         .await
         .expect("run");
         let descriptors = run.discover(&config).await.expect("discover");
-        let streams: Vec<StreamChoice> = descriptors
-            .iter()
-            .map(|d| StreamChoice {
-                name: d.name.clone(),
-                incremental: d
-                    .sync_modes
-                    .contains(&host_harness::bindings::SyncMode::Incremental),
-            })
-            .collect();
+        let streams = StreamChoice::every(&descriptors);
         let clean = dir.join("clean.sqlite");
         let crashed = dir.join("crashed.sqlite");
         assert_eq!(

@@ -156,3 +156,23 @@ pub fn reference_records(
         })
         .collect()
 }
+
+/// The connector's stream names, in its order, as `discover` lists them (it sends no request).
+pub fn streams() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let dir = tempdir("streams");
+        let config = dir.join("config.json");
+        let offline = serde_json::json!({"api_token": "pk_1_DISCOVER", "base_url": "http://127.0.0.1:9/api/v2"});
+        std::fs::write(&config, offline.to_string()).expect("write config.json");
+        let out = tool(&["discover", "--config", config.to_str().expect("UTF-8 path")]);
+        assert!(out.status.success(), "discover: {}", text(&out));
+        let catalog: Value = serde_json::from_slice(&out.stdout).expect("a CATALOG message");
+        catalog["catalog"]["streams"]
+            .as_array()
+            .expect("streams")
+            .iter()
+            .map(|s| &*s["name"].as_str().expect("name").to_owned().leak())
+            .collect()
+    })
+}
