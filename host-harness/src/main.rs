@@ -342,23 +342,20 @@ fn exit_code(e: &CallError) -> u8 {
     }
 }
 
-async fn all_streams(run: &mut Run, config: &str) -> Result<Vec<StreamChoice>, CallError> {
-    Ok(StreamChoice::every(&run.discover(config).await?))
-}
-
 async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::load(&args.config)?;
     let mut run = start(component, prepared.egress.clone()).await?;
+    let descriptors = match run.discover(&prepared.guest_config).await {
+        Ok(d) => d,
+        Err(e) => {
+            println!("{}", airbyte::error(&e.to_string(), failure(&e), None));
+            eprintln!("read failed: {e}");
+            return Ok(exit_code(&e));
+        }
+    };
     let streams = match &args.catalog {
         Some(path) => output::load_catalog(path)?,
-        None => match all_streams(&mut run, &prepared.guest_config).await {
-            Ok(s) => s,
-            Err(e) => {
-                println!("{}", airbyte::error(&e.to_string(), failure(&e), None));
-                eprintln!("read failed: {e}");
-                return Ok(exit_code(&e));
-            }
-        },
+        None => StreamChoice::every(&descriptors),
     };
     let state_path = args
         .state
@@ -383,14 +380,6 @@ async fn read(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
     let mut progress = Progress::new();
     let end = match (&args.output, &args.sqlite) {
         (None, Some(db)) => {
-            let descriptors = match run.discover(&prepared.guest_config).await {
-                Ok(d) => d,
-                Err(e) => {
-                    println!("{}", airbyte::error(&e.to_string(), failure(&e), None));
-                    eprintln!("read failed: {e}");
-                    return Ok(exit_code(&e));
-                }
-            };
             let mut db_out = SqliteDestination::open(db, &descriptors, &streams, &state)?;
             let end = sync_into(
                 &mut run,
@@ -614,14 +603,11 @@ async fn demo(component: Option<&Path>, args: DemoArgs) -> anyhow::Result<u8> {
             },
         )
         .await?;
-        let streams = match all_streams(&mut run, &prepared.guest_config).await {
-            Ok(s) => s,
-            Err(e) => anyhow::bail!("{e}"),
-        };
         let descriptors = match run.discover(&prepared.guest_config).await {
             Ok(d) => d,
             Err(e) => anyhow::bail!("{e}"),
         };
+        let streams = StreamChoice::every(&descriptors);
         let mut state = output::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
         let mut progress = Progress::new();
         let mut files = OutputDir::open(&args.output, &streams, &state)?;

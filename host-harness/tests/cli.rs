@@ -32,6 +32,11 @@ fn tempdir(name: &str) -> PathBuf {
     d
 }
 
+/// The config that points the tool at `sim`.
+fn sim_config(sim: &Simulator) -> Value {
+    serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()})
+}
+
 fn write_config(dir: &Path, config: Value) -> PathBuf {
     let p = dir.join("config.json");
     std::fs::write(&p, config.to_string()).unwrap();
@@ -67,10 +72,7 @@ fn text(out: &Output) -> String {
 fn check_succeeds_with_a_good_token_and_explains_a_bad_one() {
     let sim = sim(71);
     let dir = tempdir("check");
-    let good = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let good = write_config(&dir, sim_config(&sim));
     let out = tool(&["check", "--config", good.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(lines(&out)[0]["connectionStatus"]["status"], "SUCCEEDED");
@@ -144,10 +146,7 @@ fn assert_airbyte(m: &Value) {
 fn read_speaks_airbyte_and_every_state_follows_the_records_it_covers() {
     let sim = sim(72);
     let dir = tempdir("read");
-    let cfg = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let cfg = write_config(&dir, sim_config(&sim));
     let out = tool(&["read", "--config", cfg.to_str().unwrap()]);
     assert_eq!(
         out.status.code(),
@@ -203,10 +202,7 @@ fn read_speaks_airbyte_and_every_state_follows_the_records_it_covers() {
 fn read_into_a_folder_continues_incrementally() {
     let sim = sim(73);
     let dir = tempdir("output");
-    let cfg = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let cfg = write_config(&dir, sim_config(&sim));
     let data = dir.join("data");
     let out = tool(&[
         "read",
@@ -274,10 +270,7 @@ fn read_into_a_folder_continues_incrementally() {
 fn a_corrupt_state_file_is_a_config_error_that_says_how_to_start_over() {
     let sim = sim(74);
     let dir = tempdir("state");
-    let cfg = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let cfg = write_config(&dir, sim_config(&sim));
     let state = dir.join("state.json");
     std::fs::write(&state, "{not json").unwrap();
     let out = tool(&[
@@ -312,10 +305,7 @@ fn spec_and_discover_print_airbyte_messages() {
             ["airbyte_secret"],
         true
     );
-    let cfg = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let cfg = write_config(&dir, sim_config(&sim));
     let out = tool(&["discover", "--config", cfg.to_str().unwrap()]);
     let catalog = &lines(&out)[0]["catalog"]["streams"];
     assert_eq!(catalog.as_array().unwrap().len(), 8);
@@ -344,10 +334,7 @@ fn waits_for_the_rate_limit_are_reported_as_rate_limited_stream_status() {
     })
     .unwrap();
     let dir = tempdir("ratelimited");
-    let cfg = write_config(
-        &dir,
-        serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}),
-    );
+    let cfg = write_config(&dir, sim_config(&sim));
     let catalog = dir.join("catalog.json");
     std::fs::write(
         &catalog,
@@ -395,7 +382,7 @@ fn waits_for_the_rate_limit_are_reported_as_rate_limited_stream_status() {
 fn run_many_syncs_each_tenant_into_its_own_folder_and_reports_on_each() {
     let sim = sim(77);
     let dir = tempdir("runmany");
-    let cfg = serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()});
+    let cfg = sim_config(&sim);
     let tenants = serde_json::json!([
         {"name": "acme", "config": cfg, "output": "acme"},
         {"name": "globex", "config": cfg, "output": "globex", "limits": {"memory_mib": 128}},
