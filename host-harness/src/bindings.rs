@@ -1,5 +1,7 @@
 //! Host-side bindings of the `connector:source@0.1.0` WIT package (the `source-host` world: the
-//! `source` exports alone). Generated code; the crate's API wraps it in [`crate::instance`].
+//! `source` exports alone). Generated code, private to the crate: [`crate::runtime::Run`] wraps
+//! the calls, and the crate root re-exports the data types an embedder sees, by name.
+#![allow(missing_docs, unreachable_pub)]
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -8,5 +10,5 @@ wasmtime::component::bindgen!({
 });
 
 pub use exports::connector::source::source::{
-    Error as WitError, Page, PageStats, StreamDescriptor, SyncMode,
+    Error as WitError, Page, PageStats, RateLimit, StreamDescriptor, SyncMode,
 };

@@ -9,8 +9,8 @@
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error
 //! stops the sync with that error, after the records and checkpoints before it were delivered.
 
-use crate::bindings::{PageStats, WitError};
-use crate::instance::{CallError, Run};
+use crate::bindings::{Page, PageStats, StreamDescriptor, SyncMode, WitError};
+use crate::runtime::{CallError, Run};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -27,14 +27,14 @@ pub struct StreamChoice {
 impl StreamChoice {
     /// Every stream the connector offers, incremental where it supports it: the default
     /// when no catalog chooses.
-    pub fn every(descriptors: &[crate::bindings::StreamDescriptor]) -> Vec<StreamChoice> {
+    pub fn every(descriptors: &[StreamDescriptor]) -> Vec<StreamChoice> {
         descriptors
             .iter()
             .map(|d| StreamChoice {
                 name: d.name.clone(),
                 incremental: d
                     .sync_modes
-                    .contains(&crate::bindings::SyncMode::Incremental),
+                    .contains(&SyncMode::Incremental),
             })
             .collect()
     }
@@ -128,7 +128,12 @@ pub enum SyncEnd {
     /// `stop_after_pages` was reached.
     Interrupted,
     /// A stream failed; later streams were not read.
-    Failed { stream: String, error: CallError },
+    Failed {
+        /// The stream that failed.
+        stream: String,
+        /// Its error.
+        error: CallError,
+    },
 }
 
 /// Reads `streams` in order with `run`, starting from `state`, which is updated as it goes.
@@ -213,7 +218,7 @@ async fn read_with_retries(
     cursor: Option<&str>,
     options: &SyncOptions,
     observer: &mut dyn Observer,
-) -> Result<crate::bindings::Page, CallError> {
+) -> Result<Page, CallError> {
     let mut transient = 0;
     let mut limited = 0;
     loop {
@@ -222,7 +227,7 @@ async fn read_with_retries(
                 if limited < options.rate_limit_retries =>
             {
                 limited += 1;
-                let now = crate::airbyte::now_ms();
+                let now = now_ms();
                 let reset = r.reset_at_ms.unwrap_or(now + 60_000);
                 observer.rate_limited(stream, reset);
                 let wait = Duration::from_millis(reset.saturating_sub(now))
@@ -238,4 +243,11 @@ async fn read_with_retries(
             other => return other,
         }
     }
+}
+
+/// Milliseconds since the Unix epoch: the clock that rate-limit resets are measured against.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -1,23 +1,21 @@
 //! Many customers' syncs in one process, each walled off.
 //!
 //! Every tenant gets its own `Store` (from the one shared `InstancePre`), its own [`Limits`]
-//! (memory, CPU per call, wall time per call, request cap), its own egress allow-list (its base
-//! URL's host only), and its own output folder and state. Tenants that share a ClickUp token share
-//! that token's [`TokenLimiter`], so together they stay inside ClickUp's limit; tenants with
-//! different tokens never wait for each other.
+//! (memory, CPU per call, wall time per call, request cap), its own [`EgressPolicy`] (set by the
+//! operator: the hosts it may reach, and the [`TokenLimiter`](crate::TokenLimiter) of its token),
+//! and its own output and state, opened by the caller's [`OpenOutput`] (the sinks crate has a
+//! folder of JSON-lines files). Tenants whose policies share a token's limiter stay inside that
+//! token's budget together; tenants with different tokens never wait for each other. This module
+//! knows no connector: it never reads a tenant's config.
 //!
 //! All tenants run on the calling thread's async executor: wasmtime yields at every epoch tick
 //! (10 ms of guest computation), so a tenant that spins cannot starve the others, and one that
 //! exceeds a cap is stopped with its own error while the rest go on.
 
+use crate::bindings::PageStats;
 use crate::egress::EgressPolicy;
-use crate::instance::{CallError, Run, RunOptions, Stop};
-use crate::limits::Limits;
-use crate::loader::ConnectorHost;
-use crate::output::{self, OutputDir};
-use crate::sync::{self, Observer, StreamChoice, SyncEnd, SyncOptions};
-use crate::token_limiter::TokenLimiters;
-use serde_json::Value;
+use crate::runtime::{CallError, ConnectorHost, Limits, Run, RunOptions, Stop};
+use crate::sync::{self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,10 +25,13 @@ use std::time::{Duration, Instant};
 pub struct Tenant {
     /// A name for reports.
     pub name: String,
-    /// The connector config (JSON text), with the tenant's token and base URL.
+    /// The connector config (JSON text). Passed to the connector as it is.
     pub config: String,
-    /// Where its records and state go (`<stream>.jsonl`, `state.json`).
+    /// Where its records and state go, as the [`OpenOutput`] reads it (the folder sink: a folder).
     pub output: PathBuf,
+    /// Its network policy: the hosts it may reach, credential injection, its token's limiter.
+    /// The operator's to set; the request cap of [`Tenant::limits`] is applied on top.
+    pub egress: EgressPolicy,
     /// Streams to read. Empty: every stream the connector offers, incremental where it can.
     pub streams: Vec<StreamChoice>,
     /// Its caps.
@@ -82,9 +83,22 @@ impl TenantReport {
     }
 }
 
-/// Counts records and rate-limit waits while writing to the tenant's folder.
+/// A tenant's output, once its streams are known: the state to start from, and the observer that
+/// stores its records and checkpoints.
+pub struct TenantOutput {
+    /// The saved state of the tenant's streams (empty on a first sync).
+    pub state: SyncState,
+    /// Where records and checkpoints go.
+    pub observer: Box<dyn Observer>,
+}
+
+/// Opens a tenant's output for a sync of the given streams. An error is the host's (a folder that
+/// cannot be created, a corrupt state file), reported as such in the tenant's report.
+pub type OpenOutput = dyn Fn(&Tenant, &[StreamChoice]) -> anyhow::Result<TenantOutput>;
+
+/// Counts records and rate-limit waits while writing to the tenant's output.
 struct Counting<'a> {
-    files: &'a mut OutputDir,
+    files: &'a mut dyn Observer,
     records: u64,
     waited_ms: u64,
 }
@@ -97,11 +111,21 @@ impl Observer for Counting<'_> {
         self.records += records.len() as u64;
         self.files.records(stream, records)
     }
-    fn checkpoint(&mut self, stream: &str, checkpoint: &sync::Checkpoint) -> anyhow::Result<()> {
+    fn checkpoint(&mut self, stream: &str, checkpoint: &Checkpoint) -> anyhow::Result<()> {
         self.files.checkpoint(stream, checkpoint)
     }
-    fn page(&mut self, _stream: &str, _records: usize, stats: &crate::bindings::PageStats) {
+    fn warning(&mut self, stream: &str, message: &str) {
+        self.files.warning(stream, message);
+    }
+    fn page(&mut self, stream: &str, records: usize, stats: &PageStats) {
         self.waited_ms += stats.rate_limit_wait_ms;
+        self.files.page(stream, records, stats);
+    }
+    fn stream_complete(&mut self, stream: &str) {
+        self.files.stream_complete(stream);
+    }
+    fn stream_failed(&mut self, stream: &str, error: &CallError) {
+        self.files.stream_failed(stream, error);
     }
 }
 
@@ -110,15 +134,15 @@ impl Observer for Counting<'_> {
 pub async fn run_many(
     host: &Arc<ConnectorHost>,
     tenants: Vec<Tenant>,
-    limiters: &Arc<TokenLimiters>,
     options: SyncOptions,
+    open_output: Arc<OpenOutput>,
 ) -> Vec<TenantReport> {
     let local = tokio::task::LocalSet::new();
     let handles: Vec<_> = tenants
         .into_iter()
         .map(|tenant| {
-            let (host, limiters, options) = (host.clone(), limiters.clone(), options.clone());
-            local.spawn_local(async move { run_one(&host, tenant, &limiters, &options).await })
+            let (host, options, open) = (host.clone(), options.clone(), open_output.clone());
+            local.spawn_local(async move { run_one(&host, tenant, &options, &*open).await })
         })
         .collect();
     local
@@ -142,20 +166,12 @@ pub async fn run_many(
 pub async fn run_one(
     host: &Arc<ConnectorHost>,
     tenant: Tenant,
-    limiters: &TokenLimiters,
     options: &SyncOptions,
+    open_output: &OpenOutput,
 ) -> TenantReport {
     let started = Instant::now();
     let mut report = TenantReport::empty(&tenant.name);
-    let parsed: Value = serde_json::from_str(&tenant.config).unwrap_or(Value::Null);
-    let base_url = parsed
-        .get("base_url")
-        .and_then(Value::as_str)
-        .unwrap_or("https://api.clickup.com/api/v2");
-    let mut egress = EgressPolicy::for_base_url(base_url).unwrap_or_default();
-    if let Some(token) = parsed.get("api_token").and_then(Value::as_str) {
-        egress.limiter = Some(limiters.for_token(token.trim()));
-    }
+    let mut egress = tenant.egress.clone();
     egress.max_requests = tenant.limits.max_requests;
     let host = tenant.component.as_ref().unwrap_or(host);
     let mut run = match Run::new(
@@ -173,7 +189,7 @@ pub async fn run_one(
             return report;
         }
     };
-    let outcome = sync_tenant(&mut run, &tenant, options, &mut report).await;
+    let outcome = sync_tenant(&mut run, &tenant, options, open_output, &mut report).await;
     report.requests = run.requests().sent();
     report.denied_requests = run.requests().denied_host()
         + run
@@ -183,33 +199,47 @@ pub async fn run_one(
     report.peak_memory_bytes = run.peak_memory_bytes();
     report.cpu_ms = run.cpu_ms();
     report.wall = started.elapsed();
-    if let Err(e) = outcome {
-        if let CallError::Stopped(stop) = &e {
-            report.stopped = Some(stop.clone());
+    match outcome {
+        Ok(()) => {}
+        Err(Failure::Connector(e)) => {
+            if let CallError::Stopped(stop) = &e {
+                report.stopped = Some(stop.clone());
+            }
+            report.outcome = Err(e.to_string());
         }
-        report.outcome = Err(e.to_string());
+        Err(Failure::Host(e)) => report.outcome = Err(format!("host error: {e:#}")),
     }
     report
+}
+
+/// Why a tenant's sync did not finish: the connector's doing, or the host's (its output).
+enum Failure {
+    Connector(CallError),
+    Host(anyhow::Error),
 }
 
 async fn sync_tenant(
     run: &mut Run,
     tenant: &Tenant,
     options: &SyncOptions,
+    open_output: &OpenOutput,
     report: &mut TenantReport,
-) -> Result<(), CallError> {
+) -> Result<(), Failure> {
     let streams = if tenant.streams.is_empty() {
-        StreamChoice::every(&run.discover(&tenant.config).await?)
+        let descriptors = run
+            .discover(&tenant.config)
+            .await
+            .map_err(Failure::Connector)?;
+        StreamChoice::every(&descriptors)
     } else {
         tenant.streams.clone()
     };
-    let host_error =
-        |e: anyhow::Error| CallError::Stopped(Stop::Trap(format!("host error: {e:#}")));
-    let mut state =
-        output::load_state_file(&tenant.output.join(OutputDir::STATE_FILE)).map_err(host_error)?;
-    let mut files = OutputDir::open(&tenant.output, &streams, &state).map_err(host_error)?;
+    let TenantOutput {
+        mut state,
+        mut observer,
+    } = open_output(tenant, &streams).map_err(Failure::Host)?;
     let mut counting = Counting {
-        files: &mut files,
+        files: &mut *observer,
         records: 0,
         waited_ms: 0,
     };
@@ -222,58 +252,11 @@ async fn sync_tenant(
         &mut counting,
     )
     .await
-    .map_err(host_error)?;
+    .map_err(Failure::Host)?;
     report.records = counting.records;
     report.rate_limit_wait_ms = counting.waited_ms;
     match end {
         SyncEnd::Complete | SyncEnd::Interrupted => Ok(()),
-        SyncEnd::Failed { error, .. } => Err(error),
+        SyncEnd::Failed { error, .. } => Err(Failure::Connector(error)),
     }
-}
-
-/// Reads a tenants file: `[{"name": …, "config": {…}, "output": "dir", "limits": {"memory_mib":
-/// 64, "cpu_ms_per_call": 10000, "wall_seconds_per_call": 600, "max_requests": 1000}}]`.
-/// Relative output folders are relative to `base`.
-pub fn load_tenants(text: &str, base: &std::path::Path) -> anyhow::Result<Vec<Tenant>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("the tenants file is not JSON: {e}"))?;
-    let items = value
-        .as_array()
-        .ok_or_else(|| anyhow::anyhow!("the tenants file must be a JSON array"))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let name = t
-                .get("name")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("tenant-{i}"), str::to_owned);
-            let config = t
-                .get("config")
-                .ok_or_else(|| anyhow::anyhow!("tenant {name} has no config"))?
-                .to_string();
-            let output = base.join(t.get("output").and_then(Value::as_str).unwrap_or(&name));
-            let mut limits = Limits::default();
-            let l = t.get("limits");
-            let num = |k: &str| l.and_then(|l| l.get(k)).and_then(Value::as_u64);
-            if let Some(m) = num("memory_mib") {
-                limits.memory_bytes = (m as usize) << 20;
-            }
-            if let Some(c) = num("cpu_ms_per_call") {
-                limits.cpu_ms_per_call = c;
-            }
-            if let Some(w) = num("wall_seconds_per_call") {
-                limits.wall_per_call = Duration::from_secs(w);
-            }
-            limits.max_requests = num("max_requests");
-            Ok(Tenant {
-                name,
-                config,
-                output,
-                streams: vec![],
-                limits,
-                component: None,
-            })
-        })
-        .collect()
 }

@@ -1,9 +1,9 @@
 //! Errors a user meets, each typed and actionable, and never a trap.
 
 use crate::harness::{by_key, config, failed, quick, run_for, sim, sync_ok, sync_with};
-use host_harness::bindings::WitError;
-use host_harness::instance::CallError;
-use host_harness::simulator::{Fault, Size, TokenSpec};
+use host_harness::WitError;
+use host_harness::CallError;
+use clickup_sim::{Fault, Size, TokenSpec};
 use host_harness::sync::{SyncEnd, SyncState};
 
 #[tokio::test]

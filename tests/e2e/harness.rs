@@ -1,11 +1,10 @@
 //! Shared set-up: the compiled component (built once per test process), simulators, and syncs
 //! that collect what the connector emitted.
 
-use host_harness::component_path;
 use host_harness::egress::EgressPolicy;
-use host_harness::instance::{CallError, Run, RunOptions};
-use host_harness::loader::{ConnectorHost, LoadOptions};
-use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, Size};
+use host_harness::{CallError, Run, RunOptions};
+use host_harness::{ConnectorHost, LoadOptions};
+use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{
     self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState,
 };
@@ -15,17 +14,17 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// The project's component, built (release, wasm32-wasip2) and compiled once per test process.
-pub fn host() -> Arc<ConnectorHost> {
+pub(crate) fn host() -> Arc<ConnectorHost> {
     static HOST: OnceLock<Arc<ConnectorHost>> = OnceLock::new();
     HOST.get_or_init(|| {
-        let path = component_path::build_component().expect("build the connector component");
+        let path = clickup_tests::build_component().expect("build the connector component");
         ConnectorHost::load(&path, &LoadOptions::default()).expect("load the connector component")
     })
     .clone()
 }
 
 /// A simulator with no rate limit to speak of (tests of the rate limit set their own).
-pub fn sim(seed: u64, size: Size) -> Simulator {
+pub(crate) fn sim(seed: u64, size: Size) -> Simulator {
     Simulator::start(SimConfig {
         seed,
         size,
@@ -36,12 +35,12 @@ pub fn sim(seed: u64, size: Size) -> Simulator {
 }
 
 /// The config that points the connector at a simulator.
-pub fn config(sim: &Simulator) -> String {
+pub(crate) fn config(sim: &Simulator) -> String {
     serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()}).to_string()
 }
 
 /// A run allowed to reach the simulator only.
-pub async fn run_for(sim: &Simulator) -> Run {
+pub(crate) async fn run_for(sim: &Simulator) -> Run {
     Run::new(
         &host(),
         RunOptions {
@@ -55,13 +54,13 @@ pub async fn run_for(sim: &Simulator) -> Run {
 
 /// What a sync delivered, in the order the observer saw it.
 #[derive(Default, Debug)]
-pub struct Collected {
-    pub records: BTreeMap<String, Vec<Value>>,
-    pub warnings: Vec<String>,
-    pub rate_limited: u32,
-    pub requests: u64,
+pub(crate) struct Collected {
+    pub(crate) records: BTreeMap<String, Vec<Value>>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) rate_limited: u32,
+    pub(crate) requests: u64,
     /// Every event, for order checks: ("records", stream, n) or ("checkpoint", stream, 0).
-    pub events: Vec<(&'static str, String, usize)>,
+    pub(crate) events: Vec<(&'static str, String, usize)>,
 }
 
 impl Observer for Collected {
@@ -84,13 +83,13 @@ impl Observer for Collected {
     fn rate_limited(&mut self, _stream: &str, _reset: u64) {
         self.rate_limited += 1;
     }
-    fn page(&mut self, _stream: &str, _n: usize, stats: &host_harness::bindings::PageStats) {
+    fn page(&mut self, _stream: &str, _n: usize, stats: &host_harness::PageStats) {
         self.requests += u64::from(stats.requests);
     }
 }
 
 /// Streams by name, incremental where the connector supports it.
-pub fn choices(names: &[&str]) -> Vec<StreamChoice> {
+pub(crate) fn choices(names: &[&str]) -> Vec<StreamChoice> {
     names
         .iter()
         .map(|n| StreamChoice {
@@ -101,10 +100,10 @@ pub fn choices(names: &[&str]) -> Vec<StreamChoice> {
 }
 
 /// Every stream.
-pub const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
+pub(crate) const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
 
 /// Test sync options: quick retries.
-pub fn quick() -> SyncOptions {
+pub(crate) fn quick() -> SyncOptions {
     SyncOptions {
         transient_pause: Duration::from_millis(50),
         ..SyncOptions::default()
@@ -112,7 +111,7 @@ pub fn quick() -> SyncOptions {
 }
 
 /// Syncs `streams` from `state` with a fresh run and config; returns what came out and how it ended.
-pub async fn sync_with(
+pub(crate) async fn sync_with(
     sim: &Simulator,
     config: &str,
     streams: &[&str],
@@ -135,7 +134,7 @@ pub async fn sync_with(
 }
 
 /// Syncs and insists on completion.
-pub async fn sync_ok(sim: &Simulator, streams: &[&str], state: &mut SyncState) -> Collected {
+pub(crate) async fn sync_ok(sim: &Simulator, streams: &[&str], state: &mut SyncState) -> Collected {
     let (out, end) = sync_with(sim, &config(sim), streams, state, &quick()).await;
     match end {
         SyncEnd::Complete => out,
@@ -144,7 +143,7 @@ pub async fn sync_ok(sim: &Simulator, streams: &[&str], state: &mut SyncState) -
 }
 
 /// The error a sync ended with.
-pub fn failed(end: SyncEnd) -> CallError {
+pub(crate) fn failed(end: SyncEnd) -> CallError {
     match end {
         SyncEnd::Failed { error, .. } => error,
         other => panic!("expected a failure, got {other:?}"),
@@ -152,7 +151,7 @@ pub fn failed(end: SyncEnd) -> CallError {
 }
 
 /// Records keyed by their primary key (`id`, or `workspace_id/id` for members).
-pub fn by_key(records: &[Value]) -> BTreeMap<String, Value> {
+pub(crate) fn by_key(records: &[Value]) -> BTreeMap<String, Value> {
     records
         .iter()
         .map(|r| {
@@ -171,39 +170,23 @@ pub fn by_key(records: &[Value]) -> BTreeMap<String, Value> {
 }
 
 /// Ids of records.
-pub fn ids(records: &[Value]) -> std::collections::BTreeSet<String> {
+pub(crate) fn ids(records: &[Value]) -> std::collections::BTreeSet<String> {
     by_key(records).into_keys().collect()
 }
 
 /// The hostile test component (`tests/fixtures/hostile`), built and compiled once per process.
-pub fn hostile_host() -> Arc<ConnectorHost> {
+pub(crate) fn hostile_host() -> Arc<ConnectorHost> {
     static HOST: OnceLock<Arc<ConnectorHost>> = OnceLock::new();
     HOST.get_or_init(|| {
-        let root = component_path::project_root();
-        let target = root.join("target/fixtures");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .current_dir(root.join("tests/fixtures/hostile"))
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "--target",
-                "wasm32-wasip2",
-                "--target-dir",
-            ])
-            .arg(&target)
-            .status()
-            .expect("run cargo");
-        assert!(status.success(), "building the hostile fixture failed");
-        let path = target.join("wasm32-wasip2/release/hostile_connector.wasm");
+        let path = clickup_tests::build_fixture("hostile", "hostile_connector")
+            .expect("build the hostile fixture");
         ConnectorHost::load(&path, &LoadOptions::default()).expect("load the hostile component")
     })
     .clone()
 }
 
 /// The smallest world that still has every layout (the 250- and 100-task lists, archived ones).
-pub fn micro() -> Size {
+pub(crate) fn micro() -> Size {
     Size {
         workspaces: 1,
         spaces_per_workspace: 1,

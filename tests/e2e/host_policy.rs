@@ -1,10 +1,10 @@
 //! The host's walls around the connector: the egress allow-list and credential injection.
 
 use crate::harness::{host, sim, Collected};
-use host_harness::bindings::WitError;
+use host_harness::WitError;
 use host_harness::egress::EgressPolicy;
-use host_harness::instance::{CallError, Run, RunOptions};
-use host_harness::simulator::Size;
+use host_harness::{CallError, Run, RunOptions};
+use clickup_sim::Size;
 use host_harness::sync::{self, SyncEnd, SyncState};
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use crate::harness::{by_key, config, ids, quick, sim, sync_ok, sync_with, ALL};
 use crate::truth::expected;
-use host_harness::simulator::Size;
+use clickup_sim::Size;
 use host_harness::sync::{SyncEnd, SyncOptions, SyncState};
 use std::collections::BTreeMap;
 

@@ -6,6 +6,7 @@
 mod harness;
 mod truth;
 
+mod embedding;
 mod errors;
 mod host_policy;
 mod incremental;

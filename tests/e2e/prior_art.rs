@@ -1,16 +1,36 @@
-//! One test per bug of other ClickUp connectors (../shared/prior-art.md), each through the
-//! component against the simulator's layouts that trigger it.
+//! One test per bug of other ClickUp connectors, each through the component against the
+//! simulator's layouts that trigger it. `bugNN` in a test's name is the row of this table
+//! (what Airbyte's `source-clickup-api`, `tap-clickup`, Faros, PostHog, ingestr, Nango and
+//! others get wrong, and where it was reported):
+//!
+//! | # | what goes wrong | where it was reported |
+//! |---|---|---|
+//! | 1 | Only the first 100 tasks of each list come back (a broken paginator). The same bug recurs across many ClickUp clients. | airbytehq/airbyte#36538 |
+//! | 2 | Folderless lists (lists directly under a space) are never read, so their tasks vanish. Others read only folderless lists and lose folder lists. | airbytehq/airbyte#86907; BasedHardware/omi PR 13822 |
+//! | 3 | Closed tasks and subtasks are missing: ClickUp excludes both unless `include_closed=true` and `subtasks=true` are sent. | airbytehq/airbyte#24054, #26122 |
+//! | 4 | Tasks in archived lists are missing from the workspace-wide task endpoint, even with `archived=true`. | AutoIDM/tap-clickup#99 |
+//! | 5 | The per-list task endpoint returns only tasks whose *home* list it is; tasks added to several lists need `include_timl=true` or the home list's fetch. | taazkareem/clickup-mcp-server#9 |
+//! | 6 | Time entries cover only the last 30 days and only the token owner: ClickUp's default when no dates and no `assignee` are sent. | AutoIDM/tap-clickup#134, #151 |
+//! | 7 | No incremental sync at all: every run refetches everything. | airbytehq/airbyte PR 77122 (open) |
+//! | 8 | Rate limits: one connector assumes the Enterprise 10,000 req/min with 41 concurrent requests on a 100 req/min plan; others back off blindly instead of waiting until `X-RateLimit-Reset`. | Airbyte manifest `api_budget`; psolymos/clickrup PR 8 |
+//! | 9 | Errors swallowed: HTTP 500 and 404 ignored on every stream, or a failing list skipped with a debug log: a "successful" sync that is silently incomplete. | Airbyte manifest; ingestr |
+//! | 10 | Custom-field `value` is polymorphic (number, string, array, object, null) and breaks strict destinations. | AutoIDM/tap-clickup#72, #116 |
+//! | 11 | `time_estimate` can be fractional; strict integer schemas reject it. | AutoIDM/tap-clickup PR 147 |
+//! | 12 | `date_updated_gt` is reported to behave as `>=`; others assume `>`. A watermark must overlap and deduplicate, never skip. | meanllbrl/dreamcontext PR 27; Nango template |
+//! | 13 | Paging the time-entries endpoint loops forever: it has no pagination; narrow the date window instead. | psolymos/clickrup PR 17 |
+//! | 14 | Goals inside goal folders appear only under `folders[].goals` of the goals response; reading only `goals[]` misses them. Completed goals need `include_completed=true`. | AutoIDM/tap-clickup#90; ClickUp's spec example |
+//! | 15 | Timestamps left as millisecond strings, so every user converts them by hand. | all but PostHog |
 
 use crate::harness::{by_key, config, failed, ids, quick, sim, sync_ok, sync_with, ALL};
 use crate::truth::expected;
-use host_harness::bindings::WitError;
-use host_harness::instance::CallError;
-use host_harness::simulator::{Fault, Size};
+use host_harness::WitError;
+use host_harness::CallError;
+use clickup_sim::{Fault, Size};
 use host_harness::sync::SyncState;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-async fn tasks_of(seed: u64) -> (host_harness::simulator::Simulator, BTreeMap<String, Value>) {
+async fn tasks_of(seed: u64) -> (clickup_sim::Simulator, BTreeMap<String, Value>) {
     let sim = sim(seed, Size::tiny());
     let out = sync_ok(&sim, &["tasks"], &mut SyncState::new()).await;
     let tasks = out.records.get("tasks").cloned().unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use crate::harness::{config, ids, quick, run_for, sync_with, Collected};
 use crate::truth::expected;
-use host_harness::simulator::{FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
+use clickup_sim::{FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{self, SyncEnd, SyncState};
 use std::time::Duration;
 

@@ -3,9 +3,9 @@
 //! the README's reliability section quotes.
 
 use crate::harness::{by_key, choices, config, micro, quick, run_for, Collected, ALL};
-use host_harness::bindings::WitError;
-use host_harness::instance::CallError;
-use host_harness::simulator::{Fault, FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
+use host_harness::WitError;
+use host_harness::CallError;
+use clickup_sim::{Fault, FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{self, SyncEnd, SyncOptions, SyncState};
 use serde_json::Value;
 use std::collections::BTreeMap;

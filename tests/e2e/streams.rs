@@ -4,7 +4,7 @@
 use crate::harness::{by_key, sim, sync_ok, ALL};
 use crate::truth::expected;
 use chrono::{DateTime, SecondsFormat};
-use host_harness::simulator::Size;
+use clickup_sim::Size;
 use host_harness::sync::SyncState;
 use serde_json::Value;
 

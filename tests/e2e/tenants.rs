@@ -3,12 +3,13 @@
 //! its rate limit.
 
 use crate::harness::{choices, host, hostile_host, micro};
-use host_harness::instance::Stop;
-use host_harness::limits::Limits;
-use host_harness::simulator::{RateLimitConfig, SimConfig, Simulator, TokenSpec};
+use host_harness::Stop;
+use host_harness::Limits;
+use clickup_sim::{RateLimitConfig, SimConfig, Simulator, TokenSpec};
 use host_harness::sync::SyncOptions;
+use connector_sinks::files::open_tenant_folder;
 use host_harness::tenants::{run_many, Tenant};
-use host_harness::token_limiter::TokenLimiters;
+use host_harness::{EgressPolicy, TokenLimiters};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -38,9 +39,18 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-fn honest(name: &str, config: String, dir: &Path) -> Tenant {
+/// What an operator sets for a tenant of this config: its base URL's host, its token's limiter.
+fn egress(config: &str, limiters: &TokenLimiters) -> EgressPolicy {
+    let config: serde_json::Value = serde_json::from_str(config).unwrap();
+    let mut egress = EgressPolicy::for_base_url(config["base_url"].as_str().unwrap()).unwrap();
+    egress.limiter = Some(limiters.for_token(config["api_token"].as_str().unwrap()));
+    egress
+}
+
+fn honest(name: &str, config: String, dir: &Path, limiters: &TokenLimiters) -> Tenant {
     Tenant {
         name: name.into(),
+        egress: egress(&config, limiters),
         config,
         output: dir.join(name),
         streams: vec![],
@@ -54,6 +64,7 @@ fn hostile(mode: &str, dir: &Path, limits: Limits) -> Tenant {
         name: format!("hostile-{mode}"),
         config: mode.into(),
         output: dir.join(mode),
+        egress: EgressPolicy::for_base_url("https://api.clickup.com/api/v2").unwrap(),
         streams: choices(&["anything"]),
         limits,
         component: Some(hostile_host()),
@@ -78,9 +89,9 @@ async fn fifty_tenants_hostile_ones_are_stopped_and_the_honest_ones_get_a_solo_r
 
     let solo = run_many(
         &host(),
-        vec![honest("solo", config(&sim.token()), &dir)],
-        &limiters,
+        vec![honest("solo", config(&sim.token()), &dir, &limiters)],
         SyncOptions::default(),
+        Arc::new(open_tenant_folder),
     )
     .await;
     assert!(solo[0].outcome.is_ok(), "{:?}", solo[0].outcome);
@@ -96,7 +107,7 @@ async fn fifty_tenants_hostile_ones_are_stopped_and_the_honest_ones_get_a_solo_r
             workspaces: vec![],
             denied_spaces: vec![],
         });
-        tenants.push(honest(&format!("honest-{i}"), config(&token), &dir));
+        tenants.push(honest(&format!("honest-{i}"), config(&token), &dir, &limiters));
     }
     let tight = Limits {
         memory_bytes: 64 << 20,
@@ -107,7 +118,7 @@ async fn fifty_tenants_hostile_ones_are_stopped_and_the_honest_ones_get_a_solo_r
     for mode in ["alloc", "spin", "egress", "trap", "snoop"] {
         tenants.insert(tenants.len() / 2, hostile(mode, &dir, tight.clone()));
     }
-    let reports = run_many(&host(), tenants, &limiters, SyncOptions::default()).await;
+    let reports = run_many(&host(), tenants, SyncOptions::default(), Arc::new(open_tenant_folder)).await;
     assert_eq!(reports.len(), 51);
 
     let by_name: BTreeMap<_, _> = reports.iter().map(|r| (r.name.as_str(), r)).collect();
@@ -186,10 +197,10 @@ async fn tenants_sharing_a_token_share_its_limit_and_earn_no_429() {
     let tenants: Vec<Tenant> = (0..3)
         .map(|i| Tenant {
             streams: streams.clone(),
-            ..honest(&format!("shared-{i}"), config.clone(), &dir)
+            ..honest(&format!("shared-{i}"), config.clone(), &dir, &limiters)
         })
         .collect();
-    let reports = run_many(&host(), tenants, &limiters, SyncOptions::default()).await;
+    let reports = run_many(&host(), tenants, SyncOptions::default(), Arc::new(open_tenant_folder)).await;
     for r in &reports {
         assert!(r.outcome.is_ok(), "{r:?}");
     }

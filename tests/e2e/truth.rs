@@ -6,10 +6,10 @@
 //! itself is checked independently in `streams.rs` (timestamps, parent ids).
 
 use clickup_connector::streams;
-use host_harness::simulator::World;
+use clickup_sim::World;
 use serde_json::Value;
 
-pub fn expected(world: &World, stream: &str) -> Vec<Value> {
+pub(crate) fn expected(world: &World, stream: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for ws in &world.workspaces {
         let id = ws.id.as_str();

@@ -1,0 +1,57 @@
+//! One module per command; what several commands share is here.
+//!
+//! | command | module |
+//! |---|---|
+//! | `spec`, `check`, `discover` | [`protocol`] |
+//! | `read` | [`read`] |
+//! | `singer` | [`singer`] |
+//! | `run-many` | [`run_many`] |
+//! | `simulate` | [`simulate`] |
+//! | `demo` | [`demo`] |
+
+pub(crate) mod demo;
+pub(crate) mod protocol;
+pub(crate) mod read;
+pub(crate) mod run_many;
+pub(crate) mod simulate;
+pub(crate) mod singer;
+
+use crate::progress::Progress;
+use connector_sinks::tee::Tee;
+use host_harness::{sync, Observer, Run, StreamChoice, SyncEnd, SyncOptions, SyncState};
+use std::collections::BTreeMap;
+
+/// A sync with the default options, its messages to each of `outputs` in turn.
+pub(crate) async fn sync_into(
+    run: &mut Run,
+    config: &str,
+    streams: &[StreamChoice],
+    state: &mut SyncState,
+    outputs: Vec<&mut dyn Observer>,
+) -> anyhow::Result<SyncEnd> {
+    let mut tee = Tee(outputs);
+    sync(
+        run,
+        config,
+        streams,
+        state,
+        &SyncOptions::default(),
+        &mut tee,
+    )
+    .await
+}
+
+/// The table printed after a sync into files or a database: records written, requests, waits.
+pub(crate) fn print_summary(progress: &Progress, written: &BTreeMap<String, u64>) {
+    println!(
+        "{:<14} {:>9} {:>9} {:>16}",
+        "stream", "records", "requests", "rate-limit wait"
+    );
+    for (stream, (_records, requests, waited)) in &progress.totals {
+        let n = written.get(stream).copied().unwrap_or(0);
+        println!(
+            "{stream:<14} {n:>9} {requests:>9} {:>14.1} s",
+            *waited as f64 / 1000.0
+        );
+    }
+}

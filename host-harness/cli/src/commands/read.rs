@@ -1,0 +1,166 @@
+//! `read`: a sync into Airbyte messages on stdout (the default), a folder of JSON-lines files
+//! (`--output`), or a SQLite database (`--sqlite`), with the progress display on stderr.
+
+use super::{print_summary, sync_into};
+use crate::args::ReadArgs;
+use crate::component_path::start;
+use crate::exit;
+use crate::profile::{Prepared, SQLITE_PREFIX};
+use crate::progress::Progress;
+use connector_sinks::airbyte::{self, AirbyteLines};
+use connector_sinks::files::OutputDir;
+use connector_sinks::sqlite::{self, SqliteDestination};
+use host_harness::{Observer, Run, StreamChoice, StreamDescriptor, SyncEnd, SyncState};
+use std::io::{BufWriter, StdoutLock};
+use std::path::{Path, PathBuf};
+
+/// Where `read` writes, from its flags.
+enum Destination {
+    Stdout(AirbyteLines<BufWriter<StdoutLock<'static>>>),
+    Folder(OutputDir),
+    Sqlite(SqliteDestination, PathBuf),
+}
+
+/// Runs `read`; returns the exit code.
+pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
+    let prepared = Prepared::load(&args.config)?;
+    let mut run = start(component, prepared.egress.clone()).await?;
+    let descriptors = match run.discover(&prepared.guest_config).await {
+        Ok(d) => d,
+        Err(e) => {
+            println!(
+                "{}",
+                airbyte::error(&e.to_string(), exit::failure_type(&e), None)
+            );
+            eprintln!("read failed: {e}");
+            return Ok(exit::code(&e));
+        }
+    };
+    let streams = match &args.catalog {
+        Some(path) => airbyte::load_catalog(path)?,
+        None => StreamChoice::every(&descriptors),
+    };
+    let mut state = match load_state(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            println!(
+                "{}",
+                airbyte::error(&format!("{e:#}"), "config_error", None)
+            );
+            eprintln!("error: {e:#}");
+            return Ok(exit::CONFIG);
+        }
+    };
+    let mut destination = open(&args, &descriptors, &streams, &state)?;
+    let mut progress = Progress::new();
+    let end = sync_into(
+        &mut run,
+        &prepared.guest_config,
+        &streams,
+        &mut state,
+        vec![destination.observer(), &mut progress],
+    )
+    .await?;
+    destination.finish(&end, &progress, &streams, &run)?;
+    Ok(match end {
+        SyncEnd::Complete | SyncEnd::Interrupted => 0,
+        SyncEnd::Failed { stream, error } => {
+            eprintln!("read failed in stream {stream}: {error}");
+            exit::code(&error)
+        }
+    })
+}
+
+/// The state to start from: `--state`, else the folder's `state.json`, else the database's.
+fn load_state(args: &ReadArgs) -> anyhow::Result<SyncState> {
+    let state_path = args
+        .state
+        .clone()
+        .or_else(|| args.output.as_ref().map(|d| d.join(OutputDir::STATE_FILE)));
+    match (&state_path, &args.sqlite) {
+        (Some(p), _) => airbyte::load_state_file(p),
+        (None, Some(db)) => SqliteDestination::load_state(db, SQLITE_PREFIX),
+        (None, None) => Ok(SyncState::new()),
+    }
+}
+
+fn open(
+    args: &ReadArgs,
+    descriptors: &[StreamDescriptor],
+    streams: &[StreamChoice],
+    state: &SyncState,
+) -> anyhow::Result<Destination> {
+    Ok(match (&args.output, &args.sqlite) {
+        (Some(dir), _) => Destination::Folder(OutputDir::open(dir, streams, state)?),
+        (None, Some(db)) => Destination::Sqlite(
+            SqliteDestination::open(db, SQLITE_PREFIX, descriptors, streams, state)?,
+            db.clone(),
+        ),
+        (None, None) => {
+            Destination::Stdout(AirbyteLines::new(BufWriter::new(std::io::stdout().lock())))
+        }
+    })
+}
+
+impl Destination {
+    fn observer(&mut self) -> &mut dyn Observer {
+        match self {
+            Destination::Stdout(lines) => lines,
+            Destination::Folder(files) => files,
+            Destination::Sqlite(db, _) => db,
+        }
+    }
+
+    /// What follows a sync: the error message on stdout, or the summary for a person.
+    fn finish(
+        &mut self,
+        end: &SyncEnd,
+        progress: &Progress,
+        streams: &[StreamChoice],
+        run: &Run,
+    ) -> anyhow::Result<()> {
+        match self {
+            Destination::Stdout(lines) => {
+                if let SyncEnd::Failed { stream, error } = end {
+                    lines.message(&airbyte::error(
+                        &error.to_string(),
+                        exit::failure_type(error),
+                        Some(stream),
+                    ))?;
+                }
+                lines.flush()
+            }
+            Destination::Folder(files) => {
+                print_summary(progress, &files.written);
+                println!(
+                    "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
+                    host_harness::process_memory::peak_rss_bytes() as f64 / (1 << 20) as f64,
+                    run.peak_memory_bytes() as f64 / (1 << 20) as f64
+                );
+                Ok(())
+            }
+            Destination::Sqlite(db_out, db) => {
+                print_summary(progress, &db_out.written);
+                let rejected: u64 = db_out.rejected.values().sum();
+                if rejected > 0 {
+                    println!(
+                        "{rejected} records without a primary key are in the table {}.",
+                        db_out.names().rejected_table()
+                    );
+                }
+                let table = streams
+                    .iter()
+                    .find(|s| s.name == "tasks")
+                    .or(streams.first())
+                    .map_or("tasks", |s| s.name.as_str());
+                println!(
+                    "The data is in the SQLite database {} (a table per stream). Try:\n  sqlite3 {} \"SELECT count(*) FROM {}\"",
+                    db.display(),
+                    sqlite::shell_quote(&db.display().to_string()),
+                    table
+                );
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! `run-many`: many tenants' syncs side by side in this process, each in its own sandbox with its
+//! own caps, allow-list, output folder and state; then a report per tenant.
+
+use crate::args::RunManyArgs;
+use crate::component_path;
+use crate::exit;
+use crate::tenants_file::load_tenants;
+use connector_sinks::files::open_tenant_folder;
+use host_harness::{Allocation, ConnectorHost, LoadOptions, SyncOptions, TokenLimiters};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Runs the tenants file's tenants; returns the exit code.
+pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::Result<u8> {
+    let text = std::fs::read_to_string(&args.tenants)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.tenants.display()))?;
+    let base = args.tenants.parent().unwrap_or(Path::new("."));
+    let limiters = TokenLimiters::default();
+    let list = load_tenants(&text, base, &limiters)?;
+    let path = component_path::find_or_build(component)?;
+    let allocation = if args.pooling {
+        Allocation::Pooling {
+            max_instances: (list.len() as u32).saturating_add(8),
+        }
+    } else {
+        Allocation::OnDemand
+    };
+    let host = ConnectorHost::load(
+        &path,
+        &LoadOptions {
+            allocation,
+            ..Default::default()
+        },
+    )?;
+    if args.pooling && host.allocation == Allocation::OnDemand {
+        eprintln!("note: the pooling allocator could not reserve its memory here; using on-demand allocation");
+    }
+    let reports =
+        host_harness::run_many(&host, list, SyncOptions::default(), Arc::new(open_tenant_folder))
+            .await;
+    println!(
+        "{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}  outcome",
+        "tenant", "records", "requests", "rl-wait s", "peak MiB", "cpu ms", "wall s"
+    );
+    let mut failed = 0;
+    for r in &reports {
+        let outcome = match &r.outcome {
+            Ok(()) => "ok".to_owned(),
+            Err(e) => {
+                failed += 1;
+                e.clone()
+            }
+        };
+        println!(
+            "{:<20} {:>8} {:>8} {:>9.1} {:>8.1} {:>8} {:>7.1}  {}",
+            r.name,
+            r.records,
+            r.requests,
+            r.rate_limit_wait_ms as f64 / 1000.0,
+            r.peak_memory_bytes as f64 / (1 << 20) as f64,
+            r.cpu_ms,
+            r.wall.as_secs_f64(),
+            outcome
+        );
+    }
+    Ok(if failed == 0 { 0 } else { exit::SYSTEM })
+}

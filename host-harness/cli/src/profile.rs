@@ -1,0 +1,102 @@
+//! Everything the host side knows about ClickUp, in one place.
+//!
+//! The host library and the sinks are generic over connectors; this tool is the ClickUp
+//! connector's, so it knows what the component's config means for the host:
+//! - [`DEFAULT_BASE_URL`]: where the connector goes when the config names no `base_url`;
+//! - [`Prepared`]: a config file split into what the connector sees and the host's
+//!   [`EgressPolicy`]: the allow-list is the base URL's host, the rate limiter is the token's,
+//!   and with `--host-credentials` the token moves from the config into the host;
+//! - [`SQLITE_PREFIX`]: the prefix of this tool's own tables and columns in a SQLite database;
+//! - [`LOG_PREFIX`]: how this tool's lines on stderr begin.
+//!
+//! (A later version of the WIT contract lets the component declare the hosts a config reaches,
+//! as Rapidbyte's manifests declare `allowed_domains`; then only the token's limiter key stays.)
+
+use crate::args::ConfigArgs;
+use host_harness::{EgressPolicy, TokenLimiters};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// ClickUp's API v2, the connector's default `base_url`.
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.clickup.com/api/v2";
+
+/// The prefix of this tool's own SQLite tables and columns (`_clickup_state`, `_clickup_extra`, …).
+pub(crate) const SQLITE_PREFIX: &str = "_clickup_";
+
+/// The prefix of this tool's log lines on stderr.
+pub(crate) const LOG_PREFIX: &str = "[clickup-connector]";
+
+/// A config file, split into what the connector sees and the host's network policy.
+pub(crate) struct Prepared {
+    /// The config as the connector gets it (without the token under `--host-credentials`).
+    pub(crate) guest_config: String,
+    /// The run's network policy.
+    pub(crate) egress: EgressPolicy,
+}
+
+impl Prepared {
+    /// Reads `--config` (and `--host-credentials`).
+    pub(crate) fn load(args: &ConfigArgs) -> anyhow::Result<Prepared> {
+        let text = std::fs::read_to_string(&args.config).map_err(|e| {
+            anyhow::anyhow!("cannot read the config file {}: {e}", args.config.display())
+        })?;
+        Prepared::from_text(&text, args.host_credentials)
+    }
+
+    /// Splits a config's text. A config that is not JSON goes to the connector as it is, which
+    /// reports it with its own message.
+    pub(crate) fn from_text(text: &str, host_credentials: bool) -> anyhow::Result<Prepared> {
+        let mut value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(_) => {
+                return Ok(Prepared {
+                    guest_config: text.to_owned(),
+                    egress: EgressPolicy::default(),
+                })
+            }
+        };
+        let mut egress = egress_for(&value, limiters());
+        if host_credentials {
+            if let Some(token) = token_of(&value) {
+                if !token.starts_with("pk_") {
+                    anyhow::bail!("configuration error: api_token is not a ClickUp personal API token: those start with pk_. Copy the full token including the pk_ prefix from ClickUp > Settings > Apps.");
+                }
+                egress.injected_authorization = Some(token);
+                if let Some(obj) = value.as_object_mut() {
+                    obj.remove("api_token");
+                }
+            }
+        }
+        Ok(Prepared {
+            guest_config: value.to_string(),
+            egress,
+        })
+    }
+}
+
+/// The policy of a run of this config: its base URL's host, and its token's limiter from
+/// `limiters`.
+pub(crate) fn egress_for(config: &Value, limiters: &TokenLimiters) -> EgressPolicy {
+    let base_url = config
+        .get("base_url")
+        .and_then(Value::as_str)
+        .unwrap_or(DEFAULT_BASE_URL);
+    let mut egress = EgressPolicy::for_base_url(base_url).unwrap_or_default();
+    if let Some(token) = token_of(config) {
+        egress.limiter = Some(limiters.for_token(&token));
+    }
+    egress
+}
+
+fn token_of(config: &Value) -> Option<String> {
+    config
+        .get("api_token")
+        .and_then(Value::as_str)
+        .map(|t| t.trim().to_owned())
+}
+
+/// The process's limiters: every run of one token in this process shares one.
+pub(crate) fn limiters() -> &'static TokenLimiters {
+    static L: OnceLock<TokenLimiters> = OnceLock::new();
+    L.get_or_init(Default::default)
+}

@@ -1,0 +1,33 @@
+//! The state the server threads and the `Simulator` handle share.
+//!
+//! Each piece has its own lock, taken briefly and never nested, so a test thread
+//! calling `mutate` or `request_counts` never deadlocks with the server. A panic
+//! inside a `mutate` closure poisons nothing: poisoned locks are recovered, since
+//! every writer leaves the data consistent between statements.
+
+use super::auth::TokenRegistry;
+use super::counts::RequestCounts;
+use super::faults::FaultState;
+use super::index::WorldState;
+use super::rate_limit::RateLimiter;
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+pub(crate) struct Shared {
+    pub state: RwLock<WorldState>,
+    pub tokens: Mutex<TokenRegistry>,
+    pub limiter: Mutex<RateLimiter>,
+    pub faults: Mutex<FaultState>,
+    pub counts: Mutex<RequestCounts>,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub(crate) fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub(crate) fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,142 @@
+//! A folder of JSON-lines files, one per stream, and the state file that says how far they go.
+//!
+//! The folder (`--output DIR`) holds `<stream>.jsonl` per stream and `state.json`. Records are
+//! written and flushed to disk before `state.json` is replaced (write to a temporary file, then
+//! rename: a crash leaves the old or the new state, never half of one). Incremental streams append;
+//! full-refresh streams write `<stream>.jsonl.partial` and rename it over `<stream>.jsonl` when
+//! complete, so the folder always holds a whole snapshot.
+
+use crate::airbyte::{self, state_json};
+use anyhow::Context;
+use host_harness::{Checkpoint, Observer, StreamChoice, SyncState, TenantOutput};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes a file atomically: a temporary file beside it, synced, then renamed over it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f =
+            File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
+/// A folder of JSON-lines files and a state file (see the module docs).
+pub struct OutputDir {
+    dir: PathBuf,
+    incremental: BTreeMap<String, bool>,
+    files: BTreeMap<String, BufWriter<File>>,
+    state: SyncState,
+    /// Records written per stream in this sync.
+    pub written: BTreeMap<String, u64>,
+}
+
+impl OutputDir {
+    /// The state file's name inside the folder.
+    pub const STATE_FILE: &'static str = "state.json";
+
+    /// Opens (creating) the folder for a sync of `streams`, starting from `state`.
+    pub fn open(
+        dir: &Path,
+        streams: &[StreamChoice],
+        state: &SyncState,
+    ) -> anyhow::Result<OutputDir> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(OutputDir {
+            dir: dir.to_owned(),
+            incremental: streams
+                .iter()
+                .map(|s| (s.name.clone(), s.incremental))
+                .collect(),
+            files: BTreeMap::new(),
+            state: state.clone(),
+            written: BTreeMap::new(),
+        })
+    }
+
+    /// The state file's path.
+    pub fn state_path(&self) -> PathBuf {
+        self.dir.join(Self::STATE_FILE)
+    }
+
+    fn data_path(&self, stream: &str) -> PathBuf {
+        let incremental = self.incremental.get(stream).copied().unwrap_or(false);
+        let name = if incremental {
+            format!("{stream}.jsonl")
+        } else {
+            format!("{stream}.jsonl.partial")
+        };
+        self.dir.join(name)
+    }
+}
+
+impl Observer for OutputDir {
+    fn stream_started(&mut self, stream: &str) {
+        let resuming = self.state.get(stream).is_some_and(|c| c.cursor.is_some());
+        let path = self.data_path(stream);
+        let incremental = self.incremental.get(stream).copied().unwrap_or(false);
+        let file = OpenOptions::new()
+            .create(true)
+            .append(incremental || resuming)
+            .write(true)
+            .truncate(!(incremental || resuming))
+            .open(&path);
+        if let Ok(f) = file {
+            self.files.insert(stream.to_owned(), BufWriter::new(f));
+        }
+    }
+
+    fn records(&mut self, stream: &str, records: &[String]) -> anyhow::Result<()> {
+        let file = self
+            .files
+            .get_mut(stream)
+            .ok_or_else(|| anyhow::anyhow!("cannot write the records of {stream}"))?;
+        let mut n = 0;
+        for r in records {
+            if r.contains(['\n', '\r']) {
+                let v: Value = serde_json::from_str(r)?;
+                writeln!(file, "{v}")?;
+            } else {
+                writeln!(file, "{r}")?;
+            }
+            n += 1;
+        }
+        *self.written.entry(stream.to_owned()).or_default() += n;
+        Ok(())
+    }
+
+    fn checkpoint(&mut self, stream: &str, checkpoint: &Checkpoint) -> anyhow::Result<()> {
+        if let Some(f) = self.files.get_mut(stream) {
+            f.flush()?;
+            f.get_ref().sync_data()?;
+        }
+        if checkpoint.cursor.is_none() && !self.incremental.get(stream).copied().unwrap_or(false) {
+            self.files.remove(stream);
+            let partial = self.data_path(stream);
+            std::fs::rename(&partial, self.dir.join(format!("{stream}.jsonl")))?;
+        }
+        self.state.insert(stream.to_owned(), checkpoint.clone());
+        let text = serde_json::to_vec_pretty(&state_json(&self.state))?;
+        write_atomically(&self.state_path(), &text)
+    }
+}
+
+/// The output of a tenant of [`host_harness::run_many`] as such a folder: `tenant.output` is the
+/// folder, its `state.json` the state to start from.
+pub fn open_tenant_folder(
+    tenant: &host_harness::Tenant,
+    streams: &[StreamChoice],
+) -> anyhow::Result<TenantOutput> {
+    let state = airbyte::load_state_file(&tenant.output.join(OutputDir::STATE_FILE))?;
+    let folder = OutputDir::open(&tenant.output, streams, &state)?;
+    Ok(TenantOutput {
+        state,
+        observer: Box::new(folder),
+    })
+}

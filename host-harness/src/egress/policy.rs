@@ -1,0 +1,116 @@
+//! The network policy of a run, as the embedder sets it, and the counters of what its requests did.
+
+use super::token_limiter::TokenLimiter;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default connect timeout of a request.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to the first byte of an answer.
+pub const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default longest pause between two bytes of an answer.
+pub const BETWEEN_BYTES_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What a run's requests did; shared between the hooks and whoever reports on the run.
+#[derive(Debug, Default)]
+pub struct RequestCounter {
+    /// Requests sent to the network.
+    pub sent: AtomicU64,
+    /// Requests refused because their host is not on the allow-list.
+    pub denied_host: AtomicU64,
+    /// Requests refused because the run's request cap was reached.
+    pub denied_cap: AtomicU64,
+    /// Answers with status 429.
+    pub throttled: AtomicU64,
+}
+
+impl RequestCounter {
+    pub(crate) fn add(field: &AtomicU64) {
+        field.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Requests sent so far.
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+    /// Requests refused for their host so far.
+    pub fn denied_host(&self) -> u64 {
+        self.denied_host.load(Ordering::Relaxed)
+    }
+}
+
+/// The network policy of one run.
+#[derive(Clone, Default)]
+pub struct EgressPolicy {
+    /// `host[:port]` authorities the connector may reach (the base URL's). Empty: nothing.
+    pub allowed_authorities: Vec<String>,
+    /// Credential injection: the header value the host adds as `Authorization` to every allowed
+    /// request. `None` (default): the connector sends its own (from its config).
+    pub injected_authorization: Option<String>,
+    /// Most requests the run may send. `None` (default): no cap.
+    pub max_requests: Option<u64>,
+    /// The token's shared limiter. `None`: no host-side pacing (the connector still paces itself).
+    pub limiter: Option<Arc<TokenLimiter>>,
+    /// Serve allowed requests in-process instead of over the network (benchmarks, embedders with
+    /// their own transport): given the URI, the answer's status and body. `None` (default): send.
+    pub responder: Option<Responder>,
+}
+
+/// An in-process answer to a request: the URI in, (status, JSON body) out.
+pub type Responder = Arc<dyn Fn(&http::Uri) -> (u16, bytes::Bytes) + Send + Sync>;
+
+impl std::fmt::Debug for EgressPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EgressPolicy")
+            .field("allowed_authorities", &self.allowed_authorities)
+            .field(
+                "injected_authorization",
+                &self.injected_authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field("max_requests", &self.max_requests)
+            .finish()
+    }
+}
+
+impl EgressPolicy {
+    /// A policy that allows exactly the authority of `base_url` (for example
+    /// `http://127.0.0.1:8080/api/v2` → `127.0.0.1:8080`, `https://api.clickup.com/…` →
+    /// `api.clickup.com:443`).
+    pub fn for_base_url(base_url: &str) -> anyhow::Result<EgressPolicy> {
+        Ok(EgressPolicy {
+            allowed_authorities: vec![authority_of(base_url)?],
+            ..EgressPolicy::default()
+        })
+    }
+}
+
+/// `host:port` of a URL, with the scheme's default port filled in.
+pub fn authority_of(url: &str) -> anyhow::Result<String> {
+    let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("base_url is not a URL: {e}"))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| anyhow::anyhow!("base_url has no host"))?;
+    let port = parsed
+        .port_or_known_default()
+        .ok_or_else(|| anyhow::anyhow!("base_url has no port"))?;
+    Ok(format!("{}:{port}", host.to_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_get_default_ports() {
+        assert_eq!(
+            authority_of("https://api.clickup.com/api/v2").unwrap(),
+            "api.clickup.com:443"
+        );
+        assert_eq!(
+            authority_of("http://127.0.0.1:8080/api/v2").unwrap(),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(authority_of("http://LOCALHOST/x").unwrap(), "localhost:80");
+        assert!(authority_of("not a url").is_err());
+    }
+}

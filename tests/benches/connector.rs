@@ -1,0 +1,631 @@
+//! The connector's benchmarks, in one run (`cargo bench --bench connector`; add `-- quick` for a
+//! smaller run). Prints a Markdown report: requests against the lower bound, throughput of the
+//! task parser inside wasm and natively, cold start and density of the host, and the memory of a
+//! full sync as the workspace grows.
+
+use bytes::Bytes;
+use clickup_connector::fetch::Session;
+use clickup_connector::transport::{HttpResponse, Transport, TransportError};
+use host_harness::egress::EgressPolicy;
+use host_harness::{Run, RunOptions};
+use host_harness::{Allocation, ConnectorHost, LoadOptions};
+use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size, World};
+use host_harness::sync::{self, Checkpoint, Observer, StreamChoice, SyncOptions, SyncState};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "quick");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let wasm = clickup_tests::build_component().expect("build the component");
+    println!("# Benchmarks\n");
+    println!(
+        "Machine: {} cores, {}; `cargo bench --bench connector`{}.\n",
+        num_cpus(),
+        mem_total(),
+        if quick { " -- quick" } else { "" }
+    );
+    rt.block_on(requests(&wasm, quick));
+    rt.block_on(throughput(&wasm, quick));
+    rt.block_on(cold_start(&wasm, quick));
+    memory(&wasm, quick);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Requests
+
+struct Count(u64);
+impl Observer for Count {
+    fn records(&mut self, _s: &str, r: &[String]) -> anyhow::Result<()> {
+        self.0 += r.len() as u64;
+        Ok(())
+    }
+    fn checkpoint(&mut self, _s: &str, _c: &Checkpoint) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+fn choices() -> Vec<StreamChoice> {
+    ALL.iter()
+        .map(|n| StreamChoice {
+            name: (*n).into(),
+            incremental: matches!(*n, "tasks" | "time_entries"),
+        })
+        .collect()
+}
+
+async fn sync_once(
+    host: &Arc<ConnectorHost>,
+    sim: &Simulator,
+    state: &mut SyncState,
+    config: &str,
+) -> (u64, u64, Duration) {
+    sim.reset_counts();
+    let started = Instant::now();
+    let mut run = Run::new(
+        host,
+        RunOptions {
+            egress: EgressPolicy::for_base_url(&sim.base_url()).unwrap(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut count = Count(0);
+    let end = sync::sync(
+        &mut run,
+        config,
+        &choices(),
+        state,
+        &SyncOptions::default(),
+        &mut count,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(end, sync::SyncEnd::Complete), "{end:?}");
+    (count.0, sim.request_counts().total, started.elapsed())
+}
+
+async fn requests(wasm: &std::path::Path, quick: bool) {
+    let size = if quick {
+        Size::small()
+    } else {
+        Size::reference()
+    };
+    let sim = Simulator::start(SimConfig {
+        seed: 1,
+        size,
+        rate_limit: RateLimitConfig::unlimited(),
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let host = ConnectorHost::load(wasm, &LoadOptions::default()).unwrap();
+    let config =
+        json!({"api_token": sim.token(), "base_url": sim.base_url(), "start_date": "2023-01-01"})
+            .to_string();
+    let world = sim.world();
+    let days = (world.now_ms - 1_672_531_200_000) / 86_400_000;
+    let windows = (days as u64).div_ceil(90);
+    let mut state = SyncState::new();
+    let (r1, q1, t1) = sync_once(&host, &sim, &mut state, &config).await;
+    // The lower bound as the issue defines it: hierarchy calls + ⌈tasks/100⌉ pages + time-entry
+    // windows. Hierarchy (and goal) calls are the ones this sync made: one per parent and archived
+    // partition, each once thanks to the instance cache.
+    let counts = sim.request_counts();
+    let calls = |pat: &str| {
+        counts
+            .by_endpoint
+            .iter()
+            .filter(|(k, _)| k.contains(pat))
+            .map(|(_, v)| *v)
+            .sum::<u64>()
+    };
+    let task_calls = calls("/task");
+    let windows_made = calls("/time_entries");
+    let hierarchy = q1 - task_calls - windows_made;
+    let n_ws = world.workspaces.len() as u64;
+    let bound = hierarchy + (world.task_count() as u64).div_ceil(100) + windows_made;
+    let per_list_pages: u64 = world
+        .workspaces
+        .iter()
+        .flat_map(|ws| {
+            ws.lists
+                .iter()
+                .map(move |l| ws.tasks.iter().filter(|t| t.list.id == l.id).count() as u64)
+        })
+        .map(|n| n.div_ceil(100).max(1))
+        .sum();
+    let per_list = hierarchy + per_list_pages + windows_made;
+    let _ = windows;
+    let (r2, q2, _) = sync_once(&host, &sim, &mut state, &config).await;
+    let changed = world.task_count() / 100;
+    sim.mutate(|w| w.update_tasks(changed));
+    let (r3, q3, _) = sync_once(&host, &sim, &mut state, &config).await;
+    // Hierarchy and goals again (full-refresh streams), one page per task partition (two per
+    // Workspace, two per archived list), one look-back window per Workspace.
+    let archived_lists: u64 = world
+        .workspaces
+        .iter()
+        .map(|ws| ws.lists.iter().filter(|l| !ws.list_is_live(l)).count() as u64)
+        .sum();
+    let incremental_bound = hierarchy + 2 * n_ws + 2 * archived_lists + n_ws;
+    println!("## 1. Requests\n");
+    println!("Reference workspace: {} workspaces, {} lists, {} tasks, {} time entries since 2023-01-01 (90-day windows).\n",
+        world.workspaces.len(), world.workspaces.iter().map(|w| w.lists.len()).sum::<usize>(), world.task_count(), world.time_entry_count());
+    println!("| sync | records | requests | lower bound | ratio | per-list strategy | minutes at 100 req/min |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| full | {r1} | {q1} | {bound} | {:.3} | {per_list} | {:.1} |",
+        q1 as f64 / bound as f64,
+        q1 as f64 / 100.0
+    );
+    println!(
+        "| incremental, no change | {r2} | {q2} | {incremental_bound} | {:.3} | – | {:.1} |",
+        q2 as f64 / incremental_bound as f64,
+        q2 as f64 / 100.0
+    );
+    println!(
+        "| incremental, {changed} tasks (1%) changed | {r3} | {q3} | {} | {:.3} | – | {:.1} |",
+        incremental_bound + (changed as u64).div_ceil(100),
+        q3 as f64 / (incremental_bound + (changed as u64).div_ceil(100)) as f64,
+        q3 as f64 / 100.0
+    );
+    println!(
+        "\nFull sync wall time against the in-memory simulator, unthrottled: {:.1} s.\n",
+        t1.as_secs_f64()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Throughput: task pages in, records out; HTTP served in-process.
+
+/// Distinct pages of 100 tasks (ids differ per page so the repeated-page guard stays quiet).
+fn task_pages(world: &World, n: usize) -> Vec<Bytes> {
+    let tasks: Vec<Value> = world.workspaces[0]
+        .tasks
+        .iter()
+        .take(100)
+        .map(|t| t.to_api_json())
+        .collect();
+    (0..n)
+        .map(|p| {
+            let page: Vec<Value> = tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let mut t = t.clone();
+                    t["id"] = json!(format!("p{p}t{i}"));
+                    t
+                })
+                .collect();
+            Bytes::from(json!({"tasks": page, "last_page": false}).to_string())
+        })
+        .collect()
+}
+
+fn page_of(uri: &str) -> usize {
+    uri.split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
+}
+
+struct NativeTransport {
+    pages: Arc<Vec<Bytes>>,
+    team: Bytes,
+}
+
+impl Transport for NativeTransport {
+    fn get(&mut self, url: &str, _token: Option<&str>) -> Result<HttpResponse, TransportError> {
+        let body = if url.contains("/task") {
+            self.pages[page_of(url) % self.pages.len()].to_vec()
+        } else {
+            self.team.to_vec()
+        };
+        Ok(HttpResponse {
+            status: 200,
+            body,
+            ..Default::default()
+        })
+    }
+    fn now_ms(&self) -> i64 {
+        1_700_000_000_000
+    }
+    fn sleep_ms(&mut self, _ms: u64) {}
+    fn random(&mut self) -> u64 {
+        4
+    }
+}
+
+async fn throughput(wasm: &std::path::Path, quick: bool) {
+    let world = Simulator::start(SimConfig {
+        seed: 3,
+        size: Size::tiny(),
+        ..SimConfig::default()
+    })
+    .unwrap()
+    .world();
+    let pages = Arc::new(task_pages(&world, 50));
+    let team = Bytes::from(json!({"teams": [{"id": "1", "members": []}]}).to_string());
+    let n_pages = if quick { 100 } else { 600 };
+    let config = json!({"api_token": "pk_1_BENCH", "base_url": "http://bench.invalid/api/v2", "include_archived": false}).to_string();
+
+    // Inside wasm.
+    let host = ConnectorHost::load(wasm, &LoadOptions::default()).unwrap();
+    let (p, t) = (pages.clone(), team.clone());
+    let mut policy = EgressPolicy::for_base_url("http://bench.invalid/api/v2").unwrap();
+    policy.responder = Some(Arc::new(move |uri: &http::Uri| {
+        let u = uri.to_string();
+        if u.contains("/task") {
+            (200, p[page_of(&u) % p.len()].clone())
+        } else if u.ends_with("/team") {
+            (200, t.clone())
+        } else {
+            (200, Bytes::from_static(b"{\"spaces\":[]}"))
+        }
+    }));
+    let mut run = Run::new(
+        &host,
+        RunOptions {
+            egress: policy,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut cursor: Option<String> = None;
+    let mut records = 0usize;
+    // Warm up: the walk to the first task page.
+    for _ in 0..2 {
+        let page = run
+            .read_page(&config, "tasks", None, cursor.as_deref())
+            .await
+            .unwrap();
+        cursor = page.cursor;
+    }
+    let started = Instant::now();
+    for _ in 0..n_pages {
+        let page = run
+            .read_page(&config, "tasks", None, cursor.as_deref())
+            .await
+            .unwrap();
+        records += page.records.len();
+        cursor = page.cursor;
+    }
+    let wasm_s = started.elapsed().as_secs_f64();
+    let wasm_rate = records as f64 / wasm_s;
+
+    // Natively, the same core and the same pages.
+    let mut transport = NativeTransport {
+        pages: pages.clone(),
+        team,
+    };
+    let mut session = Session::default();
+    let mut cursor: Option<String> = None;
+    for _ in 0..2 {
+        let page = clickup_connector::read::read_page(
+            &mut transport,
+            &mut session,
+            &config,
+            "tasks",
+            None,
+            cursor.as_deref(),
+        )
+        .unwrap();
+        cursor = page.cursor;
+    }
+    let started = Instant::now();
+    let mut native_records = 0usize;
+    for _ in 0..n_pages {
+        let page = clickup_connector::read::read_page(
+            &mut transport,
+            &mut session,
+            &config,
+            "tasks",
+            None,
+            cursor.as_deref(),
+        )
+        .unwrap();
+        native_records += page.records.len();
+        cursor = page.cursor;
+    }
+    let native_rate = native_records as f64 / started.elapsed().as_secs_f64();
+    println!("## 2. Throughput (tasks: JSON page in, records out; HTTP served in-process)\n");
+    println!("| where | pages | records | records/s (1 core) | page size |");
+    println!("|---|---:|---:|---:|---:|");
+    println!("| inside wasm (component, host in-process responder) | {n_pages} | {records} | {wasm_rate:.0} | {} KiB |", pages[0].len() / 1024);
+    println!(
+        "| native (same core, same pages) | {n_pages} | {native_records} | {native_rate:.0} | |"
+    );
+    println!(
+        "\nwasm/native time ratio: {:.2}×\n",
+        native_rate / wasm_rate
+    );
+    phases(&pages, n_pages, native_records as f64 / native_rate);
+}
+
+/// Where the native time goes, phase by phase, on the same pages (`total`: the whole loop's
+/// seconds).
+fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
+    let time = |f: &dyn Fn(&Bytes) -> usize| {
+        let started = Instant::now();
+        let mut n = 0;
+        for i in 0..n_pages {
+            n += f(&pages[i % pages.len()]);
+        }
+        std::hint::black_box(n);
+        started.elapsed().as_secs_f64()
+    };
+    let parse = time(&|b| {
+        serde_json::from_slice::<Value>(b).map_or(0, |v| v["tasks"].as_array().map_or(0, Vec::len))
+    });
+    let build = time(&|b| {
+        let mut v: Value = serde_json::from_slice(b).unwrap();
+        let (tasks, _) = clickup_connector::streams::tasks::take_page(&mut v);
+        tasks
+            .into_iter()
+            .map(|t| clickup_connector::streams::tasks::record(t, "1").is_ok() as usize)
+            .sum()
+    });
+    let all = time(&|b| {
+        let mut v: Value = serde_json::from_slice(b).unwrap();
+        let (tasks, _) = clickup_connector::streams::tasks::take_page(&mut v);
+        tasks
+            .into_iter()
+            .map(|t| {
+                serde_json::to_string(&clickup_connector::streams::tasks::record(t, "1").unwrap())
+                    .unwrap()
+                    .len()
+            })
+            .sum()
+    });
+    let share = |x: f64| 100.0 * x / total;
+    println!(
+        "Native time by phase, for {n_pages} pages (the share of the whole read-page loop):\n"
+    );
+    println!("| phase | seconds | share |");
+    println!("|---|---:|---:|");
+    println!(
+        "| parse the page into a `serde_json::Value` | {parse:.2} | {:.0}% |",
+        share(parse)
+    );
+    println!(
+        "| build the records (move each task out, convert timestamps, add parent ids) | {:.2} | {:.0}% |",
+        build - parse,
+        share(build - parse)
+    );
+    println!(
+        "| serialise the records | {:.2} | {:.0}% |",
+        all - build,
+        share(all - build)
+    );
+    println!("| the rest of read-page (cursor, state, paging, fetch, string copies) | {:.2} | {:.0}% |\n", (total - all).max(0.0), share((total - all).max(0.0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Cold start and density
+
+async fn cold_start(wasm: &std::path::Path, quick: bool) {
+    let cache = std::env::temp_dir().join(format!("bench-cache-{}", std::process::id()));
+    let started = Instant::now();
+    let compiled = ConnectorHost::load(
+        wasm,
+        &LoadOptions {
+            cache_dir: Some(cache.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let compile = started.elapsed();
+    assert!(!compiled.loaded_from_cache);
+    drop(compiled);
+    let started = Instant::now();
+    let loaded = ConnectorHost::load(
+        wasm,
+        &LoadOptions {
+            cache_dir: Some(cache.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let load = started.elapsed();
+    assert!(loaded.loaded_from_cache);
+    let n = if quick { 200 } else { 5000 };
+    let instantiate = |host: Arc<ConnectorHost>| async move {
+        let mut runs = Vec::with_capacity(n);
+        let rss0 = host_harness::process_memory::rss_bytes();
+        let started = Instant::now();
+        for _ in 0..n {
+            runs.push(Run::new(&host, RunOptions::default()).await.unwrap());
+        }
+        let per = started.elapsed() / n as u32;
+        let rss1 = host_harness::process_memory::rss_bytes();
+        (per, (rss1.saturating_sub(rss0)) / n as u64, runs)
+    };
+    let (on_demand, idle_bytes, runs) = instantiate(loaded.clone()).await;
+    drop(runs);
+    let pooled = ConnectorHost::load(
+        wasm,
+        &LoadOptions {
+            cache_dir: Some(cache.clone()),
+            allocation: Allocation::Pooling {
+                max_instances: n as u32 + 8,
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let pooling_ok = pooled.allocation != Allocation::OnDemand;
+    let (pooling, _, runs) = instantiate(pooled).await;
+    drop(runs);
+    // A working tenant: one that has read a page of tasks.
+    let world = Simulator::start(SimConfig {
+        seed: 3,
+        size: Size::tiny(),
+        ..SimConfig::default()
+    })
+    .unwrap()
+    .world();
+    let page = task_pages(&world, 1).remove(0);
+    let mut policy = EgressPolicy::for_base_url("http://bench.invalid/api/v2").unwrap();
+    let team = Bytes::from(json!({"teams": [{"id": "1", "members": []}]}).to_string());
+    policy.responder = Some(Arc::new(move |uri: &http::Uri| {
+        if uri.path().ends_with("/team") {
+            (200, team.clone())
+        } else {
+            (200, page.clone())
+        }
+    }));
+    let config = json!({"api_token": "pk_1_BENCH", "base_url": "http://bench.invalid/api/v2", "include_archived": false}).to_string();
+    let mut run = Run::new(
+        &loaded,
+        RunOptions {
+            egress: policy,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut cursor = None;
+    for _ in 0..2 {
+        // The walk's first step, then one page of 100 tasks.
+        cursor = run
+            .read_page(&config, "tasks", None, cursor.as_deref())
+            .await
+            .unwrap()
+            .cursor;
+    }
+    let working = run.peak_memory_bytes();
+    let budget = 24u64 << 30;
+    println!("## 3. Cold start and density\n");
+    println!("| measure | value |");
+    println!("|---|---:|");
+    println!(
+        "| compile the component (cranelift, no cache) | {:.0} ms |",
+        compile.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| load the precompiled component from the disk cache | {:.2} ms |",
+        load.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| instantiate, on-demand allocator (mean of {n}) | {:.1} µs |",
+        on_demand.as_secs_f64() * 1e6
+    );
+    println!(
+        "| instantiate, pooling allocator (mean of {n}){} | {:.1} µs |",
+        if pooling_ok {
+            ""
+        } else {
+            " (fell back to on-demand)"
+        },
+        pooling.as_secs_f64() * 1e6
+    );
+    println!(
+        "| host RSS per idle instance | {:.0} KiB |",
+        idle_bytes as f64 / 1024.0
+    );
+    println!(
+        "| connector linear memory after reading task pages (a working tenant) | {:.1} MiB |",
+        working as f64 / (1 << 20) as f64
+    );
+    println!("| idle instances held at once in this run (each instantiated, none running) | {n} |");
+    println!(
+        "| working tenants 24 GiB would hold (linear memory alone) | {:.0} |",
+        budget as f64 / working.max(1) as f64
+    );
+    println!();
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Memory flatness: the CLI syncing workspaces of growing size, each in its own process.
+
+fn memory(wasm: &std::path::Path, quick: bool) {
+    let exe =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/clickup-connector");
+    if !exe.is_file() {
+        let status =
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .args(["build", "--release", "-p", "host-harness"])
+                .status()
+                .unwrap();
+        assert!(status.success());
+    }
+    println!("## 4. Memory of a full sync as the workspace grows\n");
+    println!("| tasks | records | host peak RSS | connector linear memory |");
+    println!("|---:|---:|---:|---:|");
+    let sizes: &[usize] = if quick {
+        &[2_000, 10_000]
+    } else {
+        &[10_000, 30_000, 100_000]
+    };
+    for &tasks in sizes {
+        let sim = Simulator::start(SimConfig {
+            seed: 5,
+            size: Size::with_tasks(tasks),
+            rate_limit: RateLimitConfig::unlimited(),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("bench-mem-{tasks}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config.json");
+        std::fs::write(&config, json!({"api_token": sim.token(), "base_url": sim.base_url(), "start_date": "2023-01-01"}).to_string()).unwrap();
+        let out = std::process::Command::new(&exe)
+            .args(["read", "--config"])
+            .arg(&config)
+            .arg("--output")
+            .arg(dir.join("data"))
+            .arg("--component")
+            .arg(wasm)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let records: u64 = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum();
+        let peak = text
+            .lines()
+            .find(|l| l.starts_with("peak memory"))
+            .unwrap_or("peak memory: ?");
+        let nums: Vec<&str> = peak
+            .split_whitespace()
+            .filter(|w| w.parse::<f64>().is_ok())
+            .collect();
+        println!(
+            "| {} | {records} | {} MiB | {} MiB |",
+            sim.world().task_count(),
+            nums.first().unwrap_or(&"?"),
+            nums.get(1).unwrap_or(&"?")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    println!();
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn mem_total() -> String {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or("? memory".into(), |kb| {
+            format!("{:.0} GiB", kb as f64 / (1u64 << 20) as f64)
+        })
+}
