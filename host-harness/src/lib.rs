@@ -60,7 +60,7 @@ pub mod sync;
 pub mod tenants;
 
 pub use bindings::{Page, PageStats, RateLimit, StreamDescriptor, SyncMode, WitError};
-pub use egress::{EgressPolicy, RequestCounter, TokenLimiter, TokenLimiters};
+pub use egress::{EgressPolicy, HostAllowList, RequestCounter, TokenLimiter, TokenLimiters};
 pub use runtime::{
     describe, Allocation, CallError, ConnectorHost, Limits, LoadOptions, Run, RunOptions, Stop,
 };

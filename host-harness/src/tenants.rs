@@ -36,6 +36,8 @@ pub struct Tenant {
     pub streams: Vec<StreamChoice>,
     /// Its caps.
     pub limits: Limits,
+    /// What no message of its connector may show (its token): see [`RunOptions::secrets`].
+    pub secrets: Vec<String>,
     /// A different component for this tenant. `None` (default): the one passed to [`run_many`].
     pub component: Option<Arc<ConnectorHost>>,
 }
@@ -179,6 +181,7 @@ pub async fn run_one(
         RunOptions {
             limits: tenant.limits.clone(),
             egress,
+            secrets: tenant.secrets.clone(),
         },
     )
     .await

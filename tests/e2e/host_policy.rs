@@ -118,3 +118,46 @@ async fn the_component_exports_the_contract_and_imports_only_http_and_basic_wasi
         "{imports:?}"
     );
 }
+
+#[tokio::test]
+async fn a_name_that_resolves_to_a_loopback_address_is_refused_unless_allowed_explicitly() {
+    let sim = sim(64, Size::tiny());
+    let port = sim.base_url().split(':').nth(2).unwrap().split('/').next().unwrap().to_owned();
+    let authority = format!("localhost:{port}");
+    let base_url = format!("http://{authority}/api/v2");
+    let cfg = serde_json::json!({"api_token": sim.token(), "base_url": base_url}).to_string();
+    let run_with = |policy: EgressPolicy| async move {
+        Run::new(
+            &host(),
+            RunOptions {
+                egress: policy,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    };
+
+    // On the allow-list, but `localhost` resolves to 127.0.0.1 and nobody allowed that.
+    let mut run = run_with(EgressPolicy {
+        allowed_authorities: vec![authority.clone()],
+        ..EgressPolicy::default()
+    })
+    .await;
+    match run.check(&cfg).await {
+        Err(CallError::Connector(WitError::Config(m))) => assert!(m.contains("allow-list"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(run.requests().denied_host(), 1);
+    assert_eq!(sim.request_counts().total, 0, "a loopback address was reached");
+
+    // The operator allows it explicitly: the same check passes.
+    let mut run = run_with(EgressPolicy {
+        allowed_authorities: vec![authority.clone()],
+        private_allowed: vec![authority],
+        ..EgressPolicy::default()
+    })
+    .await;
+    run.check(&cfg).await.expect("allowed explicitly");
+    assert!(sim.request_counts().total > 0);
+}

@@ -55,6 +55,7 @@ fn honest(name: &str, config: String, dir: &Path, limiters: &TokenLimiters) -> T
         output: dir.join(name),
         streams: vec![],
         limits: Limits::default(),
+        secrets: vec![],
         component: None,
     }
 }
@@ -67,6 +68,7 @@ fn hostile(mode: &str, dir: &Path, limits: Limits) -> Tenant {
         egress: EgressPolicy::for_base_url("https://api.clickup.com/api/v2").unwrap(),
         streams: choices(&["anything"]),
         limits,
+        secrets: vec![],
         component: Some(hostile_host()),
     }
 }

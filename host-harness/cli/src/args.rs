@@ -74,6 +74,12 @@ pub(crate) struct RunManyArgs {
     /// "wall_seconds_per_call": 900, "max_requests": 100000}}]. Outputs are relative to the file.
     #[arg(long, value_name = "FILE")]
     pub(crate) tenants: PathBuf,
+    /// A host tenants may reach (HOST, any port, or HOST:PORT); repeatable. A tenant whose
+    /// base_url names another host is refused before it sends anything. Default:
+    /// api.clickup.com only. Hosts named here may resolve to private or loopback addresses;
+    /// any other host that does is refused.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub(crate) allow_hosts: Vec<String>,
     /// Use wasmtime's pooling allocator (faster instantiation; falls back to on-demand where the
     /// machine cannot reserve the address space).
     #[arg(long)]

@@ -3,7 +3,7 @@
 //! loading it into a [`ConnectorHost`].
 
 use anyhow::Context;
-use host_harness::{ConnectorHost, EgressPolicy, LoadOptions, Run, RunOptions};
+use host_harness::{ConnectorHost, LoadOptions, Run, RunOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::process::Command;
@@ -76,18 +76,20 @@ pub(crate) fn find_or_build(explicit: Option<&Path>) -> anyhow::Result<PathBuf> 
 /// Finds (see [`find_or_build`]) and loads the component.
 pub(crate) fn load(component: Option<&Path>) -> anyhow::Result<Arc<ConnectorHost>> {
     let path = find_or_build(component)?;
-    ConnectorHost::load(&path, &LoadOptions::default())
+    ConnectorHost::load(&path, &load_options())
 }
 
-/// Loads the component and starts one run of it with `egress`.
-pub(crate) async fn start(component: Option<&Path>, egress: EgressPolicy) -> anyhow::Result<Run> {
+/// How this tool loads components: the compile cache in `$CLICKUP_CONNECTOR_CACHE` when set,
+/// else the library's default (the user's own cache folder; see `host_harness::runtime::cache`).
+pub(crate) fn load_options() -> LoadOptions {
+    LoadOptions {
+        cache_dir: std::env::var_os("CLICKUP_CONNECTOR_CACHE").map(PathBuf::from),
+        ..LoadOptions::default()
+    }
+}
+
+/// Loads the component and starts one run of it with `options`.
+pub(crate) async fn start(component: Option<&Path>, options: RunOptions) -> anyhow::Result<Run> {
     let host = load(component)?;
-    Run::new(
-        &host,
-        RunOptions {
-            egress,
-            ..Default::default()
-        },
-    )
-    .await
+    Run::new(&host, options).await
 }

@@ -6,6 +6,8 @@
 //! - [`Prepared`]: a config file split into what the connector sees and the host's
 //!   [`EgressPolicy`]: the allow-list is the base URL's host, the rate limiter is the token's,
 //!   and with `--host-credentials` the token moves from the config into the host;
+//! - [`tenant_egress`]: a tenant's base URL only when the operator allows its host
+//!   ([`DEFAULT_TENANT_HOSTS`] unless `run-many --allow-host` says otherwise);
 //! - [`SQLITE_PREFIX`]: the prefix of this tool's own tables and columns in a SQLite database;
 //! - [`LOG_PREFIX`]: how this tool's lines on stderr begin.
 //!
@@ -13,12 +15,15 @@
 //! as Rapidbyte's manifests declare `allowed_domains`; then only the token's limiter key stays.)
 
 use crate::args::ConfigArgs;
-use host_harness::{EgressPolicy, TokenLimiters};
+use host_harness::{EgressPolicy, HostAllowList, RunOptions, TokenLimiters};
 use serde_json::Value;
 use std::sync::OnceLock;
 
 /// ClickUp's API v2, the connector's default `base_url`.
 pub(crate) const DEFAULT_BASE_URL: &str = "https://api.clickup.com/api/v2";
+
+/// The hosts `run-many` lets tenants reach when the operator names none: ClickUp's API.
+pub(crate) const DEFAULT_TENANT_HOSTS: &[&str] = &["api.clickup.com:443"];
 
 /// The prefix of this tool's own SQLite tables and columns (`_clickup_state`, `_clickup_extra`, …).
 pub(crate) const SQLITE_PREFIX: &str = "_clickup_";
@@ -32,6 +37,8 @@ pub(crate) struct Prepared {
     pub(crate) guest_config: String,
     /// The run's network policy.
     pub(crate) egress: EgressPolicy,
+    /// What no message may show: the token.
+    pub(crate) secrets: Vec<String>,
 }
 
 impl Prepared {
@@ -52,10 +59,12 @@ impl Prepared {
                 return Ok(Prepared {
                     guest_config: text.to_owned(),
                     egress: EgressPolicy::default(),
+                    secrets: vec![],
                 })
             }
         };
         let mut egress = egress_for(&value, limiters());
+        let secrets = token_of(&value).into_iter().collect();
         if host_credentials {
             if let Some(token) = token_of(&value) {
                 if !token.starts_with("pk_") {
@@ -70,25 +79,53 @@ impl Prepared {
         Ok(Prepared {
             guest_config: value.to_string(),
             egress,
+            secrets,
         })
+    }
+
+    /// The options of a run of this config: its policy, its secrets redacted, default caps.
+    pub(crate) fn run_options(&self) -> RunOptions {
+        RunOptions {
+            egress: self.egress.clone(),
+            secrets: self.secrets.clone(),
+            ..RunOptions::default()
+        }
     }
 }
 
-/// The policy of a run of this config: its base URL's host, and its token's limiter from
-/// `limiters`.
+/// The policy of a run of the user's own config: its base URL's host (wherever it resolves:
+/// the user chose it), and its token's limiter from `limiters`.
 pub(crate) fn egress_for(config: &Value, limiters: &TokenLimiters) -> EgressPolicy {
-    let base_url = config
-        .get("base_url")
-        .and_then(Value::as_str)
-        .unwrap_or(DEFAULT_BASE_URL);
-    let mut egress = EgressPolicy::for_base_url(base_url).unwrap_or_default();
+    let mut egress = EgressPolicy::for_base_url(base_url_of(config)).unwrap_or_default();
     if let Some(token) = token_of(config) {
         egress.limiter = Some(limiters.for_token(&token));
     }
     egress
 }
 
-fn token_of(config: &Value) -> Option<String> {
+/// The policy of a tenant's run: its base URL's host only if the operator's `allowed` list has
+/// it (else the error says so), and its token's limiter.
+pub(crate) fn tenant_egress(
+    config: &Value,
+    allowed: &HostAllowList,
+    limiters: &TokenLimiters,
+) -> anyhow::Result<EgressPolicy> {
+    let mut egress = allowed.policy_for(base_url_of(config))?;
+    if let Some(token) = token_of(config) {
+        egress.limiter = Some(limiters.for_token(&token));
+    }
+    Ok(egress)
+}
+
+fn base_url_of(config: &Value) -> &str {
+    config
+        .get("base_url")
+        .and_then(Value::as_str)
+        .unwrap_or(DEFAULT_BASE_URL)
+}
+
+/// The config's token, if it has one.
+pub(crate) fn token_of(config: &Value) -> Option<String> {
     config
         .get("api_token")
         .and_then(Value::as_str)

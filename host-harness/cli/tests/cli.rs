@@ -390,12 +390,20 @@ fn run_many_syncs_each_tenant_into_its_own_folder_and_reports_on_each() {
     ]);
     let file = dir.join("tenants.json");
     std::fs::write(&file, tenants.to_string()).unwrap();
-    let out = tool(&["run-many", "--pooling", "--tenants", file.to_str().unwrap()]);
+    let sim_host = sim.base_url().split('/').nth(2).unwrap().to_owned();
+    let out = tool(&[
+        "run-many",
+        "--pooling",
+        "--allow-host",
+        &sim_host,
+        "--tenants",
+        file.to_str().unwrap(),
+    ]);
     let table = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
         Some(1),
-        "one tenant cannot reach its base_url: {}",
+        "one tenant may not reach its base_url: {}",
         text(&out)
     );
     let row = |name: &str| {
@@ -410,7 +418,8 @@ fn run_many_syncs_each_tenant_into_its_own_folder_and_reports_on_each() {
         "{table}"
     );
     assert!(
-        row("walled").contains("transient") || row("walled").contains("unavailable"),
+        row("walled").contains("refused by the host before it ran")
+            && row("walled").contains("127.0.0.1:9"),
         "{table}"
     );
     let tasks = |t: &str| {
@@ -421,4 +430,53 @@ fn run_many_syncs_each_tenant_into_its_own_folder_and_reports_on_each() {
     };
     assert_eq!(tasks("acme"), sim.world().task_count());
     assert_eq!(tasks("globex"), tasks("acme"));
+}
+
+#[test]
+fn a_tenant_aimed_at_a_loopback_canary_is_refused_unless_the_operator_allows_its_host() {
+    let canary = sim(78);
+    let dir = tempdir("canary");
+    let tenants = serde_json::json!([
+        {"name": "curious", "config": sim_config(&canary), "output": "curious"}
+    ]);
+    let file = dir.join("tenants.json");
+    std::fs::write(&file, tenants.to_string()).unwrap();
+
+    let refused = tool(&["run-many", "--tenants", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let table = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        table.contains("refused by the host before it ran") && table.contains("--allow-host"),
+        "{table}"
+    );
+    assert_eq!(canary.request_counts().total, 0, "the canary was reached");
+
+    let host = canary.base_url().split('/').nth(2).unwrap().to_owned();
+    let allowed = tool(&[
+        "run-many",
+        "--allow-host",
+        &host,
+        "--tenants",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed));
+    assert!(canary.request_counts().total > 0);
+}
+
+#[test]
+fn a_file_that_is_not_a_component_is_named_but_never_echoed() {
+    let dir = tempdir("notwasm");
+    let secret = "pk_SECRET_DO_NOT_PRINT";
+    let config = write_config(&dir, serde_json::json!({"api_token": secret}));
+    let out = Command::new(env!("CARGO_BIN_EXE_clickup-connector"))
+        .args(["check", "--config"])
+        .arg(&config)
+        .arg("--component")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("is not a WebAssembly component"), "{all}");
+    assert!(!all.contains("SECRET"), "the file's bytes were echoed: {all}");
 }

@@ -1,6 +1,7 @@
 //! The hooks installed in a run's `WasiHttpCtxView`: they enforce an [`EgressPolicy`] on every
 //! request the connector sends (see the module docs of [`crate::egress`]).
 
+use super::address::is_public;
 use super::policy::{
     EgressPolicy, RequestCounter, BETWEEN_BYTES_TIMEOUT, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT,
 };
@@ -25,11 +26,35 @@ impl Egress {
     }
 
     fn allows(&self, uri: &http::Uri) -> bool {
-        let Some(host) = uri.host() else { return false };
-        let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
-        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let authority = format!("{}:{port}", host.to_ascii_lowercase());
-        self.policy.allowed_authorities.contains(&authority)
+        authority_of_uri(uri).is_some_and(|a| self.policy.allowed_authorities.contains(&a))
+    }
+}
+
+/// `host:port` of a request URI, the scheme's default port filled in.
+fn authority_of_uri(uri: &http::Uri) -> Option<String> {
+    let host = uri.host()?;
+    let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+    let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+    Some(format!("{}:{port}", host.to_ascii_lowercase()))
+}
+
+/// Resolves `authority` and refuses it when any of its addresses is not public.
+async fn resolves_to_public(authority: &str) -> bool {
+    // `[::1]:80` resolves as written; a bracketed host is an IPv6 literal.
+    match tokio::net::lookup_host(authority).await {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| is_public(a.ip()))
+        }
+        // Unresolvable now: refused, so that a second lookup by the sender cannot answer otherwise.
+        Err(_) => false,
+    }
+}
+
+impl Egress {
+    /// Whether the policy lets this authority resolve anywhere (an explicit allow).
+    fn private_allowed(&self, authority: &str) -> bool {
+        self.policy.private_allowed.iter().any(|a| a == authority)
     }
 }
 
@@ -121,8 +146,15 @@ impl WasiHttpHooks for Egress {
         }
         let limiter = self.policy.limiter.clone();
         let counter = self.counter.clone();
+        let check_address = authority_of_uri(request.uri()).filter(|a| !self.private_allowed(a));
         Box::new(async move {
             use http_body_util::BodyExt;
+            if let Some(authority) = check_address {
+                if !resolves_to_public(&authority).await {
+                    RequestCounter::add(&counter.denied_host);
+                    return Err(wasmtime_wasi_http::Error::HttpRequestDenied);
+                }
+            }
             if let Some(l) = &limiter {
                 l.acquire().await;
             }

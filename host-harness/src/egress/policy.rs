@@ -42,8 +42,13 @@ impl RequestCounter {
 /// The network policy of one run.
 #[derive(Clone, Default)]
 pub struct EgressPolicy {
-    /// `host[:port]` authorities the connector may reach (the base URL's). Empty: nothing.
+    /// `host:port` authorities the connector may reach (the base URL's). Empty: nothing.
     pub allowed_authorities: Vec<String>,
+    /// Authorities the operator explicitly allowed to resolve to loopback, private, link-local
+    /// or metadata addresses (a simulator on 127.0.0.1, a proxy on the LAN). Any other host is
+    /// refused after DNS resolution when one of its addresses is not public (see
+    /// [`super::address`]). Default: none.
+    pub private_allowed: Vec<String>,
     /// Credential injection: the header value the host adds as `Authorization` to every allowed
     /// request. `None` (default): the connector sends its own (from its config).
     pub injected_authorization: Option<String>,
@@ -63,6 +68,7 @@ impl std::fmt::Debug for EgressPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EgressPolicy")
             .field("allowed_authorities", &self.allowed_authorities)
+            .field("private_allowed", &self.private_allowed)
             .field(
                 "injected_authorization",
                 &self.injected_authorization.as_ref().map(|_| "<redacted>"),
@@ -75,10 +81,59 @@ impl std::fmt::Debug for EgressPolicy {
 impl EgressPolicy {
     /// A policy that allows exactly the authority of `base_url` (for example
     /// `http://127.0.0.1:8080/api/v2` → `127.0.0.1:8080`, `https://api.clickup.com/…` →
-    /// `api.clickup.com:443`).
+    /// `api.clickup.com:443`), wherever it resolves: whoever names the URL here is the operator
+    /// (a user's own config on the command line, a test's simulator). For a URL that someone
+    /// else chose (a tenant's), use [`HostAllowList::policy_for`].
     pub fn for_base_url(base_url: &str) -> anyhow::Result<EgressPolicy> {
+        let authority = authority_of(base_url)?;
         Ok(EgressPolicy {
-            allowed_authorities: vec![authority_of(base_url)?],
+            allowed_authorities: vec![authority.clone()],
+            private_allowed: vec![authority],
+            ..EgressPolicy::default()
+        })
+    }
+}
+
+/// The hosts an operator lets tenants reach: `host` (any port) or `host:port` entries. A tenant's
+/// URL is allowed only when its host is on the list; entries are explicit allows, so they may
+/// resolve to private addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostAllowList {
+    entries: Vec<String>,
+}
+
+impl HostAllowList {
+    /// A list of `HOST` or `HOST:PORT` entries (case-insensitive; IPv6 in brackets).
+    pub fn new<S: AsRef<str>>(entries: &[S]) -> HostAllowList {
+        HostAllowList {
+            entries: entries
+                .iter()
+                .map(|e| e.as_ref().trim().to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Whether `authority` (`host:port`) is on the list.
+    pub fn allows(&self, authority: &str) -> bool {
+        let host = authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _port)| host);
+        self.entries.iter().any(|e| e == authority || e == host)
+    }
+
+    /// The policy of a run whose connector asks for `url`: that authority alone, if the list
+    /// allows it; else an error naming the host and how to allow it.
+    pub fn policy_for(&self, url: &str) -> anyhow::Result<EgressPolicy> {
+        let authority = authority_of(url)?;
+        anyhow::ensure!(
+            self.allows(&authority),
+            "the host {authority} is not among the hosts the operator allows ({}); allow it \
+             with --allow-host {authority}",
+            self.entries.join(", ")
+        );
+        Ok(EgressPolicy {
+            allowed_authorities: vec![authority.clone()],
+            private_allowed: vec![authority],
             ..EgressPolicy::default()
         })
     }
@@ -99,6 +154,16 @@ pub fn authority_of(url: &str) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_allow_list_allows_its_hosts_on_any_port_or_on_the_named_one() {
+        let list = HostAllowList::new(&["api.clickup.com", "127.0.0.1:9000"]);
+        assert!(list.policy_for("https://API.clickup.com/api/v2").is_ok());
+        assert!(list.policy_for("http://127.0.0.1:9000/api/v2").is_ok());
+        let e = list.policy_for("http://127.0.0.1:9001/api/v2").unwrap_err().to_string();
+        assert!(e.contains("127.0.0.1:9001") && e.contains("--allow-host"), "{e}");
+        assert!(list.policy_for("http://169.254.169.254/").is_err());
+    }
 
     #[test]
     fn authorities_get_default_ports() {

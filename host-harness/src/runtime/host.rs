@@ -6,6 +6,7 @@
 //! in about a millisecond. It links WASI and `wasi:http` once into an `InstancePre`; every run then
 //! only instantiates (tens of microseconds) into its own `Store` (see [`super::run`]).
 
+use super::cache;
 use super::error::wasmtime_error;
 use super::limits::EPOCH_TICK;
 use super::store::RunState;
@@ -36,9 +37,11 @@ pub enum Allocation {
 /// Options of [`ConnectorHost::load`].
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Where compiled artifacts are cached. `None` (default): `$CLICKUP_CONNECTOR_CACHE`, else
-    /// the system temp dir's `clickup-connector-cache`. The cache is an optimisation: any error
-    /// reading or writing it falls back to compiling.
+    /// Where compiled artifacts are cached. `None` (default): the user's cache folder
+    /// (`$XDG_CACHE_HOME/connector-host`, else `~/.cache/connector-host`). The folder must be this
+    /// user's and writable by no one else (see [`super::cache`]); a new one is created `0700`.
+    /// The cache is an optimisation: a folder or file that fails a check, or any error reading
+    /// or writing it, falls back to compiling.
     pub cache_dir: Option<PathBuf>,
     /// Disable the on-disk cache. Default: false.
     pub no_cache: bool,
@@ -54,6 +57,9 @@ pub struct ConnectorHost {
     wasm_sha256: String,
     /// Whether the compiled component came from the disk cache.
     pub loaded_from_cache: bool,
+    /// Why the disk cache was not used, when a folder or file failed its checks (or there is
+    /// no cache folder). `None`: the cache was used, or disabled with `no_cache`.
+    pub cache_note: Option<String>,
     /// The allocation strategy in force (pooling may have fallen back to on-demand).
     pub allocation: Allocation,
 }
@@ -77,6 +83,14 @@ impl ConnectorHost {
     pub fn load(wasm_path: &Path, options: &LoadOptions) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm = std::fs::read(wasm_path)
             .with_context(|| format!("cannot read the component {}", wasm_path.display()))?;
+        // Checked before wasmtime sees it: its text-format parser would quote the file's first
+        // line in its error, and a file given by mistake may be a config with a token in it.
+        if !wasm.starts_with(b"\0asm") {
+            anyhow::bail!(
+                "{} is not a WebAssembly component (it does not start with the wasm magic bytes)",
+                wasm_path.display()
+            );
+        }
         let pooled = match options.allocation {
             Allocation::OnDemand => None,
             Allocation::Pooling { .. } => make_engine(Some(options.allocation)).ok(),
@@ -94,7 +108,7 @@ impl ConnectorHost {
         allocation: Allocation,
     ) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm_sha256 = hex(&Sha256::digest(wasm));
-        let (component, loaded_from_cache) = compile_cached(&engine, wasm, &wasm_sha256, options)?;
+        let (component, cached) = compile_cached(&engine, wasm, &wasm_sha256, options)?;
         let mut linker: Linker<RunState> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(wasmtime_error)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
@@ -113,7 +127,8 @@ impl ConnectorHost {
             component: component.clone(),
             pre,
             wasm_sha256,
-            loaded_from_cache,
+            loaded_from_cache: cached.loaded,
+            cache_note: cached.note,
             allocation,
         });
         start_epoch_ticker(Arc::downgrade(&host));
@@ -173,48 +188,63 @@ fn make_engine(allocation: Option<Allocation>) -> anyhow::Result<Engine> {
     Engine::new(&config).map_err(wasmtime_error)
 }
 
+/// What the disk cache did for one load.
+struct Cached {
+    loaded: bool,
+    note: Option<String>,
+}
+
 fn compile_cached(
     engine: &Engine,
     wasm: &[u8],
     wasm_sha256: &str,
     options: &LoadOptions,
-) -> anyhow::Result<(Component, bool)> {
+) -> anyhow::Result<(Component, Cached)> {
+    let compile = || {
+        Component::new(engine, wasm)
+            .map_err(wasmtime_error)
+            .context("the component does not compile")
+    };
     if options.no_cache {
-        return Ok((Component::new(engine, wasm).map_err(wasmtime_error)?, false));
+        let none = Cached {
+            loaded: false,
+            note: None,
+        };
+        return Ok((compile()?, none));
+    }
+    let Some(dir) = options.cache_dir.clone().or_else(cache::default_dir) else {
+        let note = Some("no cache folder: neither XDG_CACHE_HOME nor HOME is set".to_owned());
+        return Ok((compile()?, Cached { loaded: false, note }));
+    };
+    if let Err(why) = cache::prepare_dir(&dir) {
+        return Ok((compile()?, Cached { loaded: false, note: Some(why) }));
     }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    let dir = options.cache_dir.clone().unwrap_or_else(default_cache_dir);
     let path = dir.join(format!(
         "{}-{:016x}.cwasm",
         &wasm_sha256[..32],
         hasher.finish()
     ));
-    if path.is_file() {
-        // SAFETY: the file was written by `Component::serialize` of this very engine
-        // configuration (its name holds the engine's compatibility hash and the wasm's hash), in a
-        // cache directory this process controls. wasmtime also checks its header before use.
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &path) } {
-            return Ok((component, true));
+    match cache::read(&path) {
+        Ok(Some(bytes)) => {
+            // SAFETY: the bytes were read from a file this user owns and no one else may write,
+            // in a folder with the same guarantee (checked by `cache::read` and
+            // `cache::prepare_dir` on the open handle). Its name holds the engine's compatibility
+            // hash and the wasm's hash, so it was written by `Component::serialize` of this
+            // engine configuration for this component; wasmtime also checks its header.
+            if let Ok(component) = unsafe { Component::deserialize(engine, &bytes) } {
+                return Ok((component, Cached { loaded: true, note: None }));
+            }
         }
+        Ok(None) => {}
+        Err(why) => return Ok((compile()?, Cached { loaded: false, note: Some(why) })),
     }
-    let component = Component::new(engine, wasm)
-        .map_err(wasmtime_error)
-        .context("the component does not compile")?;
+    let component = compile()?;
     if let Ok(bytes) = component.serialize() {
-        let _ = std::fs::create_dir_all(&dir);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
+        let _ = cache::write(&path, &bytes);
     }
-    Ok((component, false))
-}
-
-fn default_cache_dir() -> PathBuf {
-    std::env::var_os("CLICKUP_CONNECTOR_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("clickup-connector-cache"))
+    Ok((component, Cached { loaded: false, note: None }))
 }
 
 /// Ticks the engine's epoch while the host is alive: the clock of the per-call CPU limit.

@@ -9,7 +9,10 @@
 //! - [`run`]: [`Run`], one instance in its own `Store`; its calls (`spec`, `check`, `discover`,
 //!   `read-page`) and how they fail ([`CallError`], [`Stop`]).
 //! - [`limits`]: [`Limits`], what one run may use, and their defaults.
+//! - [`cache`]: the on-disk cache of compiled components, and the checks that make loading native
+//!   code from it safe.
 
+pub mod cache;
 mod error;
 pub mod host;
 pub mod limits;

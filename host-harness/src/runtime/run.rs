@@ -94,6 +94,35 @@ pub struct RunOptions {
     /// Network policy. Default: nothing allowed (set `allowed_authorities`, for example with
     /// [`EgressPolicy::for_base_url`]).
     pub egress: EgressPolicy,
+    /// Secrets (a token) that must never appear in what the connector says: every error and
+    /// warning it returns has each of them replaced by `<redacted>` before the caller sees it,
+    /// including messages it built from a server's answer. Records are data and are left alone.
+    /// Strings shorter than 4 bytes are ignored. Default: none.
+    pub secrets: Vec<String>,
+}
+
+/// Replaces each secret in `text` with `<redacted>`.
+fn redact(secrets: &[String], text: &mut String) {
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        if text.contains(secret.as_str()) {
+            *text = text.replace(secret.as_str(), "<redacted>");
+        }
+    }
+}
+
+/// A connector error with every secret redacted from its message.
+fn redact_error(secrets: &[String], mut e: WitError) -> WitError {
+    match &mut e {
+        WitError::Config(m)
+        | WitError::Auth(m)
+        | WitError::Forbidden(m)
+        | WitError::Transient(m)
+        | WitError::Protocol(m)
+        | WitError::InvalidState(m)
+        | WitError::UnknownStream(m) => redact(secrets, m),
+        WitError::RateLimited(r) => redact(secrets, &mut r.message),
+    }
+    e
 }
 
 /// One instance of a connector with its own store.
@@ -102,6 +131,7 @@ pub struct Run {
     bindings: SourceHost,
     counter: Arc<RequestCounter>,
     limits: Limits,
+    secrets: Vec<String>,
     finished: bool,
 }
 
@@ -121,6 +151,7 @@ impl Run {
             bindings,
             counter,
             limits,
+            secrets: options.secrets,
             finished: false,
         })
     }
@@ -166,7 +197,8 @@ impl Run {
         .await
     }
 
-    /// `read-page`: the next page of a stream.
+    /// `read-page`: the next page of a stream (its warnings redacted, see
+    /// [`RunOptions::secrets`]).
     pub async fn read_page(
         &mut self,
         config: &str,
@@ -176,14 +208,19 @@ impl Run {
     ) -> Result<Page, CallError> {
         let (config, stream) = (config.to_owned(), stream.to_owned());
         let (state, cursor) = (state.map(str::to_owned), cursor.map(str::to_owned));
-        self.call(move |b, s| {
-            Box::pin(async move {
-                b.connector_source_source()
-                    .call_read_page(s, &config, &stream, state.as_deref(), cursor.as_deref())
-                    .await
+        let mut page = self
+            .call(move |b, s| {
+                Box::pin(async move {
+                    b.connector_source_source()
+                        .call_read_page(s, &config, &stream, state.as_deref(), cursor.as_deref())
+                        .await
+                })
             })
-        })
-        .await
+            .await?;
+        for warning in &mut page.warnings {
+            redact(&self.secrets, warning);
+        }
+        Ok(page)
     }
 
     async fn call<R: Send + 'static>(
@@ -209,7 +246,7 @@ impl Run {
         let outcome = tokio::time::timeout(wall, f(&self.bindings, &mut self.store)).await;
         match outcome {
             Ok(Ok(Ok(value))) => Ok(value),
-            Ok(Ok(Err(e))) => Err(CallError::Connector(e)),
+            Ok(Ok(Err(e))) => Err(CallError::Connector(redact_error(&self.secrets, e))),
             Ok(Err(trap)) => {
                 self.finished = true;
                 let data = self.store.data();
@@ -230,5 +267,37 @@ impl Run {
                 Err(CallError::Stopped(Stop::Timeout { limit: wall }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RateLimit;
+
+    #[test]
+    fn every_secret_is_redacted_from_every_kind_of_error_message() {
+        let secrets = vec!["pk_123_SECRET".to_owned(), "ab".to_owned()];
+        let said = "ClickUp answered {\"echo\": \"pk_123_SECRET\"} about ab";
+        let redacted = "ClickUp answered {\"echo\": \"<redacted>\"} about ab";
+        for e in [
+            WitError::Auth(said.into()),
+            WitError::Protocol(said.into()),
+            WitError::Transient(said.into()),
+        ] {
+            let text = describe(&redact_error(&secrets, e));
+            assert!(text.ends_with(redacted), "{text}");
+        }
+        let limited = WitError::RateLimited(RateLimit {
+            message: said.into(),
+            reset_at_ms: None,
+        });
+        match redact_error(&secrets, limited) {
+            WitError::RateLimited(r) => assert_eq!(r.message, redacted),
+            other => panic!("{other:?}"),
+        }
+        let mut warning = format!("space 9 skipped: {said}");
+        redact(&secrets, &mut warning);
+        assert!(!warning.contains("SECRET"), "{warning}");
     }
 }

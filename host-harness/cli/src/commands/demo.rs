@@ -11,7 +11,7 @@ use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
 use connector_sinks::airbyte;
 use connector_sinks::files::OutputDir;
 use connector_sinks::sqlite::{self, SqliteDestination};
-use host_harness::{Run, RunOptions, StreamChoice, SyncEnd};
+use host_harness::{Run, StreamChoice, SyncEnd};
 use std::path::Path;
 
 /// The demo's database, in its output folder.
@@ -71,10 +71,7 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         eprintln!("\n== {pass} into {} ==", args.output.display());
         let mut run = Run::new(
             &host,
-            RunOptions {
-                egress: prepared.egress.clone(),
-                ..Default::default()
-            },
+            prepared.run_options(),
         )
         .await?;
         let descriptors = match run.discover(&prepared.guest_config).await {

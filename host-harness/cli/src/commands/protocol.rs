@@ -5,12 +5,12 @@ use crate::component_path::start;
 use crate::exit;
 use crate::profile::Prepared;
 use connector_sinks::airbyte;
-use host_harness::EgressPolicy;
+use host_harness::RunOptions;
 use std::path::Path;
 
 /// `spec`: the config's JSON Schema as a `SPEC` message.
 pub(crate) async fn spec(component: Option<&Path>) -> anyhow::Result<u8> {
-    let mut run = start(component, EgressPolicy::default()).await?;
+    let mut run = start(component, RunOptions::default()).await?;
     let schema = run.spec().await?;
     println!("{}", airbyte::spec(&schema));
     Ok(0)
@@ -19,7 +19,7 @@ pub(crate) async fn spec(component: Option<&Path>) -> anyhow::Result<u8> {
 /// `check`: `CONNECTION_STATUS`, and on failure the error on stderr and its exit code.
 pub(crate) async fn check(component: Option<&Path>, args: &ConfigArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::load(args)?;
-    let mut run = start(component, prepared.egress.clone()).await?;
+    let mut run = start(component, prepared.run_options()).await?;
     match run.check(&prepared.guest_config).await {
         Ok(()) => {
             println!("{}", airbyte::connection_status(None));
@@ -36,7 +36,7 @@ pub(crate) async fn check(component: Option<&Path>, args: &ConfigArgs) -> anyhow
 /// `discover`: the `CATALOG`, or a `TRACE` error.
 pub(crate) async fn discover(component: Option<&Path>, args: &ConfigArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::load(args)?;
-    let mut run = start(component, prepared.egress.clone()).await?;
+    let mut run = start(component, prepared.run_options()).await?;
     match run.discover(&prepared.guest_config).await {
         Ok(streams) => {
             println!("{}", airbyte::catalog(&streams));

@@ -24,7 +24,7 @@ enum Destination {
 /// Runs `read`; returns the exit code.
 pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::load(&args.config)?;
-    let mut run = start(component, prepared.egress.clone()).await?;
+    let mut run = start(component, prepared.run_options()).await?;
     let descriptors = match run.discover(&prepared.guest_config).await {
         Ok(d) => d,
         Err(e) => {

@@ -6,7 +6,11 @@ use crate::component_path;
 use crate::exit;
 use crate::tenants_file::load_tenants;
 use connector_sinks::files::open_tenant_folder;
-use host_harness::{Allocation, ConnectorHost, LoadOptions, SyncOptions, TokenLimiters};
+use crate::profile::DEFAULT_TENANT_HOSTS;
+use host_harness::{
+    Allocation, ConnectorHost, HostAllowList, LoadOptions, SyncOptions, Tenant, TenantReport,
+    TokenLimiters,
+};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,7 +20,13 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.tenants.display()))?;
     let base = args.tenants.parent().unwrap_or(Path::new("."));
     let limiters = TokenLimiters::default();
-    let list = load_tenants(&text, base, &limiters)?;
+    let allowed = if args.allow_hosts.is_empty() {
+        HostAllowList::new(DEFAULT_TENANT_HOSTS)
+    } else {
+        HostAllowList::new(&args.allow_hosts)
+    };
+    let entries = load_tenants(&text, base, &limiters, &allowed)?;
+    let list: Vec<Tenant> = entries.iter().filter_map(|e| e.as_ref().ok().cloned()).collect();
     let path = component_path::find_or_build(component)?;
     let allocation = if args.pooling {
         Allocation::Pooling {
@@ -29,15 +39,24 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
         &path,
         &LoadOptions {
             allocation,
-            ..Default::default()
+            ..component_path::load_options()
         },
     )?;
     if args.pooling && host.allocation == Allocation::OnDemand {
         eprintln!("note: the pooling allocator could not reserve its memory here; using on-demand allocation");
     }
-    let reports =
+    let mut ran =
         host_harness::run_many(&host, list, SyncOptions::default(), Arc::new(open_tenant_folder))
-            .await;
+            .await
+            .into_iter();
+    // In the file's order: the refused tenants' reports where they stood.
+    let reports: Vec<TenantReport> = entries
+        .into_iter()
+        .filter_map(|e| match e {
+            Ok(_) => ran.next(),
+            Err(refused) => Some(refused),
+        })
+        .collect();
     println!(
         "{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}  outcome",
         "tenant", "records", "requests", "rl-wait s", "peak MiB", "cpu ms", "wall s"
