@@ -20,53 +20,92 @@ pub enum Step {
     /// `GET /team`: the Workspaces and their members.
     Teams,
     /// `GET /team/{ws}/space?archived=`.
-    Spaces { ws: String, archived: bool },
+    Spaces {
+        /// The Workspace id.
+        ws: String,
+        /// The partition asked for: archived spaces, or the others.
+        archived: bool,
+    },
     /// `GET /space/{space}/folder?archived=`. `in_archived`: the space is archived.
     Folders {
+        /// The Workspace id.
         ws: String,
+        /// The space id.
         space: String,
+        /// The partition asked for: archived folders, or the others.
         archived: bool,
+        /// The space is archived.
         in_archived: bool,
     },
     /// `GET /folder/{folder}/list?archived=`. `in_archived`: the space or folder is archived.
     FolderLists {
+        /// The Workspace id.
         ws: String,
+        /// The space id.
         space: String,
+        /// The folder id.
         folder: String,
+        /// The partition asked for: archived lists, or the others.
         archived: bool,
+        /// The space or the folder is archived.
         in_archived: bool,
     },
     /// `GET /space/{space}/list?archived=`: lists directly in a space.
     FolderlessLists {
+        /// The Workspace id.
         ws: String,
+        /// The space id.
         space: String,
+        /// The partition asked for: archived lists, or the others.
         archived: bool,
+        /// The space is archived.
         in_archived: bool,
     },
     /// `GET /team/{ws}/task`: one page of the Workspace's tasks (archived or not).
     TeamTasks {
+        /// The Workspace id.
         ws: String,
+        /// The partition asked for: archived tasks, or the others.
         archived: bool,
+        /// The page number, from 0.
         page: u32,
+        /// The first task id of the page before, to catch a server that ignores `page`.
         prev_first: Option<String>,
     },
     /// `GET /list/{list}/task`: one page of a list the team endpoint leaves out (an archived one).
     ListTasks {
+        /// The Workspace id.
         ws: String,
+        /// The list id.
         list: String,
+        /// The partition asked for: archived tasks, or the others.
         archived: bool,
+        /// The page number, from 0.
         page: u32,
+        /// The first task id of the page before, to catch a server that ignores `page`.
         prev_first: Option<String>,
     },
     /// `GET /team/{ws}/goal?include_completed=true`.
-    Goals { ws: String },
+    Goals {
+        /// The Workspace id.
+        ws: String,
+    },
     /// `GET /goal/{goal}`: one goal with its targets (key results).
-    Goal { ws: String, goal: String },
+    Goal {
+        /// The Workspace id.
+        ws: String,
+        /// The goal id.
+        goal: String,
+    },
     /// `GET /team/{ws}/time_entries`: every listed user's entries that started in [from, to].
     TimeEntries {
+        /// The Workspace id.
         ws: String,
+        /// The window's first ms (inclusive).
         from: i64,
+        /// The window's last ms (inclusive).
         to: i64,
+        /// The member ids, comma-separated; empty when the Workspace lists no member.
         assignees: String,
     },
 }

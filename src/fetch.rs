@@ -245,7 +245,7 @@ pub(crate) mod tests {
 
     /// A scripted transport: answers in order, a fake clock that sleeping advances.
     #[derive(Default)]
-    pub struct Script {
+    pub(crate) struct Script {
         pub answers: VecDeque<Result<HttpResponse, TransportError>>,
         pub urls: Vec<String>,
         pub tokens: Vec<Option<String>>,
@@ -253,7 +253,7 @@ pub(crate) mod tests {
         pub slept: Vec<u64>,
     }
 
-    pub fn ok(body: &str) -> Result<HttpResponse, TransportError> {
+    pub(crate) fn ok(body: &str) -> Result<HttpResponse, TransportError> {
         Ok(HttpResponse {
             status: 200,
             body: body.as_bytes().to_vec(),
@@ -261,7 +261,7 @@ pub(crate) mod tests {
         })
     }
 
-    pub fn status(code: u16, body: &str) -> Result<HttpResponse, TransportError> {
+    pub(crate) fn status(code: u16, body: &str) -> Result<HttpResponse, TransportError> {
         Ok(HttpResponse {
             status: code,
             body: body.as_bytes().to_vec(),

@@ -16,7 +16,10 @@
 //! ## Map
 //! - [`config`]: the configuration and its validation.
 //! - [`streams`]: the eight streams, one module each: records and schemas.
-//! - [`read`]: the walk from `GET /team` to the records, page by page ([`read::read_page`]).
+//! - [`read`]: the walk from `GET /team` to the records, page by page ([`read::read_page`]):
+//!   `read/mod.rs` holds the verbs and dispatches each cursor step to its family,
+//!   `read/hierarchy.rs` (`/team`, spaces, folders, lists), `read/tasks.rs` (task pages and the
+//!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members).
 //! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers.
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.

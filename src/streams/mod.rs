@@ -133,35 +133,35 @@ pub(crate) mod types {
     use serde_json::{json, Value};
 
     /// A required string id.
-    pub fn id() -> Value {
+    pub(crate) fn id() -> Value {
         json!({"type": "string"})
     }
     /// An optional string.
-    pub fn string() -> Value {
+    pub(crate) fn string() -> Value {
         json!({"type": ["string", "null"]})
     }
     /// An optional RFC 3339 date-time (converted from ClickUp's ms).
-    pub fn timestamp() -> Value {
+    pub(crate) fn timestamp() -> Value {
         json!({"type": ["string", "null"], "format": "date-time"})
     }
     /// An optional integer.
-    pub fn integer() -> Value {
+    pub(crate) fn integer() -> Value {
         json!({"type": ["integer", "null"]})
     }
     /// An optional number (may be fractional).
-    pub fn number() -> Value {
+    pub(crate) fn number() -> Value {
         json!({"type": ["number", "null"]})
     }
     /// An optional boolean.
-    pub fn boolean() -> Value {
+    pub(crate) fn boolean() -> Value {
         json!({"type": ["boolean", "null"]})
     }
     /// An optional object of any shape.
-    pub fn object() -> Value {
+    pub(crate) fn object() -> Value {
         json!({"type": ["object", "null"]})
     }
     /// An optional array of any items.
-    pub fn array() -> Value {
+    pub(crate) fn array() -> Value {
         json!({"type": ["array", "null"]})
     }
 }

@@ -1,0 +1,194 @@
+//! Reading a stream page by page: the walk from `GET /team` down to the records.
+//!
+//! [`read_page`] is the whole `read-page` verb. It validates the config, the state and the cursor,
+//! then pops steps off the cursor (see [`crate::cursor`]) until it has sent one request or has
+//! records to return, and hands back the records, the rest of the cursor, and, when the stream is
+//! complete, its new state. Which steps a stream needs:
+//!
+//! | stream | walk |
+//! |---|---|
+//! | workspaces, members | `/team` |
+//! | spaces | `/team` → spaces (archived and not) |
+//! | folders | … → folders of each space (archived and not) |
+//! | lists | … → lists of each folder, and folderless lists of each space (archived and not) |
+//! | tasks | `/team/{id}/task` pages (archived and not), plus `/list/{id}/task` pages of every list the team endpoint leaves out (archived, or in an archived folder or space) |
+//! | goals | `/team/{id}/goal`, then `/goal/{id}` for each goal's targets |
+//! | time_entries | `/team/{id}/time_entries` per date window, for every member |
+//!
+//! Where each stream makes its requests (this file only dispatches the steps):
+//! - `hierarchy.rs`: `GET /team` for every stream (workspaces and members are read there), and
+//!   the spaces, folders and lists requests of spaces, folders, lists and tasks.
+//! - `tasks.rs`: the task pages, `/team/{id}/task` and `/list/{id}/task`.
+//! - `goals.rs`: `/team/{id}/goal` and `/goal/{id}`.
+//! - `time_entries.rs`: `/team/{id}/time_entries`, window by window.
+//!
+//! Hierarchy answers are cached in the instance's [`Session`], so a full sync of all streams asks
+//! for each of them once.
+
+mod goals;
+mod hierarchy;
+mod tasks;
+mod time_entries;
+
+#[cfg(test)]
+mod tests;
+
+use crate::config::Config;
+use crate::cursor::{Cursor, Step};
+use crate::error::ConnectorError;
+use crate::fetch::{Fetched, Fetcher, Session, Stats};
+use crate::state::StreamState;
+use crate::streams::{id_of, workspaces, Stream};
+use crate::transport::Transport;
+use serde_json::Value;
+
+/// One page of a stream (mirrors the WIT `page`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// Records, each a JSON object as text.
+    pub records: Vec<String>,
+    /// The stream's new state, when it changed (only when the stream completes).
+    pub state: Option<String>,
+    /// Where the next page starts; `None` when the stream is complete.
+    pub cursor: Option<String>,
+    /// Warnings for the user (skipped resources).
+    pub warnings: Vec<String>,
+    /// What this call did.
+    pub stats: Stats,
+}
+
+/// The `read-page` verb.
+pub fn read_page<T: Transport>(
+    transport: &mut T,
+    session: &mut Session,
+    config_json: &str,
+    stream_name: &str,
+    state: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Page, ConnectorError> {
+    let config = Config::parse(config_json)?;
+    let stream = Stream::from_name(stream_name)?;
+    let state = if stream.is_incremental() {
+        StreamState::parse(state, stream.name())?
+    } else {
+        StreamState::empty(stream.name())
+    };
+    let mut cursor = match cursor {
+        Some(text) => Cursor::parse(text, stream.name())?,
+        None => Cursor::start(stream.name(), transport.now_ms()),
+    };
+    let mut fetcher = Fetcher::new(transport, session, &config);
+    let walk = Walk {
+        stream,
+        config: &config,
+        state: &state,
+    };
+    let mut records = Vec::new();
+    while let Some(step) = cursor.stack.pop() {
+        let sent = fetcher.stats.requests;
+        walk.run(step, &mut cursor, &mut fetcher, &mut records)?;
+        if !records.is_empty() || fetcher.stats.requests > sent {
+            break;
+        }
+    }
+    let complete = cursor.stack.is_empty();
+    let new_state = (complete && stream.is_incremental()).then(|| {
+        let mut next = state.clone();
+        for (ws, ms) in &cursor.next_watermarks {
+            next.advance(ws, *ms);
+        }
+        next.to_json()
+    });
+    let records = records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap_or_default())
+        .collect();
+    Ok(Page {
+        records,
+        state: new_state,
+        cursor: (!complete).then(|| cursor.to_json()),
+        warnings: fetcher.warnings,
+        stats: fetcher.stats,
+    })
+}
+
+/// The `check` verb: the config is valid and the token reads at least one wanted Workspace.
+pub fn check<T: Transport>(
+    transport: &mut T,
+    session: &mut Session,
+    config_json: &str,
+) -> Result<(), ConnectorError> {
+    let config = Config::parse(config_json)?;
+    let mut fetcher = Fetcher::new(transport, session, &config);
+    let body = match fetcher.get("/team", &[])? {
+        Fetched::Body(body) => body,
+        Fetched::Skipped => return Err(ConnectorError::Forbidden(fetcher.warnings.join(" "))),
+    };
+    let teams = workspaces::teams(&body);
+    if teams.is_empty() {
+        return Err(ConnectorError::Forbidden(
+            "the token is valid but sees no Workspace. Use a token of a user who belongs to the \
+             Workspace you want to sync."
+                .to_owned(),
+        ));
+    }
+    let wanted = teams
+        .iter()
+        .filter_map(id_of)
+        .filter(|id| config.wants_workspace(id))
+        .count();
+    if wanted == 0 {
+        return Err(ConnectorError::Config(format!(
+            "workspace_ids lists none of the {} Workspace(s) this token sees.",
+            teams.len()
+        )));
+    }
+    Ok(())
+}
+
+/// What a stream's read needs to run its steps.
+struct Walk<'a> {
+    stream: Stream,
+    config: &'a Config,
+    state: &'a StreamState,
+}
+
+impl Walk<'_> {
+    /// The `archived` values to ask for: both, unless the config leaves archived items out.
+    fn partitions(&self) -> &'static [bool] {
+        if self.config.include_archived {
+            &[false, true]
+        } else {
+            &[false]
+        }
+    }
+
+    /// Runs one step: its request, its records into `out`, and the steps it leads to onto the
+    /// cursor.
+    fn run<T: Transport>(
+        &self,
+        step: Step,
+        cursor: &mut Cursor,
+        f: &mut Fetcher<'_, T>,
+        out: &mut Vec<Value>,
+    ) -> Result<(), ConnectorError> {
+        match step {
+            Step::Teams => hierarchy::teams(self, cursor, f, out),
+            Step::Spaces { ws, archived } => hierarchy::spaces(self, &ws, archived, cursor, f, out),
+            Step::Folders { .. } | Step::FolderLists { .. } | Step::FolderlessLists { .. } => {
+                hierarchy::children(self, &step, cursor, f, out)
+            }
+            Step::TeamTasks { .. } | Step::ListTasks { .. } => {
+                tasks::page(self, step, cursor, f, out)
+            }
+            Step::Goals { ws } => goals::workspace_goals(&ws, cursor, f),
+            Step::Goal { ws, goal } => goals::goal(&ws, &goal, f, out),
+            Step::TimeEntries {
+                ws,
+                from,
+                to,
+                assignees,
+            } => time_entries::entries(&ws, from, to, assignees, f, out),
+        }
+    }
+}

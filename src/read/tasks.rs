@@ -1,0 +1,288 @@
+//! The task pages.
+//!
+//! Where the tasks stream makes its requests: here, `GET /team/{id}/task` page by page for each
+//! Workspace (archived and not), and `GET /list/{id}/task` page by page for each list the team
+//! endpoint leaves out. Those lists are found by the walk down the hierarchy (`hierarchy.rs`),
+//! which [`first_steps`] schedules after the team pages.
+//!
+//! Each page asks for the tasks updated since the Workspace's watermark (less the configured
+//! overlap), raises the watermark of the next sync, and stops the sync when ClickUp answers the
+//! same page twice.
+
+use super::{hierarchy, Walk};
+use crate::cursor::{Cursor, Step};
+use crate::error::ConnectorError;
+use crate::fetch::{Fetched, Fetcher};
+use crate::pagination::{is_last_page, repeats_previous};
+use crate::streams::{id_of, tasks};
+use crate::transport::Transport;
+use serde_json::Value;
+
+/// The first steps of the tasks stream in a Workspace: the team task pages, then the hierarchy
+/// walk that finds the lists they leave out.
+pub(super) fn first_steps(walk: &Walk<'_>, ws: &str) -> Vec<Step> {
+    let mut steps: Vec<Step> = walk
+        .partitions()
+        .iter()
+        .map(|&a| Step::TeamTasks {
+            ws: ws.to_owned(),
+            archived: a,
+            page: 0,
+            prev_first: None,
+        })
+        .collect();
+    steps.extend(hierarchy::first_steps(walk, ws));
+    steps
+}
+
+/// The first task pages of a list the team endpoint leaves out.
+pub(super) fn list_steps(walk: &Walk<'_>, ws: &str, list: &str) -> Vec<Step> {
+    walk.partitions()
+        .iter()
+        .map(|&a| Step::ListTasks {
+            ws: ws.to_owned(),
+            list: list.to_owned(),
+            archived: a,
+            page: 0,
+            prev_first: None,
+        })
+        .collect()
+}
+
+/// A task-page step: the page, then the step of the next page when one follows.
+pub(super) fn page<T: Transport>(
+    walk: &Walk<'_>,
+    step: Step,
+    cursor: &mut Cursor,
+    f: &mut Fetcher<'_, T>,
+    out: &mut Vec<Value>,
+) -> Result<(), ConnectorError> {
+    let Some(at) = TaskPage::of(&step) else {
+        return Ok(());
+    };
+    if let Some(first) = read(walk, &at, cursor, f, out)? {
+        cursor.stack.push(step.next_page(first));
+    }
+    Ok(())
+}
+
+/// One page of a task endpoint.
+struct TaskPage<'s> {
+    /// `/team/{ws}/task` or `/list/{list}/task`.
+    path: String,
+    ws: &'s str,
+    /// The partition asked for (`archived=`).
+    archived: bool,
+    page: u32,
+    /// The first task id of the page before, to catch a server that ignores `page`.
+    prev_first: Option<&'s str>,
+}
+
+impl<'s> TaskPage<'s> {
+    /// The page a task step asks for; `None` for other steps.
+    fn of(step: &'s Step) -> Option<Self> {
+        match step {
+            Step::TeamTasks {
+                ws,
+                archived,
+                page,
+                prev_first,
+            } => Some(TaskPage {
+                path: format!("/team/{ws}/task"),
+                ws,
+                archived: *archived,
+                page: *page,
+                prev_first: prev_first.as_deref(),
+            }),
+            Step::ListTasks {
+                ws,
+                list,
+                archived,
+                page,
+                prev_first,
+            } => Some(TaskPage {
+                path: format!("/list/{list}/task"),
+                ws,
+                archived: *archived,
+                page: *page,
+                prev_first: prev_first.as_deref(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The watermark rule: tasks updated after the Workspace's watermark less the overlap (never
+/// before the configured start), or after the configured start on a first sync.
+fn updated_since(walk: &Walk<'_>, ws: &str) -> Option<i64> {
+    let overlap = i64::from(walk.config.incremental_overlap_seconds) * 1000;
+    match (walk.state.watermark(ws), walk.config.tasks_start_ms) {
+        (Some(w), start) => Some((w - overlap).max(start.unwrap_or(0))),
+        (None, start) => start,
+    }
+}
+
+/// One page of tasks. Returns `Some(first id)` when another page follows.
+fn read<T: Transport>(
+    walk: &Walk<'_>,
+    at: &TaskPage<'_>,
+    cursor: &mut Cursor,
+    f: &mut Fetcher<'_, T>,
+    out: &mut Vec<Value>,
+) -> Result<Option<Option<String>>, ConnectorError> {
+    let mut query = tasks::base_query(at.page, at.archived);
+    if let Some(since) = updated_since(walk, at.ws) {
+        query.push(("date_updated_gt", since.to_string()));
+    }
+    let Fetched::Body(mut body) = f.get(&at.path, &query)? else {
+        return Ok(None);
+    };
+    let (page_tasks, last_page) = tasks::take_page(&mut body);
+    let count = page_tasks.len();
+    let first = page_tasks.first().and_then(id_of);
+    refuse_a_repeated_page(at, first.as_deref())?;
+    for task in page_tasks {
+        // Each partition keeps its own kind, whether ClickUp's `archived=true` means "only" or
+        // "also" archived tasks: no task is emitted twice.
+        if tasks::is_archived(&task) != at.archived {
+            continue;
+        }
+        if let Some(updated) = tasks::date_updated_ms(&task) {
+            // The next sync starts from the newest change seen, but never past the moment this
+            // read began: a task edited during the read, behind its page, is read next time.
+            cursor.raise_watermark(at.ws, updated.min(cursor.started_ms));
+        }
+        out.push(tasks::record(task, at.ws)?);
+    }
+    Ok((!is_last_page(count, last_page)).then_some(first))
+}
+
+/// The repeated-page guard: a page that starts with the same task as the page before means
+/// ClickUp ignored the page number, and the sync stops instead of looping.
+fn refuse_a_repeated_page(at: &TaskPage<'_>, first: Option<&str>) -> Result<(), ConnectorError> {
+    if repeats_previous(at.page, first, at.prev_first) {
+        return Err(ConnectorError::Protocol(format!(
+            "GET {} page {} repeats page {}: ClickUp ignored the page number. The sync stopped \
+             instead of looping.",
+            at.path,
+            at.page,
+            at.page - 1
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ConnectorError;
+    use crate::fetch::tests::{ok, Script};
+    use crate::fetch::Session;
+    use crate::read::read_page;
+    use crate::read::tests::{read_all, CONFIG};
+    use crate::state::StreamState;
+    use serde_json::{json, Value};
+
+    fn tasks_page(ids: std::ops::Range<u32>, last: Option<bool>) -> String {
+        let tasks: Vec<Value> = ids
+            .map(|i| json!({"id": format!("t{i}"), "date_updated": format!("{}", 1000 + i), "list": {"id": "L"}}))
+            .collect();
+        let mut body = json!({ "tasks": tasks });
+        if let Some(l) = last {
+            body["last_page"] = json!(l);
+        }
+        body.to_string()
+    }
+
+    #[test]
+    fn tasks_read_every_page_until_a_short_page_and_then_the_state_moves() {
+        let team = r#"{"teams":[{"id":"1","members":[]}]}"#;
+        let mut script = Script {
+            answers: [
+                ok(team),
+                ok(&tasks_page(0..100, None)),
+                ok(&tasks_page(100..200, Some(false))),
+                ok(&tasks_page(200..250, None)),
+                ok(r#"{"tasks":[],"last_page":true}"#), // archived partition
+                ok(r#"{"spaces":[]}"#),
+                ok(r#"{"spaces":[]}"#),
+            ]
+            .into(),
+            now: 10_000_000,
+            ..Default::default()
+        };
+        let (records, state, _) = read_all(&mut script, "tasks", None);
+        assert_eq!(records.len(), 250);
+        assert!(
+            script.urls[1].contains("include_closed=true")
+                && script.urls[1].contains("subtasks=true")
+        );
+        assert!(script.urls[3].contains("page=2"));
+        let state = StreamState::parse(state.as_deref(), "tasks").unwrap();
+        assert_eq!(state.watermark("1"), Some(1249));
+    }
+
+    #[test]
+    fn incremental_tasks_ask_from_the_watermark_minus_the_overlap() {
+        let mut prior = StreamState::empty("tasks");
+        prior.advance("1", 1_000_000);
+        let mut script = Script {
+            answers: [
+                ok(r#"{"teams":[{"id":"1"}]}"#),
+                ok(r#"{"tasks":[],"last_page":true}"#),
+                ok(r#"{"tasks":[],"last_page":true}"#),
+                ok(r#"{"spaces":[]}"#),
+                ok(r#"{"spaces":[]}"#),
+            ]
+            .into(),
+            now: 2_000_000,
+            ..Default::default()
+        };
+        let (records, state, _) = read_all(&mut script, "tasks", Some(&prior.to_json()));
+        assert!(records.is_empty());
+        assert!(
+            script.urls[1].contains("date_updated_gt=700000"),
+            "{}",
+            script.urls[1]
+        );
+        // Nothing changed: the watermark stays.
+        assert_eq!(
+            StreamState::parse(state.as_deref(), "tasks").unwrap(),
+            prior
+        );
+    }
+
+    #[test]
+    fn a_server_that_ignores_page_is_caught() {
+        let mut script = Script {
+            answers: [
+                ok(r#"{"teams":[{"id":"1"}]}"#),
+                ok(&tasks_page(0..100, None)),
+                ok(&tasks_page(0..100, None)),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let mut session = Session::default();
+        let mut cursor = None;
+        let mut error = None;
+        for _ in 0..5 {
+            match read_page(
+                &mut script,
+                &mut session,
+                CONFIG,
+                "tasks",
+                None,
+                cursor.as_deref(),
+            ) {
+                Ok(p) => cursor = p.cursor,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        assert!(
+            matches!(error, Some(ConnectorError::Protocol(m)) if m.contains("ignored the page number"))
+        );
+    }
+}
