@@ -21,6 +21,7 @@
 //!   `read/hierarchy.rs` (`/team`, spaces, folders, lists), `read/tasks.rs` (task pages and the
 //!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members).
 //! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers.
+//! - [`endpoint`]: ids from outside as percent-encoded path segments (no id can steer a request).
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.
 //! - [`timestamp`]: ClickUp ms → RFC 3339 UTC.
@@ -37,6 +38,7 @@
 
 pub mod config;
 pub mod cursor;
+pub mod endpoint;
 pub mod error;
 pub mod fetch;
 pub mod pagination;

@@ -32,9 +32,7 @@ impl StreamChoice {
             .iter()
             .map(|d| StreamChoice {
                 name: d.name.clone(),
-                incremental: d
-                    .sync_modes
-                    .contains(&SyncMode::Incremental),
+                incremental: d.sync_modes.contains(&SyncMode::Incremental),
             })
             .collect()
     }

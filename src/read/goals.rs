@@ -5,6 +5,7 @@
 //! folders), then `GET /goal/{id}` for each goal ([`goal`]: the record, with its targets).
 
 use crate::cursor::{Cursor, Step};
+use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
 use crate::streams::goals;
@@ -23,7 +24,7 @@ pub(super) fn workspace_goals<T: Transport>(
     f: &mut Fetcher<'_, T>,
 ) -> Result<(), ConnectorError> {
     let query = [("include_completed", "true".to_owned())];
-    let Fetched::Body(body) = f.get(&format!("/team/{ws}/goal"), &query)? else {
+    let Fetched::Body(body) = f.get(&format!("/team/{}/goal", segment(ws)), &query)? else {
         return Ok(());
     };
     let steps = goals::ids(&body)
@@ -44,7 +45,7 @@ pub(super) fn goal<T: Transport>(
     f: &mut Fetcher<'_, T>,
     out: &mut Vec<Value>,
 ) -> Result<(), ConnectorError> {
-    if let Fetched::Body(body) = f.get(&format!("/goal/{goal}"), &[])? {
+    if let Fetched::Body(body) = f.get(&format!("/goal/{}", segment(goal)), &[])? {
         out.push(goals::record(&body, ws)?);
     }
     Ok(())

@@ -13,6 +13,7 @@
 
 use super::{goals, tasks, time_entries, Walk};
 use crate::cursor::{Cursor, Step};
+use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
 use crate::streams::{array_at, folders, id_of, lists, members, spaces, workspaces, Stream};
@@ -80,7 +81,7 @@ pub(super) fn spaces<T: Transport>(
     out: &mut Vec<Value>,
 ) -> Result<(), ConnectorError> {
     let Fetched::Body(body) = f.get_cached(
-        &format!("/team/{ws}/space"),
+        &format!("/team/{}/space", segment(ws)),
         &[("archived", archived.to_string())],
     )?
     else {
@@ -153,7 +154,7 @@ impl<'s> Children<'s> {
                 in_archived,
             } => Children {
                 kind: Kind::Folders,
-                path: format!("/space/{space}/folder"),
+                path: format!("/space/{}/folder", segment(space)),
                 ws,
                 space,
                 folder: None,
@@ -168,7 +169,7 @@ impl<'s> Children<'s> {
                 in_archived,
             } => Children {
                 kind: Kind::Lists,
-                path: format!("/folder/{folder}/list"),
+                path: format!("/folder/{}/list", segment(folder)),
                 ws,
                 space,
                 folder: Some(folder),
@@ -182,7 +183,7 @@ impl<'s> Children<'s> {
                 in_archived,
             } => Children {
                 kind: Kind::Lists,
-                path: format!("/space/{space}/list"),
+                path: format!("/space/{}/list", segment(space)),
                 ws,
                 space,
                 folder: None,

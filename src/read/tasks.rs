@@ -11,6 +11,7 @@
 
 use super::{hierarchy, Walk};
 use crate::cursor::{Cursor, Step};
+use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
 use crate::pagination::{is_last_page, repeats_previous};
@@ -88,7 +89,7 @@ impl<'s> TaskPage<'s> {
                 page,
                 prev_first,
             } => Some(TaskPage {
-                path: format!("/team/{ws}/task"),
+                path: format!("/team/{}/task", segment(ws)),
                 ws,
                 archived: *archived,
                 page: *page,
@@ -101,7 +102,7 @@ impl<'s> TaskPage<'s> {
                 page,
                 prev_first,
             } => Some(TaskPage {
-                path: format!("/list/{list}/task"),
+                path: format!("/list/{}/task", segment(list)),
                 ws,
                 archived: *archived,
                 page: *page,

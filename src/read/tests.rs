@@ -93,3 +93,69 @@ fn a_bad_state_is_refused_before_any_request() {
     assert!(matches!(e, ConnectorError::InvalidState(_)));
     assert!(script.urls.is_empty());
 }
+
+#[test]
+fn ids_in_a_cursor_cannot_steer_the_request_to_another_endpoint() {
+    // A cursor from outside (a saved state file, a host) whose ids try to leave the endpoint.
+    let cursor = serde_json::json!({
+        "v": 1,
+        "stream": "tasks",
+        "stack": [
+            {"step": "list_tasks", "ws": "1", "list": "../../user?x=1#", "archived": false,
+             "page": 0, "prev_first": null},
+            {"step": "folder_lists", "ws": "1", "space": "2", "folder": "../team", "archived": false,
+             "in_archived": false},
+        ],
+        "started_ms": 1_700_000_000_000_i64,
+    })
+    .to_string();
+    let mut script = Script {
+        answers: [
+            ok(r#"{"lists":[]}"#),
+            ok(r#"{"tasks":[],"last_page":true}"#),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let mut session = Session::default();
+    let first = read_page(
+        &mut script,
+        &mut session,
+        CONFIG,
+        "tasks",
+        None,
+        Some(&cursor),
+    )
+    .unwrap();
+    read_page(
+        &mut script,
+        &mut session,
+        CONFIG,
+        "tasks",
+        None,
+        first.cursor.as_deref(),
+    )
+    .unwrap();
+    let paths: Vec<&str> = script
+        .urls
+        .iter()
+        .map(|u| {
+            u.trim_start_matches("http://sim/api/v2")
+                .split('?')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/folder/%2E%2E%2Fteam/list",
+            "/list/%2E%2E%2F%2E%2E%2Fuser%3Fx%3D1%23/task"
+        ]
+    );
+    assert!(
+        script.urls.iter().all(|u| !u.contains("x=1")),
+        "{:?}",
+        script.urls
+    );
+}

@@ -6,6 +6,7 @@
 
 use super::Walk;
 use crate::cursor::{Cursor, Step};
+use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
 use crate::streams::{array_at, members, time_entries};
@@ -83,7 +84,7 @@ pub(super) fn entries<T: Transport>(
     if !assignees.is_empty() {
         query.push(("assignee", assignees));
     }
-    if let Fetched::Body(body) = f.get(&format!("/team/{ws}/time_entries"), &query)? {
+    if let Fetched::Body(body) = f.get(&format!("/team/{}/time_entries", segment(ws)), &query)? {
         for entry in array_at(&body, "data") {
             out.push(time_entries::record(entry, ws)?);
         }

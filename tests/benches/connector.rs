@@ -6,11 +6,11 @@
 use bytes::Bytes;
 use clickup_connector::fetch::Session;
 use clickup_connector::transport::{HttpResponse, Transport, TransportError};
-use host_harness::egress::EgressPolicy;
-use host_harness::{Run, RunOptions};
-use host_harness::{Allocation, ConnectorHost, LoadOptions};
 use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size, World};
+use host_harness::egress::EgressPolicy;
 use host_harness::sync::{self, Checkpoint, Observer, StreamChoice, SyncOptions, SyncState};
+use host_harness::{Allocation, ConnectorHost, LoadOptions};
+use host_harness::{Run, RunOptions};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,10 +1,10 @@
 //! Errors a user meets, each typed and actionable, and never a trap.
 
 use crate::harness::{by_key, config, failed, quick, run_for, sim, sync_ok, sync_with};
-use host_harness::WitError;
-use host_harness::CallError;
 use clickup_sim::{Fault, Size, TokenSpec};
 use host_harness::sync::{SyncEnd, SyncState};
+use host_harness::CallError;
+use host_harness::WitError;
 
 #[tokio::test]
 async fn a_token_without_pk_is_a_config_error_before_any_request() {

@@ -1,13 +1,13 @@
 //! Shared set-up: the compiled component (built once per test process), simulators, and syncs
 //! that collect what the connector emitted.
 
-use host_harness::egress::EgressPolicy;
-use host_harness::{CallError, Run, RunOptions};
-use host_harness::{ConnectorHost, LoadOptions};
 use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
+use host_harness::egress::EgressPolicy;
 use host_harness::sync::{
     self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState,
 };
+use host_harness::{CallError, Run, RunOptions};
+use host_harness::{ConnectorHost, LoadOptions};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};

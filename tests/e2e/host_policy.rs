@@ -1,11 +1,11 @@
 //! The host's walls around the connector: the egress allow-list and credential injection.
 
 use crate::harness::{host, sim, Collected};
-use host_harness::WitError;
-use host_harness::egress::EgressPolicy;
-use host_harness::{CallError, Run, RunOptions};
 use clickup_sim::Size;
+use host_harness::egress::EgressPolicy;
 use host_harness::sync::{self, SyncEnd, SyncState};
+use host_harness::WitError;
+use host_harness::{CallError, Run, RunOptions};
 
 #[tokio::test]
 async fn a_request_outside_the_allow_list_is_refused_and_reported() {
@@ -122,7 +122,15 @@ async fn the_component_exports_the_contract_and_imports_only_http_and_basic_wasi
 #[tokio::test]
 async fn a_name_that_resolves_to_a_loopback_address_is_refused_unless_allowed_explicitly() {
     let sim = sim(64, Size::tiny());
-    let port = sim.base_url().split(':').nth(2).unwrap().split('/').next().unwrap().to_owned();
+    let port = sim
+        .base_url()
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let authority = format!("localhost:{port}");
     let base_url = format!("http://{authority}/api/v2");
     let cfg = serde_json::json!({"api_token": sim.token(), "base_url": base_url}).to_string();
@@ -149,7 +157,11 @@ async fn a_name_that_resolves_to_a_loopback_address_is_refused_unless_allowed_ex
         other => panic!("{other:?}"),
     }
     assert_eq!(run.requests().denied_host(), 1);
-    assert_eq!(sim.request_counts().total, 0, "a loopback address was reached");
+    assert_eq!(
+        sim.request_counts().total,
+        0,
+        "a loopback address was reached"
+    );
 
     // The operator allows it explicitly: the same check passes.
     let mut run = run_with(EgressPolicy {

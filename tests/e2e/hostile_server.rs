@@ -59,7 +59,11 @@ fn serve(stream: std::net::TcpStream, log: &Mutex<Vec<String>>) {
         log.lock().unwrap().push(target.clone());
         let path = target.split('?').next().unwrap_or("");
         let body = answer(path).to_string();
-        let status = if body == "null" { "404 Not Found" } else { "200 OK" };
+        let status = if body == "null" {
+            "404 Not Found"
+        } else {
+            "200 OK"
+        };
         let _ = write!(
             writer,
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
@@ -81,13 +85,11 @@ fn answer(path: &str) -> Value {
     }
 }
 
-/// Percent-encoding of one path segment, as RFC 3986 allows it unencoded: unreserved only.
+/// The id as one percent-encoded path segment (letters, digits, `-`, `_`, `~` as they are).
 fn segment(id: &str) -> String {
     id.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -164,7 +166,9 @@ async fn ids_from_a_hostile_server_never_change_the_endpoint_the_query_or_the_ho
     }
     for endpoint in &endpoints {
         assert!(
-            targets.iter().any(|t| t.split('?').next() == Some(endpoint)),
+            targets
+                .iter()
+                .any(|t| t.split('?').next() == Some(endpoint)),
             "never asked {endpoint}: {targets:#?}"
         );
     }

@@ -23,10 +23,10 @@
 
 use crate::harness::{by_key, config, failed, ids, quick, sim, sync_ok, sync_with, ALL};
 use crate::truth::expected;
-use host_harness::WitError;
-use host_harness::CallError;
 use clickup_sim::{Fault, Size};
 use host_harness::sync::SyncState;
+use host_harness::CallError;
+use host_harness::WitError;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,10 +3,10 @@
 //! the README's reliability section quotes.
 
 use crate::harness::{by_key, choices, config, micro, quick, run_for, Collected, ALL};
-use host_harness::WitError;
-use host_harness::CallError;
 use clickup_sim::{Fault, FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{self, SyncEnd, SyncOptions, SyncState};
+use host_harness::CallError;
+use host_harness::WitError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -3,12 +3,12 @@
 //! its rate limit.
 
 use crate::harness::{choices, host, hostile_host, micro};
-use host_harness::Stop;
-use host_harness::Limits;
 use clickup_sim::{RateLimitConfig, SimConfig, Simulator, TokenSpec};
-use host_harness::sync::SyncOptions;
 use connector_sinks::files::open_tenant_folder;
+use host_harness::sync::SyncOptions;
 use host_harness::tenants::{run_many, Tenant};
+use host_harness::Limits;
+use host_harness::Stop;
 use host_harness::{EgressPolicy, TokenLimiters};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -109,7 +109,12 @@ async fn fifty_tenants_hostile_ones_are_stopped_and_the_honest_ones_get_a_solo_r
             workspaces: vec![],
             denied_spaces: vec![],
         });
-        tenants.push(honest(&format!("honest-{i}"), config(&token), &dir, &limiters));
+        tenants.push(honest(
+            &format!("honest-{i}"),
+            config(&token),
+            &dir,
+            &limiters,
+        ));
     }
     let tight = Limits {
         memory_bytes: 64 << 20,
@@ -120,7 +125,13 @@ async fn fifty_tenants_hostile_ones_are_stopped_and_the_honest_ones_get_a_solo_r
     for mode in ["alloc", "spin", "egress", "trap", "snoop"] {
         tenants.insert(tenants.len() / 2, hostile(mode, &dir, tight.clone()));
     }
-    let reports = run_many(&host(), tenants, SyncOptions::default(), Arc::new(open_tenant_folder)).await;
+    let reports = run_many(
+        &host(),
+        tenants,
+        SyncOptions::default(),
+        Arc::new(open_tenant_folder),
+    )
+    .await;
     assert_eq!(reports.len(), 51);
 
     let by_name: BTreeMap<_, _> = reports.iter().map(|r| (r.name.as_str(), r)).collect();
@@ -202,7 +213,13 @@ async fn tenants_sharing_a_token_share_its_limit_and_earn_no_429() {
             ..honest(&format!("shared-{i}"), config.clone(), &dir, &limiters)
         })
         .collect();
-    let reports = run_many(&host(), tenants, SyncOptions::default(), Arc::new(open_tenant_folder)).await;
+    let reports = run_many(
+        &host(),
+        tenants,
+        SyncOptions::default(),
+        Arc::new(open_tenant_folder),
+    )
+    .await;
     for r in &reports {
         assert!(r.outcome.is_ok(), "{r:?}");
     }

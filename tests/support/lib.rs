@@ -37,7 +37,11 @@ pub fn build_component() -> anyhow::Result<PathBuf> {
 /// `<artifact>.wasm`.
 pub fn build_fixture(name: &str, artifact: &str) -> anyhow::Result<PathBuf> {
     let target = project_root().join("target/fixtures");
-    cargo_build_wasm(&project_root().join("tests/fixtures").join(name), &[], &target)?;
+    cargo_build_wasm(
+        &project_root().join("tests/fixtures").join(name),
+        &[],
+        &target,
+    )?;
     Ok(target.join(format!("wasm32-wasip2/release/{artifact}.wasm")))
 }
 

@@ -170,4 +170,3 @@ pub(crate) struct DemoArgs {
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
 }
-

@@ -5,8 +5,8 @@
 use anyhow::Context;
 use host_harness::{ConnectorHost, LoadOptions, Run, RunOptions};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::process::Command;
+use std::sync::Arc;
 
 /// The project's root (where the connector's `Cargo.toml` is), as it was at build time.
 pub(crate) fn project_root() -> PathBuf {

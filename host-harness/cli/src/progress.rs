@@ -58,9 +58,7 @@ impl Observer for Progress {
         if self.live {
             eprintln!();
         }
-        eprintln!(
-            "{LOG_PREFIX} {stream}: waiting {secs} s for ClickUp's rate limit to reset"
-        );
+        eprintln!("{LOG_PREFIX} {stream}: waiting {secs} s for ClickUp's rate limit to reset");
     }
     fn page(&mut self, stream: &str, records: usize, stats: &PageStats) {
         let t = self.totals.entry(stream.to_owned()).or_default();
@@ -85,4 +83,3 @@ impl Observer for Progress {
         eprintln!("{LOG_PREFIX} {stream} failed: {error}");
     }
 }
-

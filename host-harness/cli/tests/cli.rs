@@ -9,10 +9,8 @@ use std::sync::OnceLock;
 
 fn component() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        clickup_tests::build_component().expect("build the component")
-    })
-    .clone()
+    PATH.get_or_init(|| clickup_tests::build_component().expect("build the component"))
+        .clone()
 }
 
 fn sim(seed: u64) -> Simulator {
@@ -478,5 +476,8 @@ fn a_file_that_is_not_a_component_is_named_but_never_echoed() {
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("is not a WebAssembly component"), "{all}");
-    assert!(!all.contains("SECRET"), "the file's bytes were echoed: {all}");
+    assert!(
+        !all.contains("SECRET"),
+        "the file's bytes were echoed: {all}"
+    );
 }

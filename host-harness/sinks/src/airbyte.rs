@@ -265,17 +265,10 @@ impl<W: Write> Observer for AirbyteLines<W> {
         Ok(())
     }
     fn warning(&mut self, stream: &str, message: &str) {
-        let _ = self.message(&log(
-            "WARN",
-            &format!("stream {stream}: {message}"),
-        ));
+        let _ = self.message(&log("WARN", &format!("stream {stream}: {message}")));
     }
     fn rate_limited(&mut self, stream: &str, reset_at_ms: u64) {
-        let _ = self.message(&stream_status(
-            stream,
-            "RUNNING",
-            Some(reset_at_ms),
-        ));
+        let _ = self.message(&stream_status(stream, "RUNNING", Some(reset_at_ms)));
     }
     fn page(&mut self, stream: &str, _records: usize, stats: &PageStats) {
         // The connector waited for ClickUp's window inside this page: report it as Airbyte's

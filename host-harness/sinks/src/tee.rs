@@ -32,4 +32,3 @@ impl Observer for Tee<'_> {
         self.0.iter_mut().for_each(|o| o.stream_failed(s, e));
     }
 }
-

@@ -26,7 +26,7 @@ pub mod token_limiter;
 
 pub use hooks::Egress;
 pub use policy::{
-    authority_of, EgressPolicy, HostAllowList, RequestCounter, Responder, BETWEEN_BYTES_TIMEOUT, CONNECT_TIMEOUT,
-    FIRST_BYTE_TIMEOUT,
+    authority_of, EgressPolicy, HostAllowList, RequestCounter, Responder, BETWEEN_BYTES_TIMEOUT,
+    CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT,
 };
 pub use token_limiter::{TokenLimiter, TokenLimiters};

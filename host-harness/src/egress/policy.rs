@@ -160,8 +160,14 @@ mod tests {
         let list = HostAllowList::new(&["api.clickup.com", "127.0.0.1:9000"]);
         assert!(list.policy_for("https://API.clickup.com/api/v2").is_ok());
         assert!(list.policy_for("http://127.0.0.1:9000/api/v2").is_ok());
-        let e = list.policy_for("http://127.0.0.1:9001/api/v2").unwrap_err().to_string();
-        assert!(e.contains("127.0.0.1:9001") && e.contains("--allow-host"), "{e}");
+        let e = list
+            .policy_for("http://127.0.0.1:9001/api/v2")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("127.0.0.1:9001") && e.contains("--allow-host"),
+            "{e}"
+        );
         assert!(list.policy_for("http://169.254.169.254/").is_err());
     }
 

@@ -145,7 +145,10 @@ mod tests {
         let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700);
         write(&dir.join("a.cwasm"), b"bytes").unwrap();
-        assert_eq!(read(&dir.join("a.cwasm")).unwrap().as_deref(), Some(&b"bytes"[..]));
+        assert_eq!(
+            read(&dir.join("a.cwasm")).unwrap().as_deref(),
+            Some(&b"bytes"[..])
+        );
         assert_eq!(read(&dir.join("absent.cwasm")).unwrap(), None);
 
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();

@@ -214,10 +214,22 @@ fn compile_cached(
     }
     let Some(dir) = options.cache_dir.clone().or_else(cache::default_dir) else {
         let note = Some("no cache folder: neither XDG_CACHE_HOME nor HOME is set".to_owned());
-        return Ok((compile()?, Cached { loaded: false, note }));
+        return Ok((
+            compile()?,
+            Cached {
+                loaded: false,
+                note,
+            },
+        ));
     };
     if let Err(why) = cache::prepare_dir(&dir) {
-        return Ok((compile()?, Cached { loaded: false, note: Some(why) }));
+        return Ok((
+            compile()?,
+            Cached {
+                loaded: false,
+                note: Some(why),
+            },
+        ));
     }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
@@ -234,17 +246,37 @@ fn compile_cached(
             // hash and the wasm's hash, so it was written by `Component::serialize` of this
             // engine configuration for this component; wasmtime also checks its header.
             if let Ok(component) = unsafe { Component::deserialize(engine, &bytes) } {
-                return Ok((component, Cached { loaded: true, note: None }));
+                return Ok((
+                    component,
+                    Cached {
+                        loaded: true,
+                        note: None,
+                    },
+                ));
             }
         }
         Ok(None) => {}
-        Err(why) => return Ok((compile()?, Cached { loaded: false, note: Some(why) })),
+        Err(why) => {
+            return Ok((
+                compile()?,
+                Cached {
+                    loaded: false,
+                    note: Some(why),
+                },
+            ))
+        }
     }
     let component = compile()?;
     if let Ok(bytes) = component.serialize() {
         let _ = cache::write(&path, &bytes);
     }
-    Ok((component, Cached { loaded: false, note: None }))
+    Ok((
+        component,
+        Cached {
+            loaded: false,
+            note: None,
+        },
+    ))
 }
 
 /// Ticks the engine's epoch while the host is alive: the clock of the per-call CPU limit.

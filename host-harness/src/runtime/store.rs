@@ -79,7 +79,6 @@ impl ResourceLimiter for MemoryCap {
     }
 }
 
-
 /// A fresh store for one run: its own WASI, hooks enforcing `egress`, and the caps of `limits`
 /// (the memory limiter, and an epoch callback that counts CPU ticks, stops the call past its CPU
 /// cap and otherwise yields at every tick so that many runs on one thread share it fairly).

@@ -69,11 +69,7 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
             );
         }
         eprintln!("\n== {pass} into {} ==", args.output.display());
-        let mut run = Run::new(
-            &host,
-            prepared.run_options(),
-        )
-        .await?;
+        let mut run = Run::new(&host, prepared.run_options()).await?;
         let descriptors = match run.discover(&prepared.guest_config).await {
             Ok(d) => d,
             Err(e) => anyhow::bail!("{e}"),
@@ -82,7 +78,8 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         let mut state = airbyte::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
         let mut progress = Progress::new();
         let mut files = OutputDir::open(&args.output, &streams, &state)?;
-        let mut db_out = SqliteDestination::open(&db, SQLITE_PREFIX, &descriptors, &streams, &state)?;
+        let mut db_out =
+            SqliteDestination::open(&db, SQLITE_PREFIX, &descriptors, &streams, &state)?;
         let end = sync_into(
             &mut run,
             &prepared.guest_config,
@@ -133,4 +130,3 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
     println!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
     Ok(0)
 }
-

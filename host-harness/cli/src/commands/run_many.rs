@@ -4,9 +4,9 @@
 use crate::args::RunManyArgs;
 use crate::component_path;
 use crate::exit;
+use crate::profile::DEFAULT_TENANT_HOSTS;
 use crate::tenants_file::load_tenants;
 use connector_sinks::files::open_tenant_folder;
-use crate::profile::DEFAULT_TENANT_HOSTS;
 use host_harness::{
     Allocation, ConnectorHost, HostAllowList, LoadOptions, SyncOptions, Tenant, TenantReport,
     TokenLimiters,
@@ -26,7 +26,10 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
         HostAllowList::new(&args.allow_hosts)
     };
     let entries = load_tenants(&text, base, &limiters, &allowed)?;
-    let list: Vec<Tenant> = entries.iter().filter_map(|e| e.as_ref().ok().cloned()).collect();
+    let list: Vec<Tenant> = entries
+        .iter()
+        .filter_map(|e| e.as_ref().ok().cloned())
+        .collect();
     let path = component_path::find_or_build(component)?;
     let allocation = if args.pooling {
         Allocation::Pooling {
@@ -45,10 +48,14 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     if args.pooling && host.allocation == Allocation::OnDemand {
         eprintln!("note: the pooling allocator could not reserve its memory here; using on-demand allocation");
     }
-    let mut ran =
-        host_harness::run_many(&host, list, SyncOptions::default(), Arc::new(open_tenant_folder))
-            .await
-            .into_iter();
+    let mut ran = host_harness::run_many(
+        &host,
+        list,
+        SyncOptions::default(),
+        Arc::new(open_tenant_folder),
+    )
+    .await
+    .into_iter();
     // In the file's order: the refused tenants' reports where they stood.
     let reports: Vec<TenantReport> = entries
         .into_iter()

@@ -7,12 +7,12 @@
 use crate::tools::{
     component, json_lines, reference_records, sim, streams, tempdir, text, tool, write_config,
 };
-use host_harness::StreamDescriptor;
-use host_harness::egress::EgressPolicy;
-use host_harness::{Run, RunOptions};
-use host_harness::{ConnectorHost, LoadOptions};
 use connector_sinks::sqlite::SqliteDestination;
+use host_harness::egress::EgressPolicy;
 use host_harness::sync::{self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions};
+use host_harness::StreamDescriptor;
+use host_harness::{ConnectorHost, LoadOptions};
+use host_harness::{Run, RunOptions};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use serde_json::Value;
@@ -285,8 +285,8 @@ async fn sync_with_crashes(
             .cloned()
             .collect();
         let mut state = SqliteDestination::load_state(db, "_clickup_").expect("load the state");
-        let mut dest =
-            SqliteDestination::open(db, "_clickup_", descriptors, &streams, &state).expect("open the database");
+        let mut dest = SqliteDestination::open(db, "_clickup_", descriptors, &streams, &state)
+            .expect("open the database");
         let mut observer = CrashAfter {
             db: &mut dest,
             pages: if crash_every == 0 {

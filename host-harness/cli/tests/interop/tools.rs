@@ -67,10 +67,8 @@ impl Tools {
 /// The connector component, built once per run.
 pub(crate) fn component() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        clickup_tests::build_component().expect("build the component")
-    })
-    .clone()
+    PATH.get_or_init(|| clickup_tests::build_component().expect("build the component"))
+        .clone()
 }
 
 /// A tiny simulated ClickUp without a rate limit.

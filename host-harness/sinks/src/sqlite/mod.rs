@@ -83,8 +83,13 @@ pub struct OwnNames {
 impl OwnNames {
     /// Names from `prefix`: ASCII letters, digits and `_`, starting with `_` or a letter.
     pub fn new(prefix: &str) -> anyhow::Result<OwnNames> {
-        let valid = prefix.chars().next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-            && prefix.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+        let valid = prefix
+            .chars()
+            .next()
+            .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+            && prefix
+                .chars()
+                .all(|c| c == '_' || c.is_ascii_alphanumeric());
         anyhow::ensure!(valid, "the table prefix {prefix:?} is not a plain SQL name");
         Ok(OwnNames {
             prefix: prefix.to_owned(),
@@ -397,4 +402,3 @@ fn connect(path: &Path) -> anyhow::Result<Connection> {
     })?;
     Ok(conn)
 }
-

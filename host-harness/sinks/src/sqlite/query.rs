@@ -71,4 +71,3 @@ pub fn shell_quote(word: &str) -> String {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
-

@@ -42,7 +42,6 @@ impl Kind {
     }
 }
 
-
 /// The row values of a record (in the order of the table's insert), or why it cannot be keyed.
 pub(super) fn row_of(table: &Table, text: &str) -> Result<Vec<Sql>, String> {
     let record: Value =
@@ -81,4 +80,3 @@ pub(super) fn row_of(table: &Table, text: &str) -> Result<Vec<Sql>, String> {
     row.push(Sql::Integer(table.sync));
     Ok(row)
 }
-

@@ -81,7 +81,6 @@ pub(super) struct Table {
     pub(super) sync: i64,
 }
 
-
 /// Double-quotes an SQL identifier.
 pub(crate) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -123,9 +122,11 @@ pub(super) fn prepare_table(
     })
 }
 
-
 /// The columns of a stream's table, primary-key columns first, and how many those are.
-fn columns_of(names: &OwnNames, descriptor: &StreamDescriptor) -> anyhow::Result<(Vec<Column>, usize)> {
+fn columns_of(
+    names: &OwnNames,
+    descriptor: &StreamDescriptor,
+) -> anyhow::Result<(Vec<Column>, usize)> {
     let name = descriptor.name.as_str();
     let schema: Value = serde_json::from_str(&descriptor.json_schema).unwrap_or(Value::Null);
     let properties: Map<String, Value> = schema
@@ -185,7 +186,7 @@ fn create_table(
     key_len: usize,
 ) -> anyhow::Result<()> {
     let quoted = quote(name);
-let mut defs: Vec<String> = columns
+    let mut defs: Vec<String> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -217,7 +218,7 @@ fn extend_table(
     existing: Vec<ExistingColumn>,
 ) -> anyhow::Result<()> {
     let quoted = quote(name);
-// The key must not have changed: rows could not be matched any more.
+    // The key must not have changed: rows could not be matched any more.
     let mut old_key: Vec<(i64, String)> = existing
         .iter()
         .filter(|c| c.pk > 0)
@@ -249,10 +250,7 @@ fn extend_table(
         }
     }
     let (extra, sync) = (names.extra_column(), names.sync_column());
-    for (column, decl) in [
-        (&extra, "TEXT"),
-        (&sync, "INTEGER NOT NULL DEFAULT 0"),
-    ] {
+    for (column, decl) in [(&extra, "TEXT"), (&sync, "INTEGER NOT NULL DEFAULT 0")] {
         if !have.contains(&column.to_lowercase()) {
             conn.execute_batch(&format!("ALTER TABLE {quoted} ADD COLUMN {column} {decl}"))?;
         }
@@ -276,7 +274,12 @@ fn extend_table(
 }
 
 /// The number of this sync of the stream: the saved one when resuming, else one more.
-fn sync_number(conn: &Connection, names: &OwnNames, name: &str, resuming: bool) -> rusqlite::Result<i64> {
+fn sync_number(
+    conn: &Connection,
+    names: &OwnNames,
+    name: &str,
+    resuming: bool,
+) -> rusqlite::Result<i64> {
     let sync: Option<i64> = conn
         .query_row(
             &format!("SELECT sync FROM {} WHERE stream = ?1", names.state_table()),
@@ -335,4 +338,3 @@ fn existing_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<Exis
     })?;
     rows.collect()
 }
-

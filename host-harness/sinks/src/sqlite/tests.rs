@@ -54,10 +54,8 @@ fn upserts_keeps_extras_rejects_keyless_and_saves_state_with_the_rows() {
     db.records(
         "m",
         &[
-            r#"{"workspace_id":"1","id":"a","n":1,"ok":true,"o":{"x":[1]},"new":"kept"}"#
-                .into(),
-            r#"{"workspace_id":"2","id":"a","n":18446744073709551615,"weird \"name\"":1.5}"#
-                .into(),
+            r#"{"workspace_id":"1","id":"a","n":1,"ok":true,"o":{"x":[1]},"new":"kept"}"#.into(),
+            r#"{"workspace_id":"2","id":"a","n":18446744073709551615,"weird \"name\"":1.5}"#.into(),
             r#"{"id":"b"}"#.into(),
             "[1]".into(),
         ],
