@@ -95,21 +95,34 @@ impl EgressPolicy {
 }
 
 /// The hosts an operator lets tenants reach: `host` (any port) or `host:port` entries. A tenant's
-/// URL is allowed only when its host is on the list; entries are explicit allows, so they may
-/// resolve to private addresses.
+/// URL is allowed only when its host is on the list. Entries made with [`HostAllowList::new`]
+/// are explicit allows, so they may resolve to private addresses; entries made with
+/// [`HostAllowList::public_only`] (a default list, say) must resolve to public addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostAllowList {
     entries: Vec<String>,
+    explicit: bool,
 }
 
 impl HostAllowList {
-    /// A list of `HOST` or `HOST:PORT` entries (case-insensitive; IPv6 in brackets).
+    /// The operator's own list of `HOST` or `HOST:PORT` entries (case-insensitive; IPv6 in
+    /// brackets): explicit allows, wherever they resolve.
     pub fn new<S: AsRef<str>>(entries: &[S]) -> HostAllowList {
         HostAllowList {
             entries: entries
                 .iter()
                 .map(|e| e.as_ref().trim().to_ascii_lowercase())
                 .collect(),
+            explicit: true,
+        }
+    }
+
+    /// A list whose hosts are allowed only while they resolve to public addresses (a tool's
+    /// default list, which no operator chose).
+    pub fn public_only<S: AsRef<str>>(entries: &[S]) -> HostAllowList {
+        HostAllowList {
+            explicit: false,
+            ..HostAllowList::new(entries)
         }
     }
 
@@ -133,7 +146,11 @@ impl HostAllowList {
         );
         Ok(EgressPolicy {
             allowed_authorities: vec![authority.clone()],
-            private_allowed: vec![authority],
+            private_allowed: if self.explicit {
+                vec![authority]
+            } else {
+                vec![]
+            },
             ..EgressPolicy::default()
         })
     }
@@ -169,6 +186,15 @@ mod tests {
             "{e}"
         );
         assert!(list.policy_for("http://169.254.169.254/").is_err());
+        let explicit = list.policy_for("http://127.0.0.1:9000/").unwrap();
+        assert_eq!(explicit.private_allowed, ["127.0.0.1:9000"]);
+        // A default list: allowed only while it resolves to public addresses.
+        let default = HostAllowList::public_only(&["api.clickup.com:443"]);
+        let policy = default
+            .policy_for("https://api.clickup.com/api/v2")
+            .unwrap();
+        assert_eq!(policy.allowed_authorities, ["api.clickup.com:443"]);
+        assert!(policy.private_allowed.is_empty());
     }
 
     #[test]

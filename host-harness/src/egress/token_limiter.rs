@@ -1,10 +1,11 @@
-//! A rate limiter per ClickUp token, shared by every run that uses the token.
+//! A rate limiter per API token, shared by every run that uses the token.
 //!
-//! ClickUp counts requests per token (100 per minute on most plans). Runs that share a token in
-//! one process must share that budget, or together they earn 429s. [`TokenLimiters`] hands out
+//! APIs such as ClickUp's count requests per token. Runs that share a token in one process must
+//! share that budget, or together they earn 429s; the limiter learns the real budget from the
+//! answers' `X-RateLimit-Limit`, `-Remaining` and `-Reset` headers. [`TokenLimiters`] hands out
 //! one [`TokenLimiter`] per token (keyed by a hash: the registry never holds the token itself);
 //! each keeps a sliding log of send times, so no interval of `window` ever holds more than `limit`
-//! requests, and holds everyone back until the reset when ClickUp answers 429 anyway.
+//! requests, and holds everyone back until the reset when the server answers 429 anyway.
 
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -12,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// The default budget: ClickUp's 100 requests per 60 s.
+/// The default budget before the server says otherwise: 100 requests per 60 s (a conservative
+/// start; it is, for example, ClickUp's smallest plan).
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The default window.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);

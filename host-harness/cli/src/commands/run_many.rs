@@ -21,7 +21,7 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     let base = args.tenants.parent().unwrap_or(Path::new("."));
     let limiters = TokenLimiters::default();
     let allowed = if args.allow_hosts.is_empty() {
-        HostAllowList::new(DEFAULT_TENANT_HOSTS)
+        HostAllowList::public_only(DEFAULT_TENANT_HOSTS)
     } else {
         HostAllowList::new(&args.allow_hosts)
     };
