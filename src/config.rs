@@ -2,8 +2,9 @@
 //!
 //! Configuration comes from a person, so every mistake gets a [`ConnectorError::Config`] that
 //! names the field and the fix, before any request is sent. Field values are never echoed back in
-//! messages (one of them is a secret). Unknown fields are ignored, so a config written for a newer
-//! version still loads.
+//! messages (one of them is a secret). An unknown field is an error that names it and suggests
+//! the nearest known one ("unknown field `start_dat`: did you mean `start_date`?"): a misspelt
+//! `start_date` or `api_token` silently ignored would sync everything, or send no token.
 
 use crate::error::ConnectorError;
 use crate::timestamp::parse_rfc3339_ms;
@@ -21,6 +22,20 @@ pub const DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS: u32 = 30;
 pub const DEFAULT_OVERLAP_SECONDS: u32 = 300;
 /// Default longest wait for ClickUp's rate-limit window inside one call, in seconds.
 pub const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: u32 = 120;
+
+/// Every field a configuration may have (the spec's `properties`).
+pub const FIELDS: [&str; 10] = [
+    "api_token",
+    "base_url",
+    "start_date",
+    "workspace_ids",
+    "include_archived",
+    "max_requests_per_minute",
+    "time_entries_window_days",
+    "time_entries_lookback_days",
+    "incremental_overlap_seconds",
+    "max_rate_limit_wait_seconds",
+];
 
 /// A validated configuration.
 #[derive(Clone, PartialEq, Eq)]
@@ -88,6 +103,9 @@ impl Config {
         let Value::Object(map) = value else {
             return Err(config_error("the configuration must be a JSON object."));
         };
+        if let Some(unknown) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(config_error(unknown_field(unknown)));
+        }
         let fields = Fields(&map);
         let config = Config {
             api_token: fields.token()?,
@@ -118,6 +136,28 @@ impl Config {
         self.workspace_ids
             .as_ref()
             .is_none_or(|ids| ids.iter().any(|w| w == id))
+    }
+}
+
+/// "unknown field `x`", with the nearest known field when one is close (at most a third of its
+/// letters differ), else the list of known fields.
+fn unknown_field(name: &str) -> String {
+    if name.trim().starts_with("pk_") {
+        return "the configuration has a field whose name looks like a token (not shown): the \
+                token goes in api_token, as {\"api_token\": \"pk_...\"}."
+            .to_owned();
+    }
+    let nearest = FIELDS
+        .iter()
+        .map(|f| (strsim::levenshtein(name, f), *f))
+        .min()
+        .filter(|(distance, f)| *distance <= f.len().div_ceil(3));
+    match nearest {
+        Some((_, f)) => format!("unknown field `{name}`: did you mean `{f}`?"),
+        None => format!(
+            "unknown field `{name}`. The known fields are: {}.",
+            FIELDS.join(", ")
+        ),
     }
 }
 
@@ -228,6 +268,41 @@ impl Fields<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unknown_fields_are_named_with_the_nearest_known_one_and_tokens_are_never_echoed() {
+        let message = |json: &str| match Config::parse(json) {
+            Err(ConnectorError::Config(m)) => m,
+            other => panic!("{json}: {other:?}"),
+        };
+        assert_eq!(
+            message(r#"{"api_token": "pk_1_A", "start_dat": "2024-01-01"}"#),
+            "unknown field `start_dat`: did you mean `start_date`?"
+        );
+        assert_eq!(
+            message(r#"{"api_tokn": "pk_1_A"}"#),
+            "unknown field `api_tokn`: did you mean `api_token`?"
+        );
+        assert_eq!(
+            message(r#"{"api_token": "pk_1_A", "workspace_id": ["1"]}"#),
+            "unknown field `workspace_id`: did you mean `workspace_ids`?"
+        );
+        let far = message(r#"{"api_token": "pk_1_A", "colour": 1}"#);
+        assert!(
+            far.starts_with("unknown field `colour`. The known fields are: api_token"),
+            "{far}"
+        );
+        let token_key = message(r#"{"pk_123_SECRET": true}"#);
+        assert!(
+            !token_key.contains("SECRET") && token_key.contains("api_token"),
+            "{token_key}"
+        );
+        for field in FIELDS {
+            let one = format!(r#"{{"{field}": null}}"#);
+            assert!(Config::parse(&one).is_ok(), "{field} is known");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@ pub fn config_schema() -> Value {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "ClickUp source",
         "type": "object",
-        "additionalProperties": true,
+        "additionalProperties": false,
         "properties": {
             "api_token": {
                 "type": "string", "airbyte_secret": true, "pattern": "^pk_",
@@ -66,6 +66,23 @@ pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_spec_lists_exactly_the_known_fields_and_allows_no_others() {
+        let schema = config_schema();
+        assert_eq!(schema["additionalProperties"], false);
+        let mut properties: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        properties.sort_unstable();
+        let mut fields = crate::config::FIELDS.to_vec();
+        fields.sort_unstable();
+        assert_eq!(properties, fields);
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,50 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
+/// The fields of one tenant.
+const TENANT_FIELDS: [&str; 4] = ["name", "config", "output", "limits"];
+/// The fields of a tenant's `limits`.
+const LIMIT_FIELDS: [&str; 4] = [
+    "memory_mib",
+    "cpu_ms_per_call",
+    "wall_seconds_per_call",
+    "max_requests",
+];
+
+/// A tenants file that cannot be used: the CLI exits with the configuration code.
+#[derive(Debug)]
+pub(crate) struct TenantsFileError(pub(crate) String);
+
+impl std::fmt::Display for TenantsFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the tenants file: {}", self.0)
+    }
+}
+
+impl std::error::Error for TenantsFileError {}
+
+/// Fails on the first key of `object` that is not in `known`, naming the nearest known one.
+fn only_known(object: &Value, known: &[&str], what: &str) -> Result<(), TenantsFileError> {
+    let Some(map) = object.as_object() else {
+        return Err(TenantsFileError(format!("{what} must be a JSON object")));
+    };
+    let Some(unknown) = map.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let nearest = known
+        .iter()
+        .map(|f| (strsim::levenshtein(unknown, f), *f))
+        .min()
+        .filter(|(d, f)| *d <= f.len().div_ceil(3));
+    Err(TenantsFileError(match nearest {
+        Some((_, f)) => format!("{what}: unknown field `{unknown}`: did you mean `{f}`?"),
+        None => format!(
+            "{what}: unknown field `{unknown}`; the known fields are {}",
+            known.join(", ")
+        ),
+    }))
+}
+
 /// Reads a tenants file: `[{"name": …, "config": {…}, "output": "dir", "limits": {"memory_mib":
 /// 64, "cpu_ms_per_call": 10000, "wall_seconds_per_call": 600, "max_requests": 1000}}]`.
 /// Relative output folders are relative to `base`. Tenants with the same token get the same
@@ -20,22 +64,26 @@ pub(crate) fn load_tenants(
     limiters: &TokenLimiters,
     allowed: &HostAllowList,
 ) -> anyhow::Result<Vec<Result<Tenant, TenantReport>>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("the tenants file is not JSON: {e}"))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| TenantsFileError(format!("not JSON: {e}")))?;
     let items = value
         .as_array()
-        .ok_or_else(|| anyhow::anyhow!("the tenants file must be a JSON array"))?;
+        .ok_or_else(|| TenantsFileError("must be a JSON array".to_owned()))?;
     items
         .iter()
         .enumerate()
         .map(|(i, t)| {
+            only_known(t, &TENANT_FIELDS, &format!("tenant {}", i + 1))?;
+            if let Some(limits) = t.get("limits") {
+                only_known(limits, &LIMIT_FIELDS, &format!("tenant {} limits", i + 1))?;
+            }
             let name = t
                 .get("name")
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("tenant-{i}"), str::to_owned);
             let config = t
                 .get("config")
-                .ok_or_else(|| anyhow::anyhow!("tenant {name} has no config"))?;
+                .ok_or_else(|| TenantsFileError(format!("tenant {name} has no config")))?;
             let output = base.join(t.get("output").and_then(Value::as_str).unwrap_or(&name));
             let egress = match profile::tenant_egress(config, allowed, limiters) {
                 Ok(e) => e,

@@ -481,3 +481,75 @@ fn a_file_that_is_not_a_component_is_named_but_never_echoed() {
         "the file's bytes were echoed: {all}"
     );
 }
+
+#[test]
+fn misspelt_config_and_tenants_fields_are_refused_before_any_request_with_the_nearest_name() {
+    let sim = sim(79);
+    let dir = tempdir("strict");
+    for (field, nearest) in [("start_dat", "start_date"), ("api_tokn", "api_token")] {
+        let mut config = sim_config(&sim);
+        config[field] = serde_json::json!("2024-01-01");
+        if field == "api_tokn" {
+            config.as_object_mut().unwrap().remove("api_token");
+        }
+        let file = write_config(&dir, config);
+        let out = tool(&["read", "--config", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        let expected = format!("unknown field `{field}`: did you mean `{nearest}`?");
+        assert!(text(&out).contains(&expected), "{}", text(&out));
+    }
+    assert_eq!(sim.request_counts().total, 0, "a request was sent");
+
+    let tenants = serde_json::json!([
+        {"name": "acme", "config": sim_config(&sim), "limits": {"memory_mb": 64}}
+    ]);
+    let file = dir.join("tenants.json");
+    std::fs::write(&file, tenants.to_string()).unwrap();
+    let out = tool(&["run-many", "--tenants", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown field `memory_mb`: did you mean `memory_mib`?"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(sim.request_counts().total, 0, "a tenant ran");
+
+    let spec = tool(&["spec"]);
+    assert_eq!(
+        lines(&spec)[0]["spec"]["connectionSpecification"]["additionalProperties"],
+        false
+    );
+}
+
+#[test]
+fn a_catalog_asking_for_a_mode_its_stream_does_not_offer_is_refused() {
+    let sim = sim(80);
+    let dir = tempdir("catalog-modes");
+    let config = write_config(&dir, sim_config(&sim));
+    for (stream, mode, says) in [
+        ("tasks", "INVALID", "sync_mode \"INVALID\""),
+        ("spaces", "incremental", "which it does not support"),
+    ] {
+        let catalog = dir.join("catalog.json");
+        let entry = serde_json::json!({"stream": {"name": stream}, "sync_mode": mode});
+        std::fs::write(
+            &catalog,
+            serde_json::json!({"streams": [entry]}).to_string(),
+        )
+        .unwrap();
+        let out = tool(&[
+            "read",
+            "--config",
+            config.to_str().unwrap(),
+            "--catalog",
+            catalog.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains(says), "{}", text(&out));
+        let trace = lines(&out)
+            .into_iter()
+            .find(|m| m["type"] == "TRACE")
+            .unwrap();
+        assert_eq!(trace["trace"]["error"]["failure_type"], "config_error");
+    }
+}

@@ -193,7 +193,14 @@ pub fn state_json(state: &SyncState) -> Value {
 }
 
 /// Reads a configured catalog: `{"streams":[{"stream":{"name":…},"sync_mode":"incremental"|"full_refresh"}]}`.
-pub fn load_catalog(path: &Path) -> anyhow::Result<Vec<StreamChoice>> {
+///
+/// Each entry's `sync_mode` must be `full_refresh` (the default when absent) or `incremental`,
+/// and `incremental` only for a stream whose descriptor offers it; anything else is an error
+/// naming the stream, so that a catalog is never read in a mode it did not ask for.
+pub fn load_catalog(
+    path: &Path,
+    descriptors: &[StreamDescriptor],
+) -> anyhow::Result<Vec<StreamChoice>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the catalog {}", path.display()))?;
     let value: Value = serde_json::from_str(&text)
@@ -212,7 +219,26 @@ pub fn load_catalog(path: &Path) -> anyhow::Result<Vec<StreamChoice>> {
                 .or_else(|| s.get("name"))
                 .and_then(Value::as_str)
                 .ok_or_else(|| anyhow::anyhow!("a catalog entry has no stream.name"))?;
-            let incremental = s.get("sync_mode").and_then(Value::as_str) == Some("incremental");
+            let incremental = match s.get("sync_mode") {
+                None | Some(Value::Null) => false,
+                Some(Value::String(m)) if m == "full_refresh" => false,
+                Some(Value::String(m)) if m == "incremental" => true,
+                Some(other) => anyhow::bail!(
+                    "the catalog {} asks for stream {name} with sync_mode {other}: use \
+                     \"full_refresh\" or \"incremental\"",
+                    path.display()
+                ),
+            };
+            let offered = descriptors.iter().find(|d| d.name == name);
+            if incremental
+                && offered.is_some_and(|d| !d.sync_modes.contains(&SyncMode::Incremental))
+            {
+                anyhow::bail!(
+                    "the catalog {} asks for stream {name} incrementally, which it does not \
+                     support: use \"full_refresh\"",
+                    path.display()
+                );
+            }
             Ok(StreamChoice {
                 name: name.to_owned(),
                 incremental,

@@ -37,7 +37,17 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
         }
     };
     let streams = match &args.catalog {
-        Some(path) => airbyte::load_catalog(path)?,
+        Some(path) => match airbyte::load_catalog(path, &descriptors) {
+            Ok(streams) => streams,
+            Err(e) => {
+                println!(
+                    "{}",
+                    airbyte::error(&format!("{e:#}"), "config_error", None)
+                );
+                eprintln!("error: {e:#}");
+                return Ok(exit::CONFIG);
+            }
+        },
         None => StreamChoice::every(&descriptors),
     };
     let mut state = match load_state(&args) {

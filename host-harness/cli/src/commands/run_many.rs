@@ -25,7 +25,13 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     } else {
         HostAllowList::new(&args.allow_hosts)
     };
-    let entries = load_tenants(&text, base, &limiters, &allowed)?;
+    let entries = match load_tenants(&text, base, &limiters, &allowed) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(exit::CONFIG);
+        }
+    };
     let list: Vec<Tenant> = entries
         .iter()
         .filter_map(|e| e.as_ref().ok().cloned())
