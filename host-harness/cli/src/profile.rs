@@ -96,11 +96,8 @@ impl Prepared {
 /// The policy of a run of the user's own config: its base URL's host (wherever it resolves:
 /// the user chose it), and its token's limiter from `limiters`.
 pub(crate) fn egress_for(config: &Value, limiters: &TokenLimiters) -> EgressPolicy {
-    let mut egress = EgressPolicy::for_base_url(base_url_of(config)).unwrap_or_default();
-    if let Some(token) = token_of(config) {
-        egress.limiter = Some(limiters.for_token(&token));
-    }
-    egress
+    let egress = EgressPolicy::for_base_url(base_url_of(config)).unwrap_or_default();
+    with_token_limiter(egress, config, limiters)
 }
 
 /// The policy of a tenant's run: its base URL's host only if the operator's `allowed` list has
@@ -110,11 +107,20 @@ pub(crate) fn tenant_egress(
     allowed: &HostAllowList,
     limiters: &TokenLimiters,
 ) -> anyhow::Result<EgressPolicy> {
-    let mut egress = allowed.policy_for(base_url_of(config))?;
+    let egress = allowed.policy_for(base_url_of(config))?;
+    Ok(with_token_limiter(egress, config, limiters))
+}
+
+/// `egress` with the limiter of the config's token (every run of one token shares it).
+fn with_token_limiter(
+    mut egress: EgressPolicy,
+    config: &Value,
+    limiters: &TokenLimiters,
+) -> EgressPolicy {
     if let Some(token) = token_of(config) {
         egress.limiter = Some(limiters.for_token(&token));
     }
-    Ok(egress)
+    egress
 }
 
 fn base_url_of(config: &Value) -> &str {
