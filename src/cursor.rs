@@ -96,6 +96,10 @@ pub enum Step {
         ws: String,
         /// The goal id.
         goal: String,
+        /// The goal as `GET /team/{ws}/goal` listed it: its record, without targets, when
+        /// `GET /goal/{goal}` fails. Absent in cursors of earlier builds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listed: Option<serde_json::Value>,
     },
     /// `GET /team/{ws}/time_entries`: every listed user's entries that started in [from, to].
     TimeEntries {

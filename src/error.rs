@@ -103,8 +103,10 @@ impl ApiErrorBody {
 pub enum Verdict {
     /// 2xx: parse the body.
     Success,
-    /// The resource is not readable with this token (or vanished during the sync): skip it and
-    /// tell the user, naming it.
+    /// The token may not read the resource (401 `OAUTH_027` and kin, 403): skip it, tell the user
+    /// once, naming it, and do not ask for it again in this sync.
+    Denied(String),
+    /// The resource vanished during the sync (404): skip it and tell the user, naming it.
     Skip(String),
     /// 429: wait for the rate-limit window, then retry.
     RateLimited,
@@ -124,14 +126,16 @@ pub fn classify(status: u16, body: &[u8], endpoint: &str) -> Verdict {
     let what = api.describe(status);
     match status {
         429 => Verdict::RateLimited,
-        401 if api.ecode.as_deref().is_some_and(is_team_not_authorized) => Verdict::Skip(format!(
-            "skipped {endpoint}: the token may not read it ({what}). Ask a Workspace admin for access, \
-             or leave it out of the sync."
-        )),
+        401 if api.ecode.as_deref().is_some_and(is_team_not_authorized) => {
+            Verdict::Denied(format!(
+                "skipped {endpoint}: the token may not read it ({what}). Ask a Workspace admin for \
+                 access, or leave it out of the sync."
+            ))
+        }
         401 => Verdict::Fail(ConnectorError::Auth(format!(
             "ClickUp rejected the API token ({what}). {REGENERATE_TOKEN_HINT}"
         ))),
-        403 => Verdict::Skip(format!(
+        403 => Verdict::Denied(format!(
             "skipped {endpoint}: ClickUp refused access ({what}). The token's user lacks permission \
              for it, or the Workspace plan does not include it."
         )),
@@ -171,7 +175,7 @@ mod tests {
         for code in ["OAUTH_023", "OAUTH_027", "OAUTH_045"] {
             let body = format!(r#"{{"err":"Team not authorized","ECODE":"{code}"}}"#);
             match classify(401, body.as_bytes(), "/space/9/folder") {
-                Verdict::Skip(m) => assert!(m.contains("/space/9/folder") && m.contains(code)),
+                Verdict::Denied(m) => assert!(m.contains("/space/9/folder") && m.contains(code)),
                 other => panic!("{code}: unexpected {other:?}"),
             }
         }
@@ -185,7 +189,7 @@ mod tests {
     fn forbidden_and_not_found_skip_but_a_wrong_base_url_is_a_config_error() {
         assert!(matches!(
             classify(403, b"{}", "/team/1/goal"),
-            Verdict::Skip(_)
+            Verdict::Denied(_)
         ));
         assert!(matches!(
             classify(404, b"", "/space/1/list"),

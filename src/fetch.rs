@@ -3,12 +3,33 @@
 //! [`Fetcher::get`] is the only way the streams reach the network. It waits as the [`Pacer`] says,
 //! retries as [`crate::retry`] says, turns every answer into data, a skip (with a warning that
 //! names the resource) or a typed [`ConnectorError`], and counts what it did for the page stats.
+//!
+//! ## Bodies that do not parse
+//! A 2xx answer whose body is truncated or is not JSON is retried like a 5xx: same backoff, same
+//! budget of [`MAX_ATTEMPTS`] attempts per request (a corrupt body, a 5xx and a dropped
+//! connection all count against it). When the attempts run out the error is `transient` (the
+//! body was damaged in transit: run again later), unless every attempt got the very same bytes
+//! that are not JSON: the server itself sends those, and the error is `protocol` (see
+//! [`body`]). A body that *is* JSON but of the wrong shape (an object without its `tasks` array,
+//! say) is the server breaking its contract, not the network: it is not retried, and the stream's
+//! parser reports it as `protocol`, naming the endpoint. Retrying it would spend rate budget on an
+//! answer that comes back the same.
+//!
+//! ## Resources the token may not read
+//! A 401 `OAUTH_027` (and kin) or a 403 skips the resource with one warning, and the
+//! [`Session`] remembers the object denied (see [`denials`]): nothing beneath it is asked for
+//! again in this sync, by any stream.
+
+mod body;
+mod denials;
 
 use crate::config::Config;
 use crate::error::{classify, ConnectorError, Verdict};
 use crate::ratelimit::Pacer;
 use crate::retry::{backoff_ms, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS};
 use crate::transport::{Transport, TransportError};
+use body::CorruptBodies;
+use denials::Denials;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -32,18 +53,20 @@ pub struct Stats {
     pub rate_limit_wait_ms: u64,
 }
 
-/// Memory that outlives one call inside a connector instance: the rate-limit pacing and a cache of
+/// Memory that outlives one call inside a connector instance: the rate-limit pacing, a cache of
 /// hierarchy answers (Workspaces, spaces, folders, lists), so that reading all eight streams walks
-/// the hierarchy once. The cache is an optimisation only: a fresh instance gives the same records.
+/// the hierarchy once, and the resources the token may not read, so that each is asked for and
+/// warned about once. Both are optimisations only: a fresh instance gives the same records.
 #[derive(Debug, Default)]
 pub struct Session {
     /// Rate-limit knowledge.
     pub pacer: Pacer,
     cache: HashMap<(String, String), (i64, Value)>,
+    denials: Denials,
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.
-const CACHE_TTL_MS: i64 = 10 * 60_000;
+pub(crate) const CACHE_TTL_MS: i64 = 10 * 60_000;
 
 /// A GET client for one call.
 pub struct Fetcher<'a, T: Transport> {
@@ -100,14 +123,27 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         Ok(fetched)
     }
 
-    /// `GET {base_url}{path}?{query}`: paced, retried, classified and parsed.
+    /// `GET {base_url}{path}?{query}`: paced, retried, classified and parsed. A path under a
+    /// resource the token was denied earlier in the sync is [`Fetched::Skipped`] without a request
+    /// (its warning was given the first time).
     pub fn get(&mut self, path: &str, query: &[(&str, String)]) -> Result<Fetched, ConnectorError> {
+        let config = self.config;
+        let token = config.api_token.as_deref().unwrap_or_default();
+        let base_url = config.base_url.as_str();
+        if self
+            .session
+            .denials
+            .covers(token, base_url, path, self.transport.now_ms())
+        {
+            return Ok(Fetched::Skipped);
+        }
         let endpoint = path_with_query(path, query);
         let url = format!("{}{}", self.config.base_url, endpoint);
         let wait_budget_ms = u64::from(self.config.max_rate_limit_wait_seconds) * 1000;
         let mut failures = 0u32;
         let mut throttled = 0u32;
         let mut waited_ms = 0u64;
+        let mut corrupt = CorruptBodies::default();
         loop {
             let pause = self
                 .session
@@ -151,7 +187,26 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             self.session.pacer.on_response(&response);
             match classify(response.status, &response.body, path) {
                 Verdict::Success => {
-                    return parse_body(&response.body, &endpoint).map(Fetched::Body)
+                    let why = match body::parse(&response.body) {
+                        Ok(value) => return Ok(Fetched::Body(value)),
+                        Err(why) => why,
+                    };
+                    corrupt.record(&response.body, &why);
+                    failures += 1;
+                    if failures >= MAX_ATTEMPTS {
+                        return Err(corrupt.give_up(&endpoint, &why, failures));
+                    }
+                    let delay = backoff_ms(failures, self.transport.random());
+                    self.transport.sleep_ms(delay);
+                }
+                Verdict::Denied(warning) => {
+                    let now = self.transport.now_ms();
+                    self.session.denials.remember(token, base_url, path, now);
+                    self.warnings.push(format!(
+                        "{warning} Nothing else under {} is asked for in this sync.",
+                        denials::resource(path)
+                    ));
+                    return Ok(Fetched::Skipped);
                 }
                 Verdict::Skip(warning) => {
                     self.warnings.push(warning);
@@ -197,20 +252,30 @@ impl<'a, T: Transport> Fetcher<'a, T> {
     }
 }
 
-/// Parses a 2xx body, or names the endpoint in a protocol error.
-fn parse_body(body: &[u8], endpoint: &str) -> Result<Value, ConnectorError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let what = if e.is_eof() {
-            "truncated"
-        } else {
-            "not valid JSON"
-        };
-        ConnectorError::Protocol(format!(
-            "ClickUp's answer to GET {endpoint} is {what} ({} bytes; {e}). The sync stopped before \
-             this page; run it again to retry.",
-            body.len()
-        ))
-    })
+/// The array under `key` of a 2xx answer to `GET {path}`. An answer without it is valid JSON of
+/// the wrong shape: the server broke its contract, the error is `protocol`, not retried (see the
+/// module docs). Never an empty list in its place: that would end a stream early without a word.
+pub fn expect_array<'v>(
+    body: &'v Value,
+    key: &str,
+    path: &str,
+) -> Result<&'v [Value], ConnectorError> {
+    match body.get(key) {
+        Some(Value::Array(items)) => Ok(items),
+        other => {
+            let found = match other {
+                None => "no such field",
+                Some(Value::Null) => "null",
+                Some(Value::Object(_)) => "an object",
+                Some(_) => "a scalar",
+            };
+            Err(ConnectorError::Protocol(format!(
+                "ClickUp's answer to GET {path} is JSON without the `{key}` array it always has \
+                 ({found} there): the API changed or a proxy answered in its place. The sync \
+                 stopped before this page; please report it with this message."
+            )))
+        }
+    }
 }
 
 /// `path?k=v&…`, with values percent-encoded.
@@ -395,19 +460,109 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn truncated_and_malformed_bodies_are_protocol_errors_naming_the_endpoint() {
+    fn a_truncated_or_garbled_body_is_retried_with_backoff_and_then_read() {
         for body in [r#"{"tasks":[{"id":"a"#, "<html>oops</html>"] {
             let mut t = Script {
-                answers: [ok(body)].into(),
+                answers: [ok(body), ok(r#"{"tasks":[]}"#)].into(),
                 ..Default::default()
             };
             let mut s = Session::default();
             let c = config();
-            let e = Fetcher::new(&mut t, &mut s, &c)
-                .get("/list/5/task", &[])
-                .unwrap_err();
+            let mut f = Fetcher::new(&mut t, &mut s, &c);
+            let got = f.get("/list/5/task", &[]).unwrap();
+            assert_eq!(got, Fetched::Body(serde_json::json!({"tasks": []})));
+            assert_eq!((f.stats.requests, f.stats.retries), (2, 1));
+            assert_eq!(t.slept.len(), 1, "no backoff before the retry");
+        }
+    }
+
+    #[test]
+    fn bodies_corrupt_on_every_attempt_end_as_transient_naming_the_endpoint() {
+        let mut t = Script {
+            answers: (0..10).map(|_| ok(r#"{"tasks":[{"id":"a"#)).collect(),
+            ..Default::default()
+        };
+        let mut s = Session::default();
+        let c = config();
+        let e = Fetcher::new(&mut t, &mut s, &c)
+            .get("/list/5/task", &[("page", "3".into())])
+            .unwrap_err();
+        assert!(
+            matches!(e, ConnectorError::Transient(ref m) if m.contains("/list/5/task?page=3") && m.contains("truncated")),
+            "{e}"
+        );
+        assert_eq!(t.urls.len(), MAX_ATTEMPTS as usize);
+    }
+
+    #[test]
+    fn the_same_non_json_body_on_every_attempt_is_a_protocol_error() {
+        let mut t = Script {
+            answers: (0..10).map(|_| ok("<html>oops</html>")).collect(),
+            ..Default::default()
+        };
+        let mut s = Session::default();
+        let c = config();
+        let e = Fetcher::new(&mut t, &mut s, &c)
+            .get("/list/5/task", &[])
+            .unwrap_err();
+        assert!(
+            matches!(e, ConnectorError::Protocol(ref m) if m.contains("/list/5/task") && m.contains("<html>")),
+            "{e}"
+        );
+        assert_eq!(t.urls.len(), MAX_ATTEMPTS as usize);
+    }
+
+    #[test]
+    fn a_denied_space_is_asked_for_and_warned_about_once() {
+        let denied = r#"{"err":"Team not authorized","ECODE":"OAUTH_027"}"#;
+        let mut t = Script {
+            answers: [status(401, denied), ok(r#"{"lists":[]}"#)].into(),
+            ..Default::default()
+        };
+        let mut s = Session::default();
+        let c = config();
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        let archived = |a: bool| [("archived", a.to_string())];
+        assert_eq!(
+            f.get("/space/9/folder", &archived(false)).unwrap(),
+            Fetched::Skipped
+        );
+        let warnings = std::mem::take(&mut f.warnings);
+        // Later calls (another stream: a new fetcher on the same session) do not ask again.
+        let mut f = Fetcher::new(&mut t, &mut s, &c);
+        for path in ["/space/9/folder", "/space/9/list"] {
+            for a in [false, true] {
+                assert_eq!(f.get(path, &archived(a)).unwrap(), Fetched::Skipped);
+            }
+        }
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+        assert!(matches!(
+            f.get("/space/8/list", &[]).unwrap(),
+            Fetched::Body(_)
+        ));
+        assert_eq!(t.urls.len(), 2, "{:?}", t.urls);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].contains("/space/9/folder") && warnings[0].contains("OAUTH_027"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn json_of_the_wrong_shape_is_a_protocol_error_naming_the_endpoint_and_the_field() {
+        let tasks = serde_json::json!({"tasks": [{"id": "a"}]});
+        assert_eq!(
+            expect_array(&tasks, "tasks", "/team/1/task").unwrap().len(),
+            1
+        );
+        for body in [
+            serde_json::json!({"err": "oops"}),
+            serde_json::json!({"tasks": null}),
+            serde_json::json!([1]),
+        ] {
+            let e = expect_array(&body, "tasks", "/team/1/task").unwrap_err();
             assert!(
-                matches!(e, ConnectorError::Protocol(ref m) if m.contains("/list/5/task")),
+                matches!(e, ConnectorError::Protocol(ref m) if m.contains("/team/1/task") && m.contains("`tasks`")),
                 "{e}"
             );
         }

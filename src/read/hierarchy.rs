@@ -15,8 +15,8 @@ use super::{goals, tasks, time_entries, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{Fetched, Fetcher};
-use crate::streams::{array_at, folders, id_of, lists, members, spaces, workspaces, Stream};
+use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::streams::{folders, id_of, lists, members, spaces, workspaces, Stream};
 use crate::transport::Transport;
 use serde_json::Value;
 
@@ -30,6 +30,7 @@ pub(super) fn teams<T: Transport>(
     let Fetched::Body(body) = f.get_cached("/team", &[])? else {
         return Ok(());
     };
+    expect_array(&body, "teams", "/team")?;
     let teams = workspaces::teams(&body);
     if let Some(wanted) = &walk.config.workspace_ids {
         for id in wanted {
@@ -80,16 +81,13 @@ pub(super) fn spaces<T: Transport>(
     f: &mut Fetcher<'_, T>,
     out: &mut Vec<Value>,
 ) -> Result<(), ConnectorError> {
-    let Fetched::Body(body) = f.get_cached(
-        &format!("/team/{}/space", segment(ws)),
-        &[("archived", archived.to_string())],
-    )?
-    else {
+    let path = format!("/team/{}/space", segment(ws));
+    let Fetched::Body(body) = f.get_cached(&path, &[("archived", archived.to_string())])? else {
         return Ok(());
     };
     let partitions = walk.partitions();
     let mut next = Vec::new();
-    for space in array_at(&body, "spaces") {
+    for space in expect_array(&body, "spaces", &path)? {
         let Some(sid) = id_of(space) else { continue };
         let in_archived = archived || flag(space, "archived");
         match walk.stream {
@@ -227,7 +225,7 @@ fn folders(
     out: &mut Vec<Value>,
 ) -> Result<Vec<Step>, ConnectorError> {
     let mut next = Vec::new();
-    for folder in array_at(body, "folders") {
+    for folder in expect_array(body, "folders", &at.path)? {
         let Some(fid) = id_of(folder) else { continue };
         if walk.stream == Stream::Folders {
             out.push(folders::record(folder, at.ws, at.space)?);
@@ -255,7 +253,7 @@ fn lists(
     out: &mut Vec<Value>,
 ) -> Result<Vec<Step>, ConnectorError> {
     let mut next = Vec::new();
-    for list in array_at(body, "lists") {
+    for list in expect_array(body, "lists", &at.path)? {
         let Some(lid) = id_of(list) else { continue };
         match walk.stream {
             Stream::Lists => out.push(lists::record(list, at.ws, at.space, at.folder)?),
@@ -278,15 +276,14 @@ mod tests {
     use crate::read::tests::read_all;
 
     #[test]
-    fn a_skipped_space_is_named_and_the_rest_is_read() {
+    fn a_skipped_space_is_named_once_and_not_asked_again_and_the_rest_is_read() {
         let mut script = Script {
             answers: [
                 ok(r#"{"teams":[{"id":"1"}]}"#),
                 ok(r#"{"spaces":[{"id":"s1"},{"id":"s2"}]}"#),
                 status(401, r#"{"err":"Team not authorized","ECODE":"OAUTH_027"}"#),
-                ok(r#"{"folders":[{"id":"f2"}]}"#), // s1, archived
                 ok(r#"{"folders":[{"id":"f3"}]}"#), // s2
-                ok(r#"{"folders":[]}"#),            // s2, archived
+                ok(r#"{"folders":[{"id":"f4"}]}"#), // s2, archived
                 ok(r#"{"spaces":[]}"#),             // archived spaces
             ]
             .into(),
@@ -294,11 +291,16 @@ mod tests {
         };
         let (records, _, warnings) = read_all(&mut script, "folders", None);
         let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, ["f2", "f3"]);
+        assert_eq!(ids, ["f3", "f4"]);
+        let s1: Vec<&String> = script
+            .urls
+            .iter()
+            .filter(|u| u.contains("/space/s1/"))
+            .collect();
+        assert_eq!(s1.len(), 1, "the denied space was asked again: {s1:?}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("/space/s1/folder") && w.contains("OAUTH_027")),
+            warnings[0].contains("/space/s1/folder") && warnings[0].contains("OAUTH_027"),
             "{warnings:?}"
         );
     }

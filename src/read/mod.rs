@@ -182,7 +182,7 @@ impl Walk<'_> {
                 tasks::page(self, step, cursor, f, out)
             }
             Step::Goals { ws } => goals::workspace_goals(&ws, cursor, f),
-            Step::Goal { ws, goal } => goals::goal(&ws, &goal, f, out),
+            Step::Goal { ws, goal, listed } => goals::goal(&ws, &goal, listed, f, out),
             Step::TimeEntries {
                 ws,
                 from,

@@ -13,7 +13,7 @@ use super::{hierarchy, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{Fetched, Fetcher};
+use crate::fetch::{expect_array, Fetched, Fetcher};
 use crate::pagination::{is_last_page, repeats_previous};
 use crate::streams::{id_of, tasks};
 use crate::transport::Transport;
@@ -138,6 +138,7 @@ fn read<T: Transport>(
     let Fetched::Body(mut body) = f.get(&at.path, &query)? else {
         return Ok(None);
     };
+    expect_array(&body, "tasks", &at.path)?;
     let (page_tasks, last_page) = tasks::take_page(&mut body);
     let count = page_tasks.len();
     let first = page_tasks.first().and_then(id_of);

@@ -8,8 +8,8 @@ use super::Walk;
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{Fetched, Fetcher};
-use crate::streams::{array_at, members, time_entries};
+use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::streams::{members, time_entries};
 use crate::transport::Transport;
 use serde_json::Value;
 
@@ -69,6 +69,8 @@ fn assignee_chunks(team: &Value) -> Vec<String> {
 
 /// `GET /team/{ws}/time_entries`: the entries that started in `[from, to]`, of the users in
 /// `assignees` (comma-separated ids; when empty, ClickUp answers with the token owner's only).
+/// Entries the answer holds that started in another window are left to that window (see
+/// [`time_entries::starts_in`]): each entry is emitted once per sync.
 pub(super) fn entries<T: Transport>(
     ws: &str,
     from: i64,
@@ -84,9 +86,12 @@ pub(super) fn entries<T: Transport>(
     if !assignees.is_empty() {
         query.push(("assignee", assignees));
     }
-    if let Fetched::Body(body) = f.get(&format!("/team/{}/time_entries", segment(ws)), &query)? {
-        for entry in array_at(&body, "data") {
-            out.push(time_entries::record(entry, ws)?);
+    let path = format!("/team/{}/time_entries", segment(ws));
+    if let Fetched::Body(body) = f.get(&path, &query)? {
+        for entry in expect_array(&body, "data", &path)? {
+            if time_entries::starts_in(entry, from, to) {
+                out.push(time_entries::record(entry, ws)?);
+            }
         }
     }
     Ok(())
@@ -95,8 +100,11 @@ pub(super) fn entries<T: Transport>(
 #[cfg(test)]
 mod tests {
     use crate::fetch::tests::{ok, Script};
-    use crate::read::tests::read_all;
+    use crate::fetch::Session;
+    use crate::read::read_page;
+    use crate::read::tests::{read_all, CONFIG};
     use crate::state::StreamState;
+    use serde_json::Value;
 
     #[test]
     fn time_entries_ask_for_every_member_over_the_whole_history() {
@@ -106,8 +114,11 @@ mod tests {
             r#"{"teams":[{"id":"1","members":[{"user":{"id":5}},{"user":{"id":6}}]}]}"#,
         )]
         .into();
-        for _ in 0..3 {
-            answers.push_back(ok(r#"{"data":[{"id":"e","start":"0","duration":"5"}]}"#));
+        for w in 0..3 {
+            let start = crate::config::DEFAULT_START_DATE_MS + w * 90 * day;
+            answers.push_back(ok(&format!(
+                r#"{{"data":[{{"id":"e{w}","start":"{start}","duration":"5"}}]}}"#
+            )));
         }
         let mut script = Script {
             answers,
@@ -133,5 +144,57 @@ mod tests {
                 .watermark("1"),
             Some(now)
         );
+    }
+
+    /// An entry that starts an hour before the first window ends and runs into the second: a
+    /// server that returns what overlaps a window answers it for both.
+    #[test]
+    fn an_entry_returned_for_two_windows_is_emitted_once_even_when_every_page_resumes() {
+        let day = 86_400_000i64;
+        let start = crate::config::DEFAULT_START_DATE_MS;
+        let now = start + 100 * day;
+        let boundary = start + 90 * day; // the second window's first ms
+        let long = format!(
+            r#"{{"id":"long","start":"{}","end":"{}"}}"#,
+            boundary - 3_600_000,
+            boundary + 3_600_000
+        );
+        let answers = [
+            ok(r#"{"teams":[{"id":"1","members":[{"user":{"id":5}}]}]}"#),
+            ok(&format!(
+                r#"{{"data":[{{"id":"a","start":"{start}"}},{long}]}}"#
+            )),
+            ok(&format!(
+                r#"{{"data":[{long},{{"id":"b","start":"{boundary}"}}]}}"#
+            )),
+        ];
+        let mut script = Script {
+            answers: answers.into(),
+            now,
+            ..Default::default()
+        };
+        // A fresh session for every page: each page is a resume from the checkpoint before it.
+        let (mut ids, mut cursor) = (Vec::new(), None);
+        loop {
+            let page = read_page(
+                &mut script,
+                &mut Session::default(),
+                CONFIG,
+                "time_entries",
+                None,
+                cursor.as_deref(),
+            )
+            .unwrap();
+            for r in &page.records {
+                let r: Value = serde_json::from_str(r).unwrap();
+                ids.push(r["id"].as_str().unwrap().to_owned());
+            }
+            cursor = page.cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(ids, ["a", "long", "b"]);
+        assert_eq!(script.urls.len(), 3, "{:?}", script.urls);
     }
 }

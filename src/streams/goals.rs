@@ -18,21 +18,26 @@ const TIMESTAMPS: &[&str] = &[
     "last_update",
 ];
 
-/// The ids of every goal in a goal-list answer: `goals[]` and each `folders[].goals[]`, each once,
-/// in the order they first appear.
-pub fn ids(body: &Value) -> Vec<String> {
+/// Every goal in a goal-list answer, with its id: `goals[]` and each `folders[].goals[]`, each
+/// once, in the order they first appear. The list's entry is the goal without its targets.
+pub fn listed(body: &Value) -> Vec<(String, &Value)> {
     let folder_goals = array_at(body, "folders")
         .iter()
         .flat_map(|f| array_at(f, "goals"));
-    let mut ids: Vec<String> = Vec::new();
+    let mut goals: Vec<(String, &Value)> = Vec::new();
     for goal in array_at(body, "goals").iter().chain(folder_goals) {
         if let Some(id) = id_of(goal) {
-            if !ids.contains(&id) {
-                ids.push(id);
+            if !goals.iter().any(|(seen, _)| *seen == id) {
+                goals.push((id, goal));
             }
         }
     }
-    ids
+    goals
+}
+
+/// The ids of every goal in a goal-list answer (see [`listed`]).
+pub fn ids(body: &Value) -> Vec<String> {
+    listed(body).into_iter().map(|(id, _)| id).collect()
 }
 
 /// The record of one goal from a `GET /goal/{id}` answer.

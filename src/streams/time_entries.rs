@@ -6,6 +6,13 @@
 //! entry's start) from the configured start date to the moment the read began. Incremental reads
 //! start again `time_entries_lookback_days` before the last read's end, since ClickUp has no
 //! "changed since" filter: edits to older entries are picked up by a full refresh only.
+//!
+//! **Once per sync.** Each entry belongs to the one window its `start` lies in
+//! ([`starts_in`]), and only that window emits it. A server that also returns entries that merely
+//! overlap a window (a long entry, a running timer) or that treats a window's ends loosely cannot
+//! make a sync emit an entry twice, and since the rule depends on nothing but the window and the
+//! entry, a sync resumed from a checkpoint makes the same choice. (Incremental syncs re-read a
+//! look-back on purpose; downstream de-duplicates on `id` across syncs.)
 
 use super::{object_of, set, types};
 use crate::error::ConnectorError;
@@ -30,6 +37,15 @@ pub fn windows(start: i64, end: i64, window_days: u32) -> Vec<(i64, i64)> {
         from = to + 1;
     }
     out
+}
+
+/// Whether the entry started in the window `[from, to]`, and so is emitted by it. An entry whose
+/// `start` cannot be read cannot be placed in another window, and is emitted where it came back.
+pub fn starts_in(entry: &Value, from: i64, to: i64) -> bool {
+    entry
+        .get("start")
+        .and_then(read_ms)
+        .is_none_or(|start| (from..=to).contains(&start))
 }
 
 /// The record of one time entry.
@@ -84,6 +100,21 @@ mod tests {
             windows(i64::MAX - 1, i64::MAX, 30),
             [(i64::MAX - 1, i64::MAX)]
         );
+    }
+
+    #[test]
+    fn an_entry_belongs_to_the_window_it_starts_in() {
+        let entry = json!({"id": "1", "start": "1000", "end": "5000"});
+        assert!(starts_in(&entry, 0, 1000));
+        assert!(starts_in(&entry, 1000, 2000));
+        assert!(
+            !starts_in(&entry, 1001, 6000),
+            "it only overlaps this window"
+        );
+        assert!(!starts_in(&entry, 0, 999));
+        assert!(starts_in(&json!({"id": "2", "start": 1000}), 1000, 1000));
+        assert!(starts_in(&json!({"id": "3", "start": null}), 5, 6));
+        assert!(starts_in(&json!({"id": "4"}), 5, 6));
     }
 
     #[test]

@@ -1,0 +1,98 @@
+//! What the token may not read, remembered for the rest of the sync.
+//!
+//! A space the token was not granted answers 401 `OAUTH_027` (or 403) to every endpoint beneath
+//! it, and the walks of the folders, lists and tasks streams each ask several of them (folders
+//! and folderless lists, archived and not). The first denial is warned about and remembered here;
+//! later requests under the same resource, in any stream, are skipped without a request and
+//! without another warning.
+//!
+//! Where it lives: in the instance's [`super::Session`]. A host drives one sync through one
+//! instance (`host_harness::sync` calls `read-page` for every stream on the same `Run`), so the
+//! memory spans the streams of a sync. It is keyed by token and base URL, and forgets a denial
+//! after [`DENIAL_TTL_MS`] (the hierarchy cache's lifetime), so an instance kept for later syncs
+//! notices access granted since. A host that makes a fresh instance per page (the `wasmtime` CLI)
+//! simply asks again: the memory saves requests, it never changes records.
+
+use std::collections::HashMap;
+
+/// How long a denial is remembered, in ms: as long as a cached hierarchy answer.
+pub(super) const DENIAL_TTL_MS: i64 = super::CACHE_TTL_MS;
+
+/// Most denials kept; past it the memory starts over (it is an optimisation only).
+const MAX_DENIALS: usize = 10_000;
+
+/// Denied resources, by (token, base URL, resource).
+#[derive(Debug, Default)]
+pub(super) struct Denials {
+    seen: HashMap<(String, String, String), i64>,
+}
+
+impl Denials {
+    /// Remembers that `GET {path}` was denied at `now`.
+    pub(super) fn remember(&mut self, token: &str, base_url: &str, path: &str, now: i64) {
+        if self.seen.len() >= MAX_DENIALS {
+            self.seen.clear();
+        }
+        self.seen.insert(key(token, base_url, path), now);
+    }
+
+    /// Whether `GET {path}` is under a resource denied in the last [`DENIAL_TTL_MS`].
+    pub(super) fn covers(&self, token: &str, base_url: &str, path: &str, now: i64) -> bool {
+        self.seen
+            .get(&key(token, base_url, path))
+            .is_some_and(|at| now - at < DENIAL_TTL_MS)
+    }
+}
+
+fn key(token: &str, base_url: &str, path: &str) -> (String, String, String) {
+    (
+        token.to_owned(),
+        base_url.to_owned(),
+        resource(path).to_owned(),
+    )
+}
+
+/// The resource a denial of `GET {path}` is about. Under a space, folder, list, task or goal, it
+/// is that object (`/space/9/folder` and `/space/9/list` → `/space/9`): access is granted per
+/// object, so a denial covers every endpoint beneath it. A Workspace-wide endpoint
+/// (`/team/1/goal`) stands for itself only: ClickUp gates those per feature and plan, and a
+/// token denied the goals may still read the tasks.
+pub(super) fn resource(path: &str) -> &str {
+    let mut parts = path.split('/');
+    let (Some(""), Some(kind), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return path;
+    };
+    if id.is_empty() || !matches!(kind, "space" | "folder" | "list" | "task" | "goal") {
+        return path;
+    }
+    path.get(..kind.len() + id.len() + 2).unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_denial_covers_the_object_and_everything_beneath_it() {
+        assert_eq!(resource("/space/9/folder"), "/space/9");
+        assert_eq!(resource("/space/9/list"), "/space/9");
+        assert_eq!(resource("/list/%2E%2E/task"), "/list/%2E%2E");
+        assert_eq!(resource("/goal/g1"), "/goal/g1");
+        assert_eq!(resource("/team/1/goal"), "/team/1/goal");
+        assert_eq!(resource("/team"), "/team");
+        assert_eq!(resource("/space//folder"), "/space//folder");
+        assert_eq!(resource(""), "");
+    }
+
+    #[test]
+    fn denials_are_per_token_and_base_url_and_expire() {
+        let mut d = Denials::default();
+        d.remember("pk_1", "http://a", "/space/9/folder", 1_000);
+        assert!(d.covers("pk_1", "http://a", "/space/9/list", 2_000));
+        assert!(!d.covers("pk_2", "http://a", "/space/9/list", 2_000));
+        assert!(!d.covers("pk_1", "http://b", "/space/9/list", 2_000));
+        assert!(!d.covers("pk_1", "http://a", "/space/8/list", 2_000));
+        assert!(!d.covers("pk_1", "http://a", "/team/1/space", 2_000));
+        assert!(!d.covers("pk_1", "http://a", "/space/9/list", 1_000 + DENIAL_TTL_MS));
+    }
+}
