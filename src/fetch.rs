@@ -35,9 +35,10 @@ use std::collections::HashMap;
 
 /// What a GET produced.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fetched {
-    /// The parsed JSON body.
-    Body(Value),
+pub enum Fetched<B = Value> {
+    /// The parsed body: a JSON `Value`, or what the caller's reader made of it
+    /// ([`Fetcher::get_with`]).
+    Body(B),
     /// The resource was skipped; the warning is already recorded.
     Skipped,
 }
@@ -127,6 +128,18 @@ impl<'a, T: Transport> Fetcher<'a, T> {
     /// resource the token was denied earlier in the sync is [`Fetched::Skipped`] without a request
     /// (its warning was given the first time).
     pub fn get(&mut self, path: &str, query: &[(&str, String)]) -> Result<Fetched, ConnectorError> {
+        self.get_with(path, query, |body| serde_json::from_slice(body))
+    }
+
+    /// Like [`Fetcher::get`], but the body is read by `read` instead of into a `Value` (the task
+    /// pages read theirs in one pass, see [`crate::streams::task_pages`]). A body `read` refuses
+    /// as JSON counts as a corrupt answer, exactly as one `get` cannot parse.
+    pub fn get_with<B>(
+        &mut self,
+        path: &str,
+        query: &[(&str, String)],
+        read: impl Fn(&[u8]) -> serde_json::Result<B>,
+    ) -> Result<Fetched<B>, ConnectorError> {
         let config = self.config;
         let token = config.api_token.as_deref().unwrap_or_default();
         let base_url = config.base_url.as_str();
@@ -187,7 +200,7 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             self.session.pacer.on_response(&response);
             match classify(response.status, &response.body, path) {
                 Verdict::Success => {
-                    let why = match body::parse(&response.body) {
+                    let why = match body::parse(&response.body, &read) {
                         Ok(value) => return Ok(Fetched::Body(value)),
                         Err(why) => why,
                     };

@@ -25,6 +25,8 @@
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.
 //! - [`timestamp`]: ClickUp ms → RFC 3339 UTC.
+//! - [`passthrough`]: JSON members copied from page bytes to record bytes without a tree (the
+//!   task pages' one pass, [`streams::task_pages`]).
 //! - [`error`]: the typed errors and the classification of ClickUp's answers.
 //!
 //! ## The error path
@@ -42,6 +44,7 @@ pub mod endpoint;
 pub mod error;
 pub mod fetch;
 pub mod pagination;
+pub mod passthrough;
 pub mod ratelimit;
 pub mod read;
 pub mod retry;

@@ -11,7 +11,6 @@
 //!   server sends, not what the network did to it, and running again would not help.
 
 use crate::error::ConnectorError;
-use serde_json::Value;
 
 /// Why a 2xx body could not be read.
 #[derive(Debug)]
@@ -24,9 +23,12 @@ pub(super) struct Corrupt {
     len: usize,
 }
 
-/// Parses a 2xx body.
-pub(super) fn parse(body: &[u8]) -> Result<Value, Corrupt> {
-    serde_json::from_slice(body).map_err(|e| Corrupt {
+/// Reads a 2xx body with `read` (`serde_json::from_slice` for a `Value`).
+pub(super) fn parse<B>(
+    body: &[u8],
+    read: impl Fn(&[u8]) -> serde_json::Result<B>,
+) -> Result<B, Corrupt> {
+    read(body).map_err(|e| Corrupt {
         truncated: e.is_eof(),
         detail: e.to_string(),
         len: body.len(),
@@ -97,14 +99,14 @@ mod tests {
     use super::*;
 
     fn corrupt(body: &[u8]) -> Corrupt {
-        parse(body).unwrap_err()
+        parse(body, |b| serde_json::from_slice::<serde_json::Value>(b)).unwrap_err()
     }
 
     #[test]
     fn truncated_and_garbled_bodies_are_told_apart() {
         assert!(corrupt(br#"{"tasks":[{"id":"a"#).truncated);
         assert!(!corrupt(b"<html>oops</html>").truncated);
-        assert!(parse(b"{}").is_ok());
+        assert!(parse(b"{}", |b| serde_json::from_slice::<serde_json::Value>(b)).is_ok());
     }
 
     #[test]

@@ -84,10 +84,15 @@ pub fn read_page<T: Transport>(
         state: &state,
     };
     let mut records = Vec::new();
+    let mut written = Vec::new();
     while let Some(step) = cursor.stack.pop() {
         let sent = fetcher.stats.requests;
-        walk.run(step, &mut cursor, &mut fetcher, &mut records)?;
-        if !records.is_empty() || fetcher.stats.requests > sent {
+        let out = Out {
+            values: &mut records,
+            written: &mut written,
+        };
+        walk.run(step, &mut cursor, &mut fetcher, out)?;
+        if !records.is_empty() || !written.is_empty() || fetcher.stats.requests > sent {
             break;
         }
     }
@@ -99,10 +104,13 @@ pub fn read_page<T: Transport>(
         }
         next.to_json()
     });
-    let records = records
-        .iter()
-        .map(|r| serde_json::to_string(r).unwrap_or_default())
-        .collect();
+    // One step gives records of one kind, so at most one of the two is not empty.
+    written.extend(
+        records
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap_or_default()),
+    );
+    let records = written;
     Ok(Page {
         records,
         state: new_state,
@@ -146,6 +154,13 @@ pub fn check<T: Transport>(
     Ok(())
 }
 
+/// Where a step puts its records: as `Value`s, or already written as JSON text (the task pages,
+/// which write theirs in one pass from the page's bytes).
+struct Out<'o> {
+    values: &'o mut Vec<Value>,
+    written: &'o mut Vec<String>,
+}
+
 /// What a stream's read needs to run its steps.
 struct Walk<'a> {
     stream: Stream,
@@ -170,8 +185,12 @@ impl Walk<'_> {
         step: Step,
         cursor: &mut Cursor,
         f: &mut Fetcher<'_, T>,
-        out: &mut Vec<Value>,
+        out: Out<'_>,
     ) -> Result<(), ConnectorError> {
+        let Out {
+            values: out,
+            written,
+        } = out;
         match step {
             Step::Teams => hierarchy::teams(self, cursor, f, out),
             Step::Spaces { ws, archived } => hierarchy::spaces(self, &ws, archived, cursor, f, out),
@@ -179,7 +198,7 @@ impl Walk<'_> {
                 hierarchy::children(self, &step, cursor, f, out)
             }
             Step::TeamTasks { .. } | Step::ListTasks { .. } => {
-                tasks::page(self, step, cursor, f, out)
+                tasks::page(self, step, cursor, f, written)
             }
             Step::Goals { ws } => goals::workspace_goals(&ws, cursor, f),
             Step::Goal { ws, goal, listed } => goals::goal(&ws, &goal, listed, f, out),

@@ -15,9 +15,8 @@ use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{expect_array, Fetched, Fetcher};
 use crate::pagination::{is_last_page, repeats_previous};
-use crate::streams::{id_of, tasks};
+use crate::streams::{task_pages, tasks};
 use crate::transport::Transport;
-use serde_json::Value;
 
 /// The first steps of the tasks stream in a Workspace: the team task pages, then the hierarchy
 /// walk that finds the lists they leave out.
@@ -50,13 +49,15 @@ pub(super) fn list_steps(walk: &Walk<'_>, ws: &str, list: &str) -> Vec<Step> {
         .collect()
 }
 
-/// A task-page step: the page, then the step of the next page when one follows.
+/// A task-page step: the page, then the step of the next page when one follows. The records
+/// go into `out` as JSON text, written in one pass from the page's bytes
+/// ([`task_pages::read`]).
 pub(super) fn page<T: Transport>(
     walk: &Walk<'_>,
     step: Step,
     cursor: &mut Cursor,
     f: &mut Fetcher<'_, T>,
-    out: &mut Vec<Value>,
+    out: &mut Vec<String>,
 ) -> Result<(), ConnectorError> {
     let Some(at) = TaskPage::of(&step) else {
         return Ok(());
@@ -129,34 +130,35 @@ fn read<T: Transport>(
     at: &TaskPage<'_>,
     cursor: &mut Cursor,
     f: &mut Fetcher<'_, T>,
-    out: &mut Vec<Value>,
+    out: &mut Vec<String>,
 ) -> Result<Option<Option<String>>, ConnectorError> {
     let mut query = tasks::base_query(at.page, at.archived);
     if let Some(since) = updated_since(walk, at.ws) {
         query.push(("date_updated_gt", since.to_string()));
     }
-    let Fetched::Body(mut body) = f.get(&at.path, &query)? else {
+    let Fetched::Body(page) = f.get_with(&at.path, &query, |body| task_pages::read(body, at.ws))?
+    else {
         return Ok(None);
     };
-    expect_array(&body, "tasks", &at.path)?;
-    let (page_tasks, last_page) = tasks::take_page(&mut body);
-    let count = page_tasks.len();
-    let first = page_tasks.first().and_then(id_of);
-    refuse_a_repeated_page(at, first.as_deref())?;
-    for task in page_tasks {
+    if let Some(body) = &page.without_tasks {
+        expect_array(body, "tasks", &at.path)?;
+    }
+    let count = page.tasks.len();
+    refuse_a_repeated_page(at, page.first_id.as_deref())?;
+    for task in page.tasks {
         // Each partition keeps its own kind, whether ClickUp's `archived=true` means "only" or
         // "also" archived tasks: no task is emitted twice.
-        if tasks::is_archived(&task) != at.archived {
+        if task.archived != at.archived {
             continue;
         }
-        if let Some(updated) = tasks::date_updated_ms(&task) {
+        if let Some(updated) = task.date_updated_ms {
             // The next sync starts from the newest change seen, but never past the moment this
             // read began: a task edited during the read, behind its page, is read next time.
             cursor.raise_watermark(at.ws, updated.min(cursor.started_ms));
         }
-        out.push(tasks::record(task, at.ws)?);
+        out.push(task.record?);
     }
-    Ok((!is_last_page(count, last_page)).then_some(first))
+    Ok((!is_last_page(count, page.last_page)).then_some(page.first_id))
 }
 
 /// The repeated-page guard: a page that starts with the same task as the page before means

@@ -17,7 +17,7 @@ use crate::timestamp::{convert_fields, read_ms};
 use serde_json::{json, Map, Value};
 
 /// Task timestamp fields (ms in ClickUp, RFC 3339 in records).
-const TIMESTAMPS: &[&str] = &[
+pub(crate) const TIMESTAMPS: &[&str] = &[
     "date_created",
     "date_updated",
     "date_closed",
@@ -62,30 +62,22 @@ pub fn date_updated_ms(task: &Value) -> Option<i64> {
     task.get("date_updated").and_then(read_ms)
 }
 
-fn nested_id(task: &Map<String, Value>, key: &str) -> Option<String> {
-    let object = task.get(key)?;
+/// The id a parent object (`space`, `folder`, `project`, `list`) gives its task: none for the
+/// placeholder folder of a folderless list (`hidden: true`).
+pub(crate) fn parent_id(object: &Value) -> Option<String> {
     if object.get("hidden").and_then(Value::as_bool) == Some(true) {
-        return None; // the placeholder folder of a folderless list
+        return None;
     }
     super::id_of(object)
 }
 
-/// The record of one task (taken by value: pages are large, and nothing is copied).
-pub fn record(task: Value, workspace_id: &str) -> Result<Value, ConnectorError> {
-    let mut record = into_object(task, "task")?;
-    let space = nested_id(&record, "space");
-    let folder = nested_id(&record, "folder").or_else(|| nested_id(&record, "project"));
-    let list = nested_id(&record, "list");
-    set(&mut record, "workspace_id", Some(workspace_id));
-    set(&mut record, "space_id", space.as_deref());
-    set(&mut record, "folder_id", folder.as_deref());
-    set(&mut record, "list_id", list.as_deref());
-    for checklist in record
-        .get_mut("checklists")
-        .and_then(Value::as_array_mut)
-        .into_iter()
-        .flatten()
-    {
+fn nested_id(task: &Map<String, Value>, key: &str) -> Option<String> {
+    parent_id(task.get(key)?)
+}
+
+/// Converts the `date_created` of each checklist and of each checklist item, in place.
+pub(crate) fn convert_checklists(checklists: &mut Value) {
+    for checklist in checklists.as_array_mut().into_iter().flatten() {
         convert_fields(checklist, &["date_created"]);
         for item in checklist
             .get_mut("items")
@@ -95,6 +87,23 @@ pub fn record(task: Value, workspace_id: &str) -> Result<Value, ConnectorError> 
         {
             convert_fields(item, &["date_created"]);
         }
+    }
+}
+
+/// The record of one task (taken by value: pages are large, and nothing is copied).
+///
+/// This is the tree path, the reference the one pass of [`super::task_pages`] is held to.
+pub fn record(task: Value, workspace_id: &str) -> Result<Value, ConnectorError> {
+    let mut record = into_object(task, "task")?;
+    let space = nested_id(&record, "space");
+    let folder = nested_id(&record, "folder").or_else(|| nested_id(&record, "project"));
+    let list = nested_id(&record, "list");
+    set(&mut record, "workspace_id", Some(workspace_id));
+    set(&mut record, "space_id", space.as_deref());
+    set(&mut record, "folder_id", folder.as_deref());
+    set(&mut record, "list_id", list.as_deref());
+    if let Some(checklists) = record.get_mut("checklists") {
+        convert_checklists(checklists);
     }
     for field in record
         .get_mut("custom_fields")

@@ -1,0 +1,258 @@
+//! JSON values copied from page bytes to record bytes in one pass, building no tree.
+//!
+//! [`Copy`] is a serde [`DeserializeSeed`]: given serde_json's deserializer, it reads one JSON
+//! value and writes it straight to an output buffer. serde_json parses it exactly as it would for
+//! a `serde_json::Value` (the same number parsing with `float_roundtrip`, string escapes, UTF-8
+//! checks and recursion limit), and the output is written with serde_json's own number and string
+//! formatting, so what comes out is what `serde_json::to_string` writes for that value, except
+//! that object members keep the order they came in (a `Value` sorts them).
+//!
+//! A `Value` keeps the last of two members with the same key; copying cannot take back what it
+//! already wrote, so a repeated key is an error here ([`DUPLICATE_KEY`]), and the caller reads
+//! such a page the slow way instead.
+//!
+//! Why a hand-written visitor rather than the `serde-transcode` crate: that crate forwards a
+//! value as it is, and the streams need to rewrite some members on the way (timestamps, parent
+//! ids, `value_json`) and to catch repeated keys, so every level has to be visited by code that
+//! knows the keys; the copying itself is these few lines.
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+/// The message of the error a repeated object key gives.
+pub const DUPLICATE_KEY: &str = "an object repeats a key";
+
+/// Copies one JSON value into `out`.
+pub struct Copy<'o> {
+    /// Where the value's JSON text goes.
+    pub out: &'o mut Vec<u8>,
+}
+
+impl<'de> DeserializeSeed<'de> for Copy<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Copy<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        write_json(self.out, &v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        write_json(self.out, &v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        // As `Value` does: a number that is not finite has no JSON form and becomes null.
+        if v.is_finite() {
+            write_json(self.out, &v)
+        } else {
+            self.visit_unit()
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        write_json(self.out, v)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.out.push(b'[');
+        let mut first = true;
+        loop {
+            let at = self.out.len();
+            if !first {
+                self.out.push(b',');
+            }
+            if seq
+                .next_element_seed(Copy {
+                    out: &mut *self.out,
+                })?
+                .is_none()
+            {
+                self.out.truncate(at);
+                break;
+            }
+            first = false;
+        }
+        self.out.push(b']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut members = Members::new(self.out);
+        let mut keys = Keys::default();
+        while let Some(key) = map.next_key_seed(Key)? {
+            keys.insert::<A::Error>(&key)?;
+            members.key::<A::Error>(&key)?;
+            map.next_value_seed(Copy {
+                out: &mut *members.out,
+            })?;
+        }
+        members.end();
+        Ok(())
+    }
+}
+
+/// Writes a value with serde_json's formatting (the same as a `Value` is written with).
+pub fn write_json<T: serde::Serialize + ?Sized, E: de::Error>(
+    out: &mut Vec<u8>,
+    value: &T,
+) -> Result<(), E> {
+    serde_json::to_writer(out, value).map_err(E::custom)
+}
+
+/// An object being written: `{`, then members separated by commas, then `}`.
+pub struct Members<'o> {
+    /// The output, to write each member's value into after its [`Members::key`].
+    pub out: &'o mut Vec<u8>,
+    first: bool,
+}
+
+impl<'o> Members<'o> {
+    /// Opens an object.
+    pub fn new(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Members { out, first: true }
+    }
+
+    /// Starts a member: its key and the colon; its value is written next.
+    pub fn key<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_json(self.out, key)?;
+        self.out.push(b':');
+        Ok(())
+    }
+
+    /// Writes a whole member whose value is already at hand.
+    pub fn member<T: serde::Serialize + ?Sized, E: de::Error>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), E> {
+        self.key(key)?;
+        write_json(self.out, value)
+    }
+
+    /// Closes the object.
+    pub fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// An object key, borrowed from the page when it has no escapes.
+pub struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+/// Objects with more keys than this are checked for repeats with a hash set instead of a scan.
+const SCAN_LIMIT: usize = 24;
+
+/// The keys of one object so far (as 64-bit hashes), to catch a repeated one.
+///
+/// Two different keys with the same hash also count as a repeat: that only sends the page down
+/// the slow path, which is always correct, and happens about once in 2^64 pairs.
+pub struct Keys {
+    /// The first keys' hashes, on the stack (most objects have few: scanning them is quickest).
+    few: [u64; SCAN_LIMIT],
+    /// How many of `few` are used.
+    len: usize,
+    /// Every key's hash, once the object has more than [`SCAN_LIMIT`] (no quadratic scan).
+    many: Option<HashSet<u64>>,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys {
+            few: [0; SCAN_LIMIT],
+            len: 0,
+            many: None,
+        }
+    }
+}
+
+impl Keys {
+    /// Notes a key; a key the object already had is the [`DUPLICATE_KEY`] error.
+    pub fn insert<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
+        let hash = fnv(key);
+        let seen = self.few.get(..self.len).unwrap_or_default();
+        let new = match &mut self.many {
+            Some(many) => many.insert(hash),
+            None if seen.contains(&hash) => false,
+            None => match self.few.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = hash;
+                    self.len += 1;
+                    true
+                }
+                None => {
+                    let mut many: HashSet<u64> = self.few.iter().copied().collect();
+                    many.insert(hash);
+                    self.many = Some(many);
+                    true
+                }
+            },
+        };
+        if new {
+            Ok(())
+        } else {
+            Err(E::custom(DUPLICATE_KEY))
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a quick hash of a short key.
+fn fnv(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
