@@ -4,8 +4,10 @@
 //! |---|---|
 //! | 429 | waits until `X-RateLimit-Reset` (a minute when absent), then retries; gives up with `rate-limited` once the waits of one call would pass `max_rate_limit_wait_seconds` (default 120) |
 //! | 5xx, dropped connection, timeout | retries after an exponential backoff with jitter: 0.5 s, 1 s, 2 s, 4 s … capped at 30 s, at most [`MAX_ATTEMPTS`] attempts, then `transient` |
+//! | 2xx with a truncated or non-JSON body | retried like a 5xx (same backoff, same [`MAX_ATTEMPTS`], counted together with them); then `transient`, or `protocol` when every attempt got the same non-JSON bytes (see [`crate::fetch`]) |
+//! | 2xx with JSON of the wrong shape (no `tasks` array, say) | never retried: `protocol`, naming the endpoint and the field |
+//! | 401 `OAUTH_027` and kin, 403 | never retried: skipped with one warning, and nothing under the same space, folder, list or goal is asked for again in the sync |
 //! | other 4xx | never retried (see [`crate::error::classify`]) |
-//! | unparseable body | never retried: `protocol`, naming the endpoint |
 //!
 //! Giving up is safe: `read-page` is stateless, so the host retries the same call later and no
 //! record is lost.

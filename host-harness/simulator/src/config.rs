@@ -210,6 +210,18 @@ impl RateLimitConfig {
     }
 }
 
+/// How `GET /team/{id}/time_entries` reads `start_date`/`end_date`. ClickUp documents only
+/// "filtered by start and end date"; which of the two it does is not known (GUESS either way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeEntryRange {
+    /// Entries that *started* in `[start_date, end_date]` (the default).
+    #[default]
+    Start,
+    /// Entries whose `[start, end]` overlaps `[start_date, end_date]`, a running timer reaching up
+    /// to now: a long entry comes back for every window it touches.
+    Overlap,
+}
+
 /// Random faults: each share is the probability that one request gets that fault.
 /// The sequence of draws is deterministic from `seed`.
 #[derive(Clone, Debug, PartialEq)]
@@ -260,6 +272,11 @@ pub enum Fault {
     Slow(Duration),
     /// Declare the full length, send half of the body, close.
     Truncated,
+    /// Status 200 and a cleanly framed answer (its `Content-Length` matches what is sent) whose
+    /// body is only the first half of the JSON: what a proxy or load balancer delivers when its
+    /// upstream connection broke mid-body and it closed its own response as if complete. The
+    /// client's HTTP layer sees nothing wrong; only the JSON is cut short.
+    ShortBody,
     /// Answer with a body that is not valid JSON.
     Malformed,
 }

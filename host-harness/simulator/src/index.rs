@@ -4,6 +4,7 @@
 //! Rebuilt after every mutation (a few milliseconds for 30,000 tasks). Positions
 //! are (workspace index, entity index) pairs into the `World` vectors.
 
+use super::config::TimeEntryRange;
 use super::order_cache::OrderCache;
 use super::tasks::Task;
 use super::world::World;
@@ -81,6 +82,8 @@ pub(crate) struct WorldState {
     pub world: World,
     pub index: Index,
     pub orders: OrderCache,
+    /// How the time-entry endpoint reads its date range.
+    pub time_entry_range: TimeEntryRange,
 }
 
 impl WorldState {
@@ -91,6 +94,7 @@ impl WorldState {
             world,
             index,
             orders: OrderCache::default(),
+            time_entry_range: TimeEntryRange::default(),
         }
     }
 

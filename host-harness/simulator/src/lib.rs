@@ -65,7 +65,9 @@ mod test_client;
 #[cfg(test)]
 mod tests;
 
-pub use config::{Fault, FaultConfig, RateLimitConfig, SimConfig, Size, TokenSpec, DEFAULT_TOKEN};
+pub use config::{
+    Fault, FaultConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec, DEFAULT_TOKEN,
+};
 pub use counts::RequestCounts;
 pub use generate::{BIG_LIST_TASKS, EXACT_PAGE_LIST_TASKS};
 pub use goals::{Goal, GoalFolder, KeyResult};
@@ -119,6 +121,7 @@ impl Simulator {
             limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
             faults: Mutex::new(FaultState::new(config.faults)),
             counts: Mutex::new(RequestCounts::default()),
+            log: Mutex::new(Vec::new()),
         });
         let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
@@ -175,9 +178,22 @@ impl Simulator {
         lock(&self.shared.counts).clone()
     }
 
-    /// Sets every request counter back to zero.
+    /// Sets every request counter back to zero and empties the request log.
     pub fn reset_counts(&self) {
         *lock(&self.shared.counts) = RequestCounts::default();
+        lock(&self.shared.log).clear();
+    }
+
+    /// Every request received so far (since the last [`Simulator::reset_counts`]), in arrival
+    /// order, as its target: the path after `/api/v2` with `?query` when there is one, e.g.
+    /// `/space/90/folder?archived=false`. Rate-limited and faulted requests are included.
+    pub fn request_log(&self) -> Vec<String> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How `GET /team/{id}/time_entries` reads its date range from now on.
+    pub fn set_time_entry_range(&self, range: TimeEntryRange) {
+        write(&self.shared.state).time_entry_range = range;
     }
 
     /// The next `times` requests whose path after `/api/v2` (with `?query`)

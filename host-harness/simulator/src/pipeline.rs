@@ -1,6 +1,6 @@
 //! What happens to one request, in order, before any byte is sent.
 //!
-//! 1. Count it (total and by endpoint pattern).
+//! 1. Count it (total and by endpoint pattern) and log its target.
 //! 2. Rate limit per presented token: over the limit → 429, no budget used, no
 //!    fault drawn.
 //! 3. Draw a fault (targeted injection first, then the random shares). A status
@@ -18,6 +18,9 @@ use super::query::Query;
 use super::rate_limit::{Admission, RateHeaders};
 use super::routes::Route;
 use super::shared::{lock, read, Shared};
+
+/// Requests the log keeps (the first ones); later ones are counted but not logged.
+const MAX_LOGGED: usize = 1_000_000;
 
 pub(crate) struct Outcome {
     pub status: u16,
@@ -64,6 +67,17 @@ pub(crate) fn decide(
         *counts.by_endpoint.entry(label).or_default() += 1;
     }
 
+    let target = match query {
+        Some(q) => format!("{}?{q}", sub.unwrap_or(path)),
+        None => sub.unwrap_or(path).to_string(),
+    };
+    {
+        let mut log = lock(&shared.log);
+        if log.len() < MAX_LOGGED {
+            log.push(target.clone());
+        }
+    }
+
     let key = presented_token(authorization).unwrap_or_default();
     let now = real_now_ms();
     let rate = match lock(&shared.limiter).admit(&key, now) {
@@ -76,10 +90,6 @@ pub(crate) fn decide(
         }
     };
 
-    let target = match query {
-        Some(q) => format!("{}?{q}", sub.unwrap_or(path)),
-        None => sub.unwrap_or(path).to_string(),
-    };
     let fault = lock(&shared.faults).next(&target);
     if fault.is_some() {
         lock(&shared.counts).faults += 1;

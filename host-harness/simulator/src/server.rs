@@ -136,6 +136,7 @@ async fn deliver(outcome: Outcome) -> Result<Response<SimBody>, DroppedOnPurpose
             SimBody::full(body)
         }
         Some(Fault::Truncated) => SimBody::truncated(body),
+        Some(Fault::ShortBody) => SimBody::full(first_half(body)),
         Some(Fault::Malformed) => SimBody::full(malformed(body)),
         Some(Fault::Status(_)) | None => SimBody::full(body),
     };
@@ -151,6 +152,12 @@ async fn deliver(outcome: Outcome) -> Result<Response<SimBody>, DroppedOnPurpose
     headers.insert("x-ratelimit-remaining", rate.remaining.into());
     headers.insert("x-ratelimit-reset", rate.reset_secs.into());
     Ok(response)
+}
+
+/// The first half of a body (at least one byte of a non-empty one).
+fn first_half(mut body: Vec<u8>) -> Vec<u8> {
+    body.truncate(body.len().div_ceil(2));
+    body
 }
 
 /// Invalid JSON that still looks like the real answer: its first half, twice.

@@ -18,6 +18,8 @@ pub(crate) struct Shared {
     pub limiter: Mutex<RateLimiter>,
     pub faults: Mutex<FaultState>,
     pub counts: Mutex<RequestCounts>,
+    /// Every request's target (path after `/api/v2`, with `?query`), in arrival order.
+    pub log: Mutex<Vec<String>>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -665,13 +665,21 @@ fn injected_faults_are_served_and_counted() {
     let malformed = get_with(&sim, "/team", Some(&sim.token())).unwrap();
     assert!(serde_json::from_slice::<Value>(&malformed.body).is_err());
 
+    // Cleanly framed (the client reads it without an error), but the JSON stops half-way.
+    sim.inject("/team", Fault::ShortBody, 1);
+    let short = get_with(&sim, "/team", Some(&sim.token())).unwrap();
+    assert_eq!(short.status, 200);
+    let whole = get(&sim, "/team").body;
+    assert_eq!(short.body, whole[..whole.len().div_ceil(2)]);
+    assert!(serde_json::from_slice::<Value>(&short.body).is_err_and(|e| e.is_eof()));
+
     sim.inject("/team", Fault::Slow(Duration::from_millis(200)), 1);
     let t0 = Instant::now();
     assert_eq!(get(&sim, "/team").status, 200);
     assert!(t0.elapsed() >= Duration::from_millis(200));
 
     let counts = sim.request_counts();
-    assert_eq!(counts.faults, 6);
+    assert_eq!(counts.faults, 7);
     assert_eq!(counts.status_429, 1);
     assert_eq!(counts.rate_limited, 0);
 }
@@ -858,4 +866,50 @@ fn simulator_is_shareable_and_stops_on_drop() {
     assert_eq!(get(&sim, "/team").status, 200);
     drop(sim);
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+#[test]
+fn the_request_log_holds_every_target_in_order_until_reset() {
+    let sim = tiny();
+    let ws = sim.world().workspaces[0].id.clone();
+    sim.inject("/team", Fault::Status(500), 1);
+    get(&sim, "/team");
+    get(&sim, &format!("/team/{ws}/space?archived=true"));
+    assert_eq!(
+        sim.request_log(),
+        [
+            "/team".to_owned(),
+            format!("/team/{ws}/space?archived=true")
+        ]
+    );
+    sim.reset_counts();
+    assert!(sim.request_log().is_empty());
+}
+
+#[test]
+fn time_entries_filter_on_start_or_on_overlap() {
+    let sim = tiny();
+    let ws = sim.world().workspaces[0].clone();
+    let members: Vec<String> = ws.members.iter().map(|m| m.user.id.to_string()).collect();
+    let finished = ws
+        .time_entries
+        .iter()
+        .find(|e| e.end.is_some_and(|end| end > e.start + 2))
+        .expect("a finished entry");
+    let end = finished.end.unwrap_or_default();
+    // A window that starts after the entry did but before it ended.
+    let window = |from: i64, to: i64| {
+        let url = format!(
+            "/team/{}/time_entries?start_date={from}&end_date={to}&assignee={}",
+            ws.id,
+            members.join(",")
+        );
+        ids_of(&get(&sim, &url).json(), "data")
+    };
+    let inside = (finished.start + 1, end);
+    assert!(!window(inside.0, inside.1).contains(&finished.id));
+    assert!(window(finished.start, finished.start).contains(&finished.id));
+    sim.set_time_entry_range(TimeEntryRange::Overlap);
+    assert!(window(inside.0, inside.1).contains(&finished.id));
+    assert!(!window(end + 1, end + 2).contains(&finished.id));
 }

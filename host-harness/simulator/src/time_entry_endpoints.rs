@@ -6,7 +6,8 @@
 //! generation time (so with a `now_ms` far from the real clock the default window
 //! may be empty). Other semantics (GUESSES marked):
 //! - no paging: `page` is ignored and everything in range comes back at once;
-//! - `start_date` / `end_date` filter on the entry's start, inclusive at both ends;
+//! - `start_date` / `end_date` filter on the entry's start, inclusive at both ends
+//!   (or, with [`TimeEntryRange::Overlap`], on the entry's whole span: GUESS either way);
 //!   only `start_date` → up to now; only `end_date` → the 30 days before it
 //!   (GUESS); `start_date > end_date` → empty (GUESS);
 //! - `assignee=1,2,3` is comma-separated (repeats also accepted); any member may
@@ -19,6 +20,7 @@ use super::access;
 use super::api_error::ApiError;
 use super::auth::Caller;
 use super::clock::MS_PER_DAY;
+use super::config::TimeEntryRange;
 use super::index::WorldState;
 use super::query::Query;
 use super::tasks::Tag;
@@ -112,8 +114,7 @@ pub(crate) fn team_time_entries(
         .time_entries
         .iter()
         .filter(|e| {
-            e.start >= from
-                && e.start <= to
+            in_range(st.time_entry_range, e, from, to, now_ms)
                 && assignees.contains(&e.user.id)
                 && location.matches(e)
                 && visible(caller, e)
@@ -125,6 +126,14 @@ pub(crate) fn team_time_entries(
         .map(|e| render(st, e, names, task_tags))
         .collect();
     Ok(json!({ "data": data }))
+}
+
+/// Whether `e` is in `[from, to]` as the endpoint reads its range.
+fn in_range(range: TimeEntryRange, e: &TimeEntry, from: i64, to: i64, now_ms: i64) -> bool {
+    match range {
+        TimeEntryRange::Start => e.start >= from && e.start <= to,
+        TimeEntryRange::Overlap => e.start <= to && e.end.unwrap_or(now_ms.max(e.start)) >= from,
+    }
 }
 
 /// The token user's running timer, or `null`.
