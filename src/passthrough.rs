@@ -16,6 +16,7 @@
 //! ids, `value_json`) and to catch repeated keys, so every level has to be visited by code that
 //! knows the keys; the copying itself is these few lines.
 
+use crate::timestamp;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -68,6 +69,11 @@ impl<'de> Visitor<'de> for Copy<'_> {
         }
     }
 
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        write_borrowed_str(self.out, v);
+        Ok(())
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
         write_json(self.out, v)
     }
@@ -115,6 +121,17 @@ impl<'de> Visitor<'de> for Copy<'_> {
     }
 }
 
+/// Writes a string serde_json lent from the page as it is, without looking for characters to
+/// escape: it lends only strings that had no escape in the page, and it refuses control
+/// characters, so the string has no `"`, `\\` or control character, and serde_json would write
+/// exactly these bytes.
+pub fn write_borrowed_str(out: &mut Vec<u8>, v: &str) {
+    out.reserve(v.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(v.as_bytes());
+    out.push(b'"');
+}
+
 /// Writes a value with serde_json's formatting (the same as a `Value` is written with).
 pub fn write_json<T: serde::Serialize + ?Sized, E: de::Error>(
     out: &mut Vec<u8>,
@@ -138,12 +155,16 @@ impl<'o> Members<'o> {
     }
 
     /// Starts a member: its key and the colon; its value is written next.
-    pub fn key<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
+    pub fn key<E: de::Error>(&mut self, key: &ObjectKey<'_>) -> Result<(), E> {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        write_json(self.out, key)?;
+        match &key.0 {
+            // Lent by serde_json from the page: nothing to escape (see `write_borrowed_str`).
+            Cow::Borrowed(k) => write_borrowed_str(self.out, k),
+            Cow::Owned(k) => write_json(self.out, k.as_str())?,
+        }
         self.out.push(b':');
         Ok(())
     }
@@ -151,7 +172,7 @@ impl<'o> Members<'o> {
     /// Writes a whole member whose value is already at hand.
     pub fn member<T: serde::Serialize + ?Sized, E: de::Error>(
         &mut self,
-        key: &str,
+        key: &ObjectKey<'_>,
         value: &T,
     ) -> Result<(), E> {
         self.key(key)?;
@@ -164,11 +185,30 @@ impl<'o> Members<'o> {
     }
 }
 
-/// An object key, borrowed from the page when it has no escapes.
+/// An object key: lent from the page when it had no escapes there (then it has nothing to
+/// escape when written), unescaped into its own string otherwise.
+pub struct ObjectKey<'de>(Cow<'de, str>);
+
+impl ObjectKey<'static> {
+    /// A key of the connector's own, which must have no `"`, `\\` or control character.
+    pub fn clean(key: &'static str) -> Self {
+        ObjectKey(Cow::Borrowed(key))
+    }
+}
+
+impl std::ops::Deref for ObjectKey<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Reads an object key ([`ObjectKey`]).
 pub struct Key;
 
 impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
+    type Value = ObjectKey<'de>;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
@@ -176,18 +216,18 @@ impl<'de> DeserializeSeed<'de> for Key {
 }
 
 impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
+    type Value = ObjectKey<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object key")
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
+        Ok(ObjectKey(Cow::Borrowed(v)))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
+        Ok(ObjectKey(Cow::Owned(v.to_owned())))
     }
 }
 
@@ -255,4 +295,204 @@ fn fnv(text: &str) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// A timestamp member on its way from the page to the record: written as RFC 3339 UTC when it is
+/// a timestamp, as it came otherwise, exactly as [`crate::timestamp::convert`] does, with no
+/// `Value` in between. Gives the milliseconds [`crate::timestamp::read_ms`] reads from it.
+pub struct Timestamp<'o> {
+    /// Where the member's value goes.
+    pub out: &'o mut Vec<u8>,
+}
+
+impl Timestamp<'_> {
+    /// Writes the converted text, or the value as it came when there is none.
+    fn write<E: de::Error>(
+        self,
+        ms: Option<i64>,
+        original: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<Option<i64>, E> {
+        match ms.and_then(timestamp::format_ms) {
+            // RFC 3339 text has nothing to escape.
+            Some(text) => write_borrowed_str(self.out, &text),
+            None => original(self.out)?,
+        }
+        Ok(ms)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Timestamp<'_> {
+    type Value = Option<i64>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Timestamp<'_> {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a timestamp")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<i64>, E> {
+        let ms = i64::try_from(v)
+            .ok()
+            .or_else(|| timestamp::float_ms(v as f64));
+        self.write(ms, |out| write_json(out, &v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<i64>, E> {
+        self.write(Some(v), |out| write_json(out, &v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<i64>, E> {
+        self.write(timestamp::float_ms(v), |out| Copy { out }.visit_f64(v))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Option<i64>, E> {
+        self.write(timestamp::text_ms(v), |out| {
+            write_borrowed_str(out, v);
+            Ok(())
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<i64>, E> {
+        self.write(timestamp::text_ms(v), |out| write_json(out, v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<i64>, E> {
+        Copy { out: self.out }.visit_bool(v).map(|()| None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+        Copy { out: self.out }.visit_unit().map(|()| None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<i64>, A::Error> {
+        Copy { out: self.out }.visit_seq(seq).map(|()| None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<i64>, A::Error> {
+        Copy { out: self.out }.visit_map(map).map(|()| None)
+    }
+}
+
+/// What becomes of a value on its way through: copied, converted as a timestamp, or taken apart
+/// (an array's items, an object's members), each part by its own plan. A value of another shape
+/// than its plan expects is copied as it is, as the tree path leaves it.
+#[derive(Debug)]
+pub enum Plan {
+    /// Copied unchanged.
+    Copy,
+    /// Converted as a timestamp ([`Timestamp`]).
+    Timestamp,
+    /// An array, each item by the plan.
+    Each(&'static Plan),
+    /// An object, the named members by their plans, the others copied.
+    Object(&'static [(&'static str, Plan)]),
+}
+
+/// A value written by its [`Plan`].
+pub struct Planned<'o> {
+    /// Where the value goes.
+    pub out: &'o mut Vec<u8>,
+    /// What to do with it.
+    pub plan: &'static Plan,
+}
+
+impl<'de> DeserializeSeed<'de> for Planned<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        match self.plan {
+            Plan::Copy => d.deserialize_any(Copy { out: self.out }),
+            Plan::Timestamp => d.deserialize_any(Timestamp { out: self.out }).map(drop),
+            Plan::Each(_) | Plan::Object(_) => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Planned<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        Copy { out: self.out }.visit_bool(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        Copy { out: self.out }.visit_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        Copy { out: self.out }.visit_u64(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        Copy { out: self.out }.visit_f64(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        Copy { out: self.out }.visit_borrowed_str(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        Copy { out: self.out }.visit_str(v)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Copy { out: self.out }.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Plan::Each(item) = self.plan else {
+            return Copy { out: self.out }.visit_seq(seq);
+        };
+        self.out.push(b'[');
+        let mut first = true;
+        loop {
+            let at = self.out.len();
+            if !first {
+                self.out.push(b',');
+            }
+            let next = Planned {
+                out: &mut *self.out,
+                plan: item,
+            };
+            if seq.next_element_seed(next)?.is_none() {
+                self.out.truncate(at);
+                break;
+            }
+            first = false;
+        }
+        self.out.push(b']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Plan::Object(plans) = self.plan else {
+            return Copy { out: self.out }.visit_map(map);
+        };
+        let mut members = Members::new(self.out);
+        let mut keys = Keys::default();
+        while let Some(key) = map.next_key_seed(Key)? {
+            keys.insert::<A::Error>(&key)?;
+            members.key::<A::Error>(&key)?;
+            let plan = plans
+                .iter()
+                .find(|(name, _)| *name == &*key)
+                .map_or(&Plan::Copy, |(_, plan)| plan);
+            map.next_value_seed(Planned {
+                out: &mut *members.out,
+                plan,
+            })?;
+        }
+        members.end();
+        Ok(())
+    }
 }

@@ -27,17 +27,22 @@ pub fn format_ms(ms: i64) -> Option<String> {
 pub fn read_ms(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(float_ms)),
-        Value::String(s) => {
-            let s = s.trim();
-            s.parse::<i64>()
-                .ok()
-                .or_else(|| s.parse::<f64>().ok().and_then(float_ms))
-        }
+        Value::String(s) => text_ms(s),
         _ => None,
     }
 }
 
-fn float_ms(f: f64) -> Option<i64> {
+/// Reads epoch milliseconds from the text of a JSON string, as [`read_ms`] does.
+pub fn text_ms(text: &str) -> Option<i64> {
+    let s = text.trim();
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| s.parse::<f64>().ok().and_then(float_ms))
+}
+
+/// Reads epoch milliseconds from a fractional JSON number, as [`read_ms`] does (rounded; none
+/// when not finite or out of `i64`).
+pub fn float_ms(f: f64) -> Option<i64> {
     // `as` saturates, so compare against the range first to keep out-of-range values unconverted.
     (f.is_finite() && f.abs() < 9.2e18).then(|| f.round() as i64)
 }

@@ -17,8 +17,7 @@
 //! that is not an object, and any JSON error (the tree path then names it).
 
 use super::{id_of, tasks};
-use crate::passthrough::{Copy, Key, Keys, Members};
-use crate::timestamp::{convert, read_ms};
+use crate::passthrough::{Copy, Key, Keys, Members, ObjectKey, Plan, Planned, Timestamp};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -93,6 +92,16 @@ pub fn reference(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json
         without_tasks: None,
     })
 }
+
+/// `checklists`: each checklist's `date_created` and each of its items', as
+/// [`tasks::convert_checklists`] converts them.
+static CHECKLISTS: Plan = Plan::Each(&Plan::Object(&[
+    ("date_created", Plan::Timestamp),
+    (
+        "items",
+        Plan::Each(&Plan::Object(&[("date_created", Plan::Timestamp)])),
+    ),
+]));
 
 /// The page object: `tasks` and `last_page`; any other member is only checked.
 struct PageVisitor<'w> {
@@ -220,13 +229,16 @@ impl<'de> Visitor<'de> for Task<'_> {
             keys.insert::<A::Error>(&key)?;
             match &*key {
                 "date_updated" => {
-                    let value: Value = map.next_value()?;
-                    updated = read_ms(&value);
-                    record.member(&key, &convert(&value))?;
+                    record.key::<A::Error>(&key)?;
+                    updated = map.next_value_seed(Timestamp {
+                        out: &mut *record.out,
+                    })?;
                 }
                 k if tasks::TIMESTAMPS.contains(&k) => {
-                    let value: Value = map.next_value()?;
-                    record.member(&key, &convert(&value))?;
+                    record.key::<A::Error>(&key)?;
+                    map.next_value_seed(Timestamp {
+                        out: &mut *record.out,
+                    })?;
                 }
                 "id" => {
                     let value: Value = map.next_value()?;
@@ -258,9 +270,11 @@ impl<'de> Visitor<'de> for Task<'_> {
                     drop(map.next_value::<Value>()?);
                 }
                 "checklists" => {
-                    let mut value: Value = map.next_value()?;
-                    tasks::convert_checklists(&mut value);
-                    record.member(&key, &value)?;
+                    record.key::<A::Error>(&key)?;
+                    map.next_value_seed(Planned {
+                        out: &mut *record.out,
+                        plan: &CHECKLISTS,
+                    })?;
                 }
                 "custom_fields" => {
                     record.key::<A::Error>(&key)?;
@@ -276,10 +290,12 @@ impl<'de> Visitor<'de> for Task<'_> {
                 }
             }
         }
-        record.member("workspace_id", self.workspace_id)?;
-        record.member("space_id", &parents.space)?;
-        record.member("folder_id", &parents.folder.or(parents.project))?;
-        record.member("list_id", &parents.list)?;
+        // Keys of the connector's own, with nothing to escape.
+        let key = ObjectKey::clean;
+        record.member(&key("workspace_id"), self.workspace_id)?;
+        record.member(&key("space_id"), &parents.space)?;
+        record.member(&key("folder_id"), &parents.folder.or(parents.project))?;
+        record.member(&key("list_id"), &parents.list)?;
         record.end();
         let capacity = out.len() + out.len() / 8;
         let text = String::from_utf8(out).map_err(de::Error::custom)?;
@@ -370,8 +386,10 @@ impl<'de> Visitor<'de> for CustomField<'_> {
             keys.insert::<A::Error>(&key)?;
             match &*key {
                 "date_created" => {
-                    let value: Value = map.next_value()?;
-                    field.member(&key, &convert(&value))?;
+                    field.key::<A::Error>(&key)?;
+                    map.next_value_seed(Timestamp {
+                        out: &mut *field.out,
+                    })?;
                 }
                 "value" => {
                     let value: Value = map.next_value()?;
@@ -388,7 +406,7 @@ impl<'de> Visitor<'de> for CustomField<'_> {
                 }
             }
         }
-        field.member("value_json", &value_json)?;
+        field.member(&ObjectKey::clean("value_json"), &value_json)?;
         field.end();
         Ok(())
     }

@@ -372,9 +372,7 @@ fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
         std::hint::black_box(n);
         started.elapsed().as_secs_f64()
     };
-    let scan = time(&|b| {
-        serde_json::from_slice::<serde::de::IgnoredAny>(b).map_or(0, |_| 1)
-    });
+    let scan = time(&|b| serde_json::from_slice::<serde::de::IgnoredAny>(b).map_or(0, |_| 1));
     let copy = time(&|b| {
         let mut out = Vec::with_capacity(b.len() + b.len() / 4);
         let mut de = serde_json::Deserializer::from_slice(b);

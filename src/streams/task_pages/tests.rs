@@ -114,7 +114,9 @@ fn custom_field() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(|n| Some(json!(n))),
         "\\PC{0,10}".prop_map(|s| Some(json!(s))),
         Just(Some(json!(["a", "b"]))),
-        Just(Some(json!({"location": {"lat": 1.5, "lng": -2.25}, "formatted_address": "x"}))),
+        Just(Some(
+            json!({"location": {"lat": 1.5, "lng": -2.25}, "formatted_address": "x"})
+        )),
         any_json().prop_map(Some),
     ];
     (
@@ -143,8 +145,11 @@ fn custom_field() -> impl Strategy<Value = Value> {
 
 /// A checklist with items, as the simulator sends it.
 fn checklist() -> impl Strategy<Value = Value> {
-    (timestamp(), prop::collection::vec((timestamp(), any::<bool>()), 0..4)).prop_map(
-        |(created, items)| {
+    (
+        timestamp(),
+        prop::collection::vec((timestamp(), any::<bool>()), 0..4),
+    )
+        .prop_map(|(created, items)| {
             let items: Vec<Value> = items
                 .into_iter()
                 .enumerate()
@@ -156,8 +161,7 @@ fn checklist() -> impl Strategy<Value = Value> {
             json!({"id": "c1", "task_id": "t", "name": "Checklist", "date_created": created,
                    "orderindex": 0, "creator": 183, "resolved": 0, "unresolved": items.len(),
                    "items": items})
-        },
-    )
+        })
 }
 
 /// A task shaped like the simulator's: every member the connector changes, in its usual shape.
@@ -176,31 +180,36 @@ fn real_task() -> impl Strategy<Value = Value> {
             prop::option::of(any_json()),
         ),
     )
-        .prop_map(|((id, dates, archived, parents), (fields, checklists, extra, ws))| {
-            let mut task = Map::new();
-            for (k, v) in extra {
-                task.insert(k, v);
-            }
-            task.insert("id".into(), json!(id));
-            task.insert("name".into(), json!("Task \"quoted\" \\ é"));
-            for (k, v) in tasks::TIMESTAMPS.iter().zip(dates) {
-                task.insert((*k).into(), v);
-            }
-            task.insert("archived".into(), json!(archived));
-            task.insert("time_estimate".into(), json!(1800000.5));
-            task.insert("status".into(), json!({"status": "open", "color": "#d3d3d3", "type": "open", "orderindex": 0}));
-            for (k, v) in ["space", "folder", "project", "list"].iter().zip(parents) {
-                if let Some(v) = v {
+        .prop_map(
+            |((id, dates, archived, parents), (fields, checklists, extra, ws))| {
+                let mut task = Map::new();
+                for (k, v) in extra {
+                    task.insert(k, v);
+                }
+                task.insert("id".into(), json!(id));
+                task.insert("name".into(), json!("Task \"quoted\" \\ é"));
+                for (k, v) in tasks::TIMESTAMPS.iter().zip(dates) {
                     task.insert((*k).into(), v);
                 }
-            }
-            task.insert("custom_fields".into(), Value::Array(fields));
-            task.insert("checklists".into(), Value::Array(checklists));
-            if let Some(ws) = ws {
-                task.insert("workspace_id".into(), ws);
-            }
-            Value::Object(task)
-        })
+                task.insert("archived".into(), json!(archived));
+                task.insert("time_estimate".into(), json!(1800000.5));
+                task.insert(
+                    "status".into(),
+                    json!({"status": "open", "color": "#d3d3d3", "type": "open", "orderindex": 0}),
+                );
+                for (k, v) in ["space", "folder", "project", "list"].iter().zip(parents) {
+                    if let Some(v) = v {
+                        task.insert((*k).into(), v);
+                    }
+                }
+                task.insert("custom_fields".into(), Value::Array(fields));
+                task.insert("checklists".into(), Value::Array(checklists));
+                if let Some(ws) = ws {
+                    task.insert("workspace_id".into(), ws);
+                }
+                Value::Object(task)
+            },
+        )
 }
 
 /// A task of any shape: mostly real, sometimes with members of the wrong type, or no object.
@@ -330,7 +339,11 @@ fn assert_same(body: &[u8]) -> Result<bool, TestCaseError> {
     };
     let tree = match tree {
         Ok(tree) => tree,
-        Err(e) => return Err(TestCaseError::fail(format!("the tree path refused it: {e}"))),
+        Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "the tree path refused it: {e}"
+            )))
+        }
     };
     prop_assert_eq!(fast.last_page, tree.last_page);
     prop_assert_eq!(&fast.first_id, &tree.first_id);
@@ -444,15 +457,31 @@ fn a_simulator_like_page_in_sorted_order_is_written_member_for_member() {
     let record: Value = serde_json::from_str(page.tasks[0].record.as_ref().unwrap()).unwrap();
     assert_eq!(record["date_updated"], "2021-01-01T00:00:00.000Z");
     assert_eq!(
-        (&record["workspace_id"], &record["space_id"], &record["folder_id"], &record["list_id"]),
+        (
+            &record["workspace_id"],
+            &record["space_id"],
+            &record["folder_id"],
+            &record["list_id"]
+        ),
         (&json!("1"), &json!("3"), &json!("9"), &json!("10"))
     );
-    assert_eq!(record["checklists"][0]["items"][0]["date_created"], "1970-01-01T00:00:00.000Z");
+    assert_eq!(
+        record["checklists"][0]["items"][0]["date_created"],
+        "1970-01-01T00:00:00.000Z"
+    );
     assert_eq!(record["custom_fields"][0]["value_json"], "[1,\"x\"]");
     assert_eq!(record["custom_fields"][1]["value_json"], Value::Null);
-    assert_eq!(record["custom_fields"][2]["value_json"], "{\"a\":2.5,\"b\":1}");
+    assert_eq!(
+        record["custom_fields"][2]["value_json"],
+        "{\"a\":2.5,\"b\":1}"
+    );
     assert_eq!(page.tasks[0].date_updated_ms, Some(1609459200000));
-    assert_eq!(page, reference(body.as_bytes(), "1").unwrap().with_records_as_one_pass(&page));
+    assert_eq!(
+        page,
+        reference(body.as_bytes(), "1")
+            .unwrap()
+            .with_records_as_one_pass(&page)
+    );
 }
 
 impl TaskPage {
@@ -475,7 +504,10 @@ impl TaskPage {
 fn a_page_without_tasks_keeps_the_answer_for_the_error() {
     let page = read(br#"{"err":"x","last_page":true}"#, "1").unwrap();
     assert!(page.tasks.is_empty());
-    assert_eq!(page.without_tasks, Some(json!({"err": "x", "last_page": true})));
+    assert_eq!(
+        page.without_tasks,
+        Some(json!({"err": "x", "last_page": true}))
+    );
     assert!(one_pass(br#"{"tasks":{}}"#, "1").is_err());
 }
 
@@ -483,7 +515,10 @@ fn a_page_without_tasks_keeps_the_answer_for_the_error() {
 fn a_task_that_is_not_an_object_is_a_protocol_error_of_that_task() {
     let page = read(br#"{"tasks":[{"id":"a"},"b"]}"#, "1").unwrap();
     assert!(page.tasks[0].record.is_ok());
-    assert!(matches!(page.tasks[1].record, Err(ConnectorError::Protocol(_))));
+    assert!(matches!(
+        page.tasks[1].record,
+        Err(ConnectorError::Protocol(_))
+    ));
 }
 
 #[test]
@@ -505,8 +540,9 @@ fn invalid_utf8_is_a_typed_error_naming_the_endpoint_never_a_panic() {
         ..Default::default()
     };
     let mut s = Session::default();
-    let c = crate::config::Config::parse(r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2"}"#)
-        .unwrap();
+    let c =
+        crate::config::Config::parse(r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2"}"#)
+            .unwrap();
     let got = Fetcher::new(&mut t, &mut s, &c).get_with("/team/1/task", &[], |b| read(b, "1"));
     match got {
         Err(ConnectorError::Protocol(m)) => assert!(m.contains("/team/1/task"), "{m}"),
