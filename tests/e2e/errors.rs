@@ -1,6 +1,7 @@
 //! Errors a user meets, each typed and actionable, and never a trap.
 
 use crate::harness::{by_key, config, failed, quick, run_for, sim, sync_ok, sync_with};
+use clickup_connector::retry::MAX_ATTEMPTS;
 use clickup_sim::{Fault, Size, TokenSpec};
 use host_harness::sync::{SyncEnd, SyncState};
 use host_harness::CallError;
@@ -112,10 +113,11 @@ async fn server_errors_then_success_complete_the_sync() {
 }
 
 #[tokio::test]
-async fn a_malformed_body_is_a_protocol_error_naming_the_endpoint_never_a_trap() {
+async fn the_same_malformed_body_on_every_attempt_is_a_protocol_error_naming_the_endpoint() {
     let sim = sim(55, Size::tiny());
     let ws = sim.world().workspaces[0].id.clone();
-    sim.inject(&format!("/team/{ws}/goal"), Fault::Malformed, 1);
+    // Retried like a 5xx; the same non-JSON every time is the server's answer, not the network's.
+    sim.inject(&format!("/team/{ws}/goal"), Fault::Malformed, MAX_ATTEMPTS);
     let mut state = SyncState::new();
     let (out, end) = sync_with(
         &sim,

@@ -6,6 +6,7 @@
 mod harness;
 mod truth;
 
+mod corrupt_bodies;
 mod embedding;
 mod errors;
 mod host_policy;
@@ -15,5 +16,6 @@ mod prior_art;
 mod rate_limit;
 mod reliability;
 mod security;
+mod sharp_edges;
 mod streams;
 mod tenants;

@@ -3,6 +3,7 @@
 //! the README's reliability section quotes.
 
 use crate::harness::{by_key, choices, config, micro, quick, run_for, Collected, ALL};
+use clickup_connector::retry::MAX_ATTEMPTS;
 use clickup_sim::{Fault, FaultConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{self, SyncEnd, SyncOptions, SyncState};
 use host_harness::CallError;
@@ -139,12 +140,14 @@ async fn a_sync_killed_after_every_page_k_resumes_with_identical_records() {
 }
 
 #[tokio::test]
-async fn a_malformed_page_stops_with_a_typed_error_and_the_state_points_before_it() {
+async fn a_page_malformed_on_every_attempt_stops_with_a_typed_error_and_the_state_points_before_it()
+{
     let sim = start(83, micro(), FaultConfig::default());
     let (clean, _) = run_sync(&sim, &mut SyncState::new(), &quick()).await;
     let ws = sim.world().workspaces[0].id.clone();
     let page1 = format!("/team/{ws}/task?page=1&");
-    sim.inject(&page1, Fault::Malformed, 1);
+    // Once would be retried (`corrupt_bodies.rs`); the same bytes on every attempt are not.
+    sim.inject(&page1, Fault::Malformed, MAX_ATTEMPTS);
     let mut state = SyncState::new();
     let (first, end) = run_sync(&sim, &mut state, &quick()).await;
     match end {
