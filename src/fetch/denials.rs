@@ -28,8 +28,13 @@ pub(super) struct Denials {
 }
 
 impl Denials {
-    /// Remembers that `GET {path}` was denied at `now`.
+    /// Remembers that `GET {path}` was denied at `now`. Not `GET /team` itself: its denial is
+    /// the whole token's (`check` reports it as an error), and a later call must meet it again
+    /// rather than read nothing without a word.
     pub(super) fn remember(&mut self, token: &str, base_url: &str, path: &str, now: i64) {
+        if path == "/team" {
+            return;
+        }
         if self.seen.len() >= MAX_DENIALS {
             self.seen.clear();
         }
@@ -94,5 +99,7 @@ mod tests {
         assert!(!d.covers("pk_1", "http://a", "/space/8/list", 2_000));
         assert!(!d.covers("pk_1", "http://a", "/team/1/space", 2_000));
         assert!(!d.covers("pk_1", "http://a", "/space/9/list", 1_000 + DENIAL_TTL_MS));
+        d.remember("pk_1", "http://a", "/team", 1_000);
+        assert!(!d.covers("pk_1", "http://a", "/team", 2_000));
     }
 }
