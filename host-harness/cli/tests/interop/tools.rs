@@ -57,6 +57,21 @@ impl Tools {
         self.root.join("singer-venv/bin/target-jsonl")
     }
 
+    /// The Python with `airbyte-cdk` (its standard tests) and `pytest`.
+    pub(crate) fn cdk_python(&self) -> PathBuf {
+        self.root.join("airbyte-cdk-venv/bin/python")
+    }
+
+    /// The `meltano` CLI.
+    pub(crate) fn meltano(&self) -> PathBuf {
+        self.root.join("meltano-venv/bin/meltano")
+    }
+
+    /// `singer-check-tap` (PyPI `singer-tools`).
+    pub(crate) fn singer_check_tap(&self) -> PathBuf {
+        self.root.join("singer-tools-venv/bin/singer-check-tap")
+    }
+
     /// The npm folder with jco and preview2-shim in `node_modules` (transpile into a folder
     /// below it, so that Node resolves the shim's imports).
     pub(crate) fn jco_dir(&self) -> PathBuf {
@@ -69,6 +84,11 @@ pub(crate) fn component() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| clickup_tests::build_component().expect("build the component"))
         .clone()
+}
+
+/// This folder (`host-harness/cli/tests/interop`), where the tests' committed files are.
+pub(crate) fn interop_dir() -> PathBuf {
+    clickup_tests::project_root().join("host-harness/cli/tests/interop")
 }
 
 /// A tiny simulated ClickUp without a rate limit.
