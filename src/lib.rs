@@ -26,7 +26,8 @@
 //!   and the one GET that uses them.
 //! - [`timestamp`]: ClickUp ms → RFC 3339 UTC.
 //! - [`passthrough`]: JSON members copied from page bytes to record bytes without a tree (the
-//!   task pages' one pass, [`streams::task_pages`]).
+//!   task pages' one pass, [`streams::task_pages`]), and [`scan`], which finds each value's
+//!   extent and whether its bytes can be copied as they are.
 //! - [`error`]: the typed errors and the classification of ClickUp's answers.
 //!
 //! ## The error path
@@ -48,6 +49,7 @@ pub mod passthrough;
 pub mod ratelimit;
 pub mod read;
 pub mod retry;
+pub mod scan;
 pub mod spec;
 pub mod state;
 pub mod streams;

@@ -2,25 +2,28 @@
 //!
 //! A task page is about 470 KB of JSON, most of it members the connector passes through as they
 //! are (custom fields' type configs, checklists' items, sharing, locations). [`read`] walks the
-//! page once with serde_json's deserializer and writes each record as it goes: the members it
-//! changes (timestamps, the parent objects it takes ids from, custom fields' `value`) are read
-//! into small `Value`s and rewritten; every other member is copied by
-//! [`crate::passthrough::Copy`] without building a tree.
+//! page once with [`crate::scan::Scanner`] and writes each record as it goes: a member it does
+//! not change is copied as its bytes when they are clean (what serde_json would write for it),
+//! or through serde_json ([`crate::passthrough::Copy`]) for that member alone when they are not;
+//! the members it changes (timestamps, the parent objects it takes ids from, custom fields'
+//! `value`, checklists) are read and rewritten on the way. No tree of the task is built.
 //!
 //! The records are those of the tree path ([`reference`], which is [`tasks::take_page`] and
-//! [`tasks::record`] over a parsed `Value`), member for member: serde_json parses both the same
-//! way and writes both with the same number and string formatting. Only the order of an object's
-//! members differs (the tree path sorts them; here they keep ClickUp's order, the added ids
-//! last). What the one pass does not handle itself goes to the tree path, page and all, so the
-//! result is always the tree path's: a key repeated anywhere (the tree keeps the last), a task or
-//! custom field that is not an object, `custom_fields` that is neither an array nor null, a page
-//! that is not an object, and any JSON error (the tree path then names it).
+//! [`tasks::record`] over a parsed `Value`), member for member, with the same number and string
+//! formatting. Only the order of an object's members differs (the tree path sorts them; here they
+//! keep ClickUp's order, the added ids last). What the one pass does not handle itself goes to
+//! the tree path, page and all, so the result is always the tree path's: a key repeated anywhere
+//! (the tree keeps the last), a task or custom field that is not an object, `custom_fields` that
+//! is neither an array nor null, a page that is not an object or has no `tasks` array, nesting
+//! deeper than [`crate::scan::MAX_DEPTH`], and any JSON error (the tree path then names it).
 
 use super::{id_of, tasks};
-use crate::passthrough::{Copy, Key, Keys, Members, ObjectKey, Plan, Planned, Timestamp};
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
-use std::fmt;
+use crate::passthrough::{Copy, Plan, Planned, Timestamp};
+use crate::scan::{Bail, Scanner, Span};
+use crate::timestamp::{format_ms, text_ms};
+use serde::de::DeserializeSeed;
+use serde_json::de::SliceRead;
+use serde_json::{Deserializer, Value};
 
 #[cfg(test)]
 mod tests;
@@ -53,15 +56,49 @@ pub struct TaskPage {
 /// Reads a task page in one pass (see the module doc); pages the pass does not handle itself are
 /// read by [`reference`]. The error is serde_json's, when the body is not JSON.
 pub fn read(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json::Error> {
-    one_pass(body, workspace_id).or_else(|_| reference(body, workspace_id))
+    one_pass(body, workspace_id).or_else(|Bail| reference(body, workspace_id))
 }
 
-/// The one pass alone: any page it does not handle itself is an error.
-pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let page = de::Deserializer::deserialize_any(&mut deserializer, PageVisitor { workspace_id })?;
-    deserializer.end()?;
-    Ok(page)
+/// The one pass alone: any page it does not handle itself is [`Bail`].
+pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
+    let mut s = Scanner::new(body)?;
+    let mut page = TaskPage::default();
+    let mut tasks = false;
+    let mut capacity = 1024;
+    if s.peek() != Some(b'{') {
+        return Err(Bail);
+    }
+    s.members(|s, key, _| match key {
+        "tasks" => {
+            tasks = true;
+            if s.peek() != Some(b'[') {
+                return Err(Bail);
+            }
+            s.elements(|s| {
+                let (task, id) = task(s, workspace_id, &mut capacity)?;
+                if page.tasks.is_empty() {
+                    page.first_id = id;
+                }
+                page.tasks.push(task);
+                Ok(())
+            })
+            .map(drop)
+        }
+        "last_page" => {
+            let span = s.value()?;
+            page.last_page = value(s, span)?.as_bool();
+            Ok(())
+        }
+        // Checked all the same, so that a page the tree path refuses is refused here too.
+        _ => check(s).map(drop),
+    })?;
+    s.finish()?;
+    if tasks {
+        Ok(page)
+    } else {
+        // No `tasks` array: the tree path keeps the answer for the error.
+        Err(Bail)
+    }
 }
 
 /// The tree path: the page parsed into a `serde_json::Value`, each task's record built by
@@ -103,311 +140,216 @@ static CHECKLISTS: Plan = Plan::Each(&Plan::Object(&[
     ),
 ]));
 
-/// The page object: `tasks` and `last_page`; any other member is only checked.
-struct PageVisitor<'w> {
-    workspace_id: &'w str,
-}
-
-impl<'de> Visitor<'de> for PageVisitor<'_> {
-    type Value = TaskPage;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a task page object")
+/// One task: its record written member by member, and what the walk needs to know of it.
+fn task(
+    s: &mut Scanner<'_>,
+    workspace_id: &str,
+    capacity: &mut usize,
+) -> Result<(PageTask, Option<String>), Bail> {
+    if s.peek() != Some(b'{') {
+        return Err(Bail); // the tree path says what is wrong with it
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TaskPage, A::Error> {
-        let mut page = TaskPage::default();
-        let mut keys = Keys::default();
-        let mut tasks = false;
-        while let Some(key) = map.next_key_seed(Key)? {
-            keys.insert::<A::Error>(&key)?;
-            match &*key {
-                "tasks" => {
-                    map.next_value_seed(Tasks {
-                        workspace_id: self.workspace_id,
-                        page: &mut page,
-                    })?;
-                    tasks = true;
+    let mut out = Vec::with_capacity(*capacity);
+    out.push(b'{');
+    let mut first = true;
+    let (mut space, mut folder, mut project, mut list) = (None, None, None, None);
+    let (mut id, mut archived, mut updated) = (None, false, None);
+    s.members(|s, key, escaped| {
+        match key {
+            // Replaced by the ids the connector adds (as the tree path overwrites them).
+            "workspace_id" | "space_id" | "folder_id" | "list_id" => return check(s).map(drop),
+            _ => start_member(&mut out, &mut first, key, escaped)?,
+        }
+        match key {
+            "date_updated" => updated = timestamp(s, &mut out)?,
+            k if tasks::TIMESTAMPS.contains(&k) => drop(timestamp(s, &mut out)?),
+            "id" => {
+                let span = s.value()?;
+                id = id_of(&serde_json::json!({ "id": value(s, span)? }));
+                copy(s, span, &mut out)?;
+            }
+            "archived" => {
+                let span = s.value()?;
+                archived = value(s, span)?.as_bool().unwrap_or(false);
+                copy(s, span, &mut out)?;
+            }
+            "space" | "folder" | "project" | "list" => {
+                let span = s.value()?;
+                let parent = tasks::parent_id(&value(s, span)?);
+                match key {
+                    "space" => space = parent,
+                    "folder" => folder = parent,
+                    "project" => project = parent,
+                    _ => list = parent,
                 }
-                "last_page" => page.last_page = map.next_value::<Value>()?.as_bool(),
-                // Parsed all the same, so that a page the tree path refuses is refused here too.
-                _ => drop(map.next_value::<Value>()?),
+                copy(s, span, &mut out)?;
             }
-        }
-        if !tasks {
-            // No `tasks` array: the tree path keeps the answer for the error.
-            return Err(de::Error::missing_field("tasks"));
-        }
-        Ok(page)
-    }
-}
-
-/// The `tasks` array.
-struct Tasks<'w, 'p> {
-    workspace_id: &'w str,
-    page: &'p mut TaskPage,
-}
-
-impl<'de> DeserializeSeed<'de> for Tasks<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Tasks<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of tasks")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut capacity = 1024;
-        let mut first = true;
-        while let Some(read) = seq.next_element_seed(Task {
-            workspace_id: self.workspace_id,
-            capacity,
-        })? {
-            capacity = read.capacity;
-            if first {
-                self.page.first_id = read.id;
-                first = false;
+            "checklists" => {
+                let span = s.value()?;
+                let planned = Planned {
+                    out: &mut out,
+                    plan: &CHECKLISTS,
+                };
+                serde(s, span, |d| planned.deserialize(d))?;
             }
-            self.page.tasks.push(read.task);
+            "custom_fields" => custom_fields(s, &mut out)?,
+            _ => {
+                let span = s.value()?;
+                copy(s, span, &mut out)?;
+            }
         }
         Ok(())
+    })?;
+    for (key, id) in [
+        ("workspace_id", Some(workspace_id)),
+        ("space_id", space.as_deref()),
+        ("folder_id", folder.as_deref().or(project.as_deref())),
+        ("list_id", list.as_deref()),
+    ] {
+        start_member(&mut out, &mut first, key, false)?;
+        serde_json::to_writer(&mut out, &id).map_err(|_| Bail)?;
     }
-}
-
-/// One task, read and written.
-struct Task<'w> {
-    workspace_id: &'w str,
-    /// How many bytes to reserve for the record (the previous record's size and some).
-    capacity: usize,
-}
-
-/// A task once read: the page's view of it and the room the next record should reserve.
-struct ReadTask {
-    task: PageTask,
-    id: Option<String>,
-    capacity: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Task<'_> {
-    type Value = ReadTask;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<ReadTask, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-/// The parents a task names, each as [`tasks::parent_id`] reads it.
-#[derive(Default)]
-struct Parents {
-    space: Option<String>,
-    folder: Option<String>,
-    project: Option<String>,
-    list: Option<String>,
-}
-
-impl<'de> Visitor<'de> for Task<'_> {
-    type Value = ReadTask;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a task object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadTask, A::Error> {
-        let mut out = Vec::with_capacity(self.capacity);
-        let mut record = Members::new(&mut out);
-        let mut keys = Keys::default();
-        let mut parents = Parents::default();
-        let (mut id, mut archived, mut updated) = (None, false, None);
-        while let Some(key) = map.next_key_seed(Key)? {
-            keys.insert::<A::Error>(&key)?;
-            match &*key {
-                "date_updated" => {
-                    record.key::<A::Error>(&key)?;
-                    updated = map.next_value_seed(Timestamp {
-                        out: &mut *record.out,
-                    })?;
-                }
-                k if tasks::TIMESTAMPS.contains(&k) => {
-                    record.key::<A::Error>(&key)?;
-                    map.next_value_seed(Timestamp {
-                        out: &mut *record.out,
-                    })?;
-                }
-                "id" => {
-                    let value: Value = map.next_value()?;
-                    id = match &value {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    };
-                    record.member(&key, &value)?;
-                }
-                "archived" => {
-                    let value: Value = map.next_value()?;
-                    archived = value.as_bool().unwrap_or(false);
-                    record.member(&key, &value)?;
-                }
-                "space" | "folder" | "project" | "list" => {
-                    let value: Value = map.next_value()?;
-                    let slot = match &*key {
-                        "space" => &mut parents.space,
-                        "folder" => &mut parents.folder,
-                        "project" => &mut parents.project,
-                        _ => &mut parents.list,
-                    };
-                    *slot = tasks::parent_id(&value);
-                    record.member(&key, &value)?;
-                }
-                // Replaced by the ids the connector adds (as the tree path overwrites them).
-                "workspace_id" | "space_id" | "folder_id" | "list_id" => {
-                    drop(map.next_value::<Value>()?);
-                }
-                "checklists" => {
-                    record.key::<A::Error>(&key)?;
-                    map.next_value_seed(Planned {
-                        out: &mut *record.out,
-                        plan: &CHECKLISTS,
-                    })?;
-                }
-                "custom_fields" => {
-                    record.key::<A::Error>(&key)?;
-                    map.next_value_seed(CustomFields {
-                        out: &mut *record.out,
-                    })?;
-                }
-                _ => {
-                    record.key::<A::Error>(&key)?;
-                    map.next_value_seed(Copy {
-                        out: &mut *record.out,
-                    })?;
-                }
-            }
-        }
-        // Keys of the connector's own, with nothing to escape.
-        let key = ObjectKey::clean;
-        record.member(&key("workspace_id"), self.workspace_id)?;
-        record.member(&key("space_id"), &parents.space)?;
-        record.member(&key("folder_id"), &parents.folder.or(parents.project))?;
-        record.member(&key("list_id"), &parents.list)?;
-        record.end();
-        let capacity = out.len() + out.len() / 8;
-        let text = String::from_utf8(out).map_err(de::Error::custom)?;
-        Ok(ReadTask {
-            task: PageTask {
-                record: Ok(text),
-                archived,
-                date_updated_ms: updated,
-            },
-            id,
-            capacity,
-        })
-    }
+    out.push(b'}');
+    *capacity = out.len() + out.len() / 8;
+    let record = String::from_utf8(out).map_err(|_| Bail)?;
+    let task = PageTask {
+        record: Ok(record),
+        archived,
+        date_updated_ms: updated,
+    };
+    Ok((task, id))
 }
 
 /// A task's `custom_fields`: an array of fields, each given its `value_json`.
-struct CustomFields<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl<'de> DeserializeSeed<'de> for CustomFields<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CustomFields<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of custom fields")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.out.extend_from_slice(b"null");
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.out.push(b'[');
-        let mut first = true;
-        loop {
-            let at = self.out.len();
-            if !first {
-                self.out.push(b',');
-            }
-            let field = CustomField {
-                out: &mut *self.out,
-            };
-            if seq.next_element_seed(field)?.is_none() {
-                self.out.truncate(at);
-                break;
-            }
-            first = false;
+fn custom_fields(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
+    match s.peek() {
+        Some(b'[') => {
+            out.push(b'[');
+            let mut first = true;
+            s.elements(|s| {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                custom_field(s, out)
+            })?;
+            out.push(b']');
+            Ok(())
         }
-        self.out.push(b']');
-        Ok(())
+        Some(b'n') => {
+            let span = s.value()?;
+            copy(s, span, out)
+        }
+        _ => Err(Bail),
     }
 }
 
 /// One custom field: `date_created` converted, `value_json` added.
-struct CustomField<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl<'de> DeserializeSeed<'de> for CustomField<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
+    if s.peek() != Some(b'{') {
+        return Err(Bail);
     }
-}
-
-impl<'de> Visitor<'de> for CustomField<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a custom field object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut field = Members::new(self.out);
-        let mut keys = Keys::default();
-        let mut value_json = None;
-        while let Some(key) = map.next_key_seed(Key)? {
-            keys.insert::<A::Error>(&key)?;
-            match &*key {
-                "date_created" => {
-                    field.key::<A::Error>(&key)?;
-                    map.next_value_seed(Timestamp {
-                        out: &mut *field.out,
-                    })?;
-                }
-                "value" => {
-                    let value: Value = map.next_value()?;
-                    value_json = Some(value.to_string());
-                    field.member(&key, &value)?;
-                }
-                // Replaced by the one made from `value` (as the tree path overwrites it).
-                "value_json" => drop(map.next_value::<Value>()?),
-                _ => {
-                    field.key::<A::Error>(&key)?;
-                    map.next_value_seed(Copy {
-                        out: &mut *field.out,
-                    })?;
-                }
-            }
+    out.push(b'{');
+    let mut first = true;
+    let mut value_json = None;
+    s.members(|s, key, escaped| {
+        if key == "value_json" {
+            // Replaced by the one made from `value` (as the tree path overwrites it).
+            return check(s).map(drop);
         }
-        field.member(&ObjectKey::clean("value_json"), &value_json)?;
-        field.end();
-        Ok(())
+        start_member(out, &mut first, key, escaped)?;
+        let span = match key {
+            "date_created" => return timestamp(s, out).map(drop),
+            _ => s.value()?,
+        };
+        if key == "value" {
+            value_json = Some(value(s, span)?.to_string());
+        }
+        copy(s, span, out)
+    })?;
+    start_member(out, &mut first, "value_json", false)?;
+    serde_json::to_writer(&mut *out, &value_json).map_err(|_| Bail)?;
+    out.push(b'}');
+    Ok(())
+}
+
+/// Starts a member of an object being written: a comma unless it is the first, the key, the
+/// colon. A key that had no escapes in the page (or is the connector's own) has nothing to
+/// escape; one that had is written as serde_json writes it.
+fn start_member(out: &mut Vec<u8>, first: &mut bool, key: &str, escaped: bool) -> Result<(), Bail> {
+    if !*first {
+        out.push(b',');
     }
+    *first = false;
+    if escaped {
+        serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.push(b'"');
+    }
+    out.push(b':');
+    Ok(())
+}
+
+/// Writes the value at `span`: its bytes when they are clean, serde_json's copy otherwise.
+fn copy(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
+    if span.clean {
+        out.extend_from_slice(s.bytes(span));
+        Ok(())
+    } else {
+        serde(s, span, |d| Copy { out }.deserialize(d))
+    }
+}
+
+/// Scans a value the record leaves out; one that is not clean is parsed, as the tree path would.
+fn check(s: &mut Scanner<'_>) -> Result<Span, Bail> {
+    let span = s.value()?;
+    if !span.clean {
+        value(s, span)?;
+    }
+    Ok(span)
+}
+
+/// The value at `span` as a `serde_json::Value` (for the small members the record reads).
+fn value(s: &Scanner<'_>, span: Span) -> Result<Value, Bail> {
+    serde_json::from_slice(s.bytes(span)).map_err(|_| Bail)
+}
+
+/// Runs a serde visitor over the value at `span` alone, as serde_json parses it.
+fn serde<T>(
+    s: &Scanner<'_>,
+    span: Span,
+    visit: impl FnOnce(&mut Deserializer<SliceRead<'_>>) -> serde_json::Result<T>,
+) -> Result<T, Bail> {
+    let mut deserializer = Deserializer::from_slice(s.bytes(span));
+    let value = visit(&mut deserializer).map_err(|_| Bail)?;
+    deserializer.end().map_err(|_| Bail)?;
+    Ok(value)
+}
+
+/// A timestamp member's value, converted as [`crate::timestamp::convert`] does; gives the ms
+/// [`crate::timestamp::read_ms`] reads. Clean strings and integers are converted here, anything
+/// else by [`Timestamp`] through serde_json.
+fn timestamp(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<Option<i64>, Bail> {
+    let span = s.value()?;
+    let bytes = s.bytes(span);
+    let ms = match bytes.first() {
+        Some(b'"') if span.clean => text_ms(s.inner_str(span)),
+        // A clean number is a plain integer of at most 18 digits.
+        Some(b'-' | b'0'..=b'9') if span.clean => s.inner_number(span),
+        _ => {
+            let seed = Timestamp { out };
+            return serde(s, span, |d| seed.deserialize(d));
+        }
+    };
+    match ms.and_then(format_ms) {
+        Some(text) => {
+            out.push(b'"');
+            out.extend_from_slice(text.as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(bytes),
+    }
+    Ok(ms)
 }

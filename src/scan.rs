@@ -1,0 +1,462 @@
+//! A JSON scanner that finds where each value of a page starts and ends, and whether its text
+//! can be copied into a record byte for byte.
+//!
+//! Why hand-written: the libraries were measured first (BENCHMARKS.md, section 2). serde_json's
+//! own deserializer driving a visitor that writes as it reads ([`crate::passthrough`]) was 2.9×
+//! the tree path natively but only 1.2× inside wasm (wasm/native 3.0×): every string, number and
+//! member still goes through the visitor calls and serde_json's writer. `serde-transcode` only
+//! copies (it cannot rewrite or catch repeated keys) and was no faster than that visitor;
+//! `simd-json` builds a tape or a tree of the whole page first, and its wasm backend needs the
+//! component built with `+simd128`. What a page needs is much less: most of a task (custom
+//! fields' type configs, sharing, locations) is copied through unchanged, so finding a value's
+//! end and copying its bytes is enough for it.
+//!
+//! The rule that keeps this exact: a value is *clean* when its text is exactly what serde_json
+//! would write for it after parsing it — no whitespace, no escape in any string, no number but
+//! plain integers of at most 18 digits (not `-0`), no repeated key. A clean value is copied as
+//! its bytes; any other value is handed to serde_json (the visitors of [`crate::passthrough`])
+//! for just that value. The scanner accepts nothing serde_json refuses: the whole body must be
+//! UTF-8 (so every string is), a string may hold no control character, clean numbers and
+//! literals are checked exactly, and every value that is not clean is parsed by serde_json
+//! itself. Nesting deeper than [`MAX_DEPTH`] (serde_json stops at 128) and a key repeated in a
+//! clean object are [`Bail`]: the page goes to the tree path, which decides.
+
+use std::borrow::Cow;
+
+/// Why the scanner gave up on a page: the tree path reads it instead (and reports its error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bail;
+
+/// Deepest nesting the scanner follows (serde_json's limit is 128).
+pub const MAX_DEPTH: usize = 120;
+
+/// Where a value is in the page, and whether its bytes can be copied as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Its first byte.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// Its text is what serde_json would write for it (see the module doc).
+    pub clean: bool,
+}
+
+/// A cursor over a page's bytes.
+pub struct Scanner<'a> {
+    text: &'a [u8],
+    at: usize,
+    depth: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner over `text`, which must be UTF-8 as a whole.
+    pub fn new(text: &'a [u8]) -> Result<Self, Bail> {
+        std::str::from_utf8(text).map_err(|_| Bail)?;
+        Ok(Scanner {
+            text,
+            at: 0,
+            depth: 0,
+        })
+    }
+
+    /// The bytes of a span.
+    pub fn bytes(&self, span: Span) -> &'a [u8] {
+        self.text.get(span.start..span.end).unwrap_or_default()
+    }
+
+    /// The text between a string span's quotes (the whole body is UTF-8, and quotes are ASCII).
+    pub fn inner_str(&self, span: Span) -> &'a str {
+        let inner = self
+            .text
+            .get(span.start + 1..span.end.saturating_sub(1))
+            .unwrap_or_default();
+        std::str::from_utf8(inner).unwrap_or_default()
+    }
+
+    /// The integer a clean number span holds.
+    pub fn inner_number(&self, span: Span) -> Option<i64> {
+        std::str::from_utf8(self.bytes(span)).ok()?.parse().ok()
+    }
+
+    /// Skips whitespace; says whether there was any.
+    pub fn ws(&mut self) -> bool {
+        let from = self.at;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.text.get(self.at) {
+            self.at += 1;
+        }
+        self.at > from
+    }
+
+    /// The next byte after whitespace, not consumed.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.text.get(self.at).copied()
+    }
+
+    /// Consumes `byte` after whitespace.
+    pub fn expect(&mut self, byte: u8) -> Result<(), Bail> {
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// Only whitespace is left.
+    pub fn finish(&mut self) -> Result<(), Bail> {
+        self.ws();
+        if self.at == self.text.len() {
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// One value, after whitespace.
+    pub fn value(&mut self) -> Result<Span, Bail> {
+        self.ws();
+        let start = self.at;
+        let clean = match self.text.get(self.at) {
+            Some(b'"') => !self.string()?,
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b't') => self.literal(b"true")?,
+            Some(b'f') => self.literal(b"false")?,
+            Some(b'n') => self.literal(b"null")?,
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => return Err(Bail),
+        };
+        Ok(Span {
+            start,
+            end: self.at,
+            clean,
+        })
+    }
+
+    /// A string at the cursor (which is on its `"`); says whether it has an escape.
+    fn string(&mut self) -> Result<bool, Bail> {
+        let mut i = self.at + 1;
+        let mut escaped = false;
+        loop {
+            i += special_at(self.text.get(i..).unwrap_or_default());
+            match self.text.get(i) {
+                Some(b'"') => {
+                    self.at = i + 1;
+                    return Ok(escaped);
+                }
+                Some(b'\\') => {
+                    // serde_json checks the escape when it parses this (unclean) value; here it
+                    // is enough not to take an escaped quote for the end.
+                    escaped = true;
+                    i += 2;
+                }
+                // A control character (serde_json refuses it) or the end of the text.
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// A key after whitespace: its text (unescaped by serde_json when it has escapes), and
+    /// whether it had any.
+    pub fn key(&mut self) -> Result<(Cow<'a, str>, bool), Bail> {
+        if self.peek() != Some(b'"') {
+            return Err(Bail);
+        }
+        let start = self.at;
+        let escaped = self.string()?;
+        let span = Span {
+            start,
+            end: self.at,
+            clean: !escaped,
+        };
+        if escaped {
+            let key: String = serde_json::from_slice(self.bytes(span)).map_err(|_| Bail)?;
+            Ok((Cow::Owned(key), true))
+        } else {
+            Ok((Cow::Borrowed(self.inner_str(span)), false))
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<bool, Bail> {
+        if self.text.get(self.at..self.at + word.len()) == Some(word) {
+            self.at += word.len();
+            Ok(true)
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// A number: its extent, loosely (serde_json checks what is not a plain integer).
+    fn number(&mut self) -> bool {
+        let start = self.at;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.text.get(self.at) {
+            self.at += 1;
+        }
+        let text = self.text.get(start..self.at).unwrap_or_default();
+        let digits = text.strip_prefix(b"-").unwrap_or(text);
+        let plain = !digits.is_empty()
+            && digits.len() <= 18
+            && digits.iter().all(u8::is_ascii_digit)
+            && (digits.len() == 1 || digits.first() != Some(&b'0'));
+        plain && text != b"-0"
+    }
+
+    /// Enters an array or object.
+    fn deeper(&mut self) -> Result<(), Bail> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            Err(Bail)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn array(&mut self) -> Result<bool, Bail> {
+        let mut clean = true;
+        self.elements(|s| {
+            let item = s.value()?;
+            clean &= item.clean;
+            Ok(())
+        })
+        .map(|tidy| tidy && clean)
+    }
+
+    fn object(&mut self) -> Result<bool, Bail> {
+        let mut clean = true;
+        self.members(|s, _, escaped| {
+            clean &= !escaped;
+            let value = s.value()?;
+            clean &= value.clean;
+            Ok(())
+        })
+        .map(|tidy| tidy && clean)
+    }
+
+    /// An array at the cursor, after whitespace: `item` reads each element (the cursor before
+    /// it). Says whether the array had no whitespace outside its elements.
+    pub fn elements(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<(), Bail>,
+    ) -> Result<bool, Bail> {
+        self.expect(b'[')?;
+        self.deeper()?;
+        let mut tidy = !self.ws();
+        if self.text.get(self.at) == Some(&b']') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(tidy);
+        }
+        loop {
+            tidy &= !self.ws();
+            item(self)?;
+            tidy &= !self.ws();
+            match self.text.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(tidy);
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// An object at the cursor, after whitespace: `member` reads each member's value (the
+    /// cursor after its colon), given its key and whether the key had escapes. A repeated key
+    /// is [`Bail`]. Says whether the object had no whitespace outside its values.
+    pub fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &str, bool) -> Result<(), Bail>,
+    ) -> Result<bool, Bail> {
+        self.expect(b'{')?;
+        self.deeper()?;
+        let mut tidy = !self.ws();
+        if self.text.get(self.at) == Some(&b'}') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(tidy);
+        }
+        let mut keys = KeyHashes::default();
+        loop {
+            tidy &= !self.ws();
+            let (key, escaped) = self.key()?;
+            keys.insert(&key)?;
+            tidy &= !self.ws();
+            if self.text.get(self.at) != Some(&b':') {
+                return Err(Bail);
+            }
+            self.at += 1;
+            tidy &= !self.ws();
+            member(self, &key, escaped)?;
+            tidy &= !self.ws();
+            match self.text.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(tidy);
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+}
+
+/// How many bytes from the start of `bytes` to the first `"`, `\` or control character (the
+/// length when there is none), eight bytes at a time.
+fn special_at(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // The classic tests for a byte below 0x20 and for a zero byte (of `w ^ "` and `w ^ \\`).
+        // A borrow can flag a byte above a true one, never below, so the lowest flag is exact.
+        let found = (w.wrapping_sub(ONES * 0x20) & !w
+            | quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash)
+            & HIGH;
+        if found != 0 {
+            return offset + (found.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    offset + slow_special_at(chunks.remainder())
+}
+
+fn slow_special_at(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(bytes.len())
+}
+
+/// Objects with more keys than this are checked for repeats with a hash set.
+const SCAN_LIMIT: usize = 24;
+
+/// An object's keys so far, as 64-bit hashes, to catch a repeated one (two different keys with
+/// the same hash also count: that only sends the page down the tree path).
+struct KeyHashes {
+    few: [u64; SCAN_LIMIT],
+    len: usize,
+    many: Option<std::collections::HashSet<u64>>,
+}
+
+impl Default for KeyHashes {
+    fn default() -> Self {
+        KeyHashes {
+            few: [0; SCAN_LIMIT],
+            len: 0,
+            many: None,
+        }
+    }
+}
+
+impl KeyHashes {
+    fn insert(&mut self, key: &str) -> Result<(), Bail> {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        let seen = self.few.get(..self.len).unwrap_or_default();
+        let new = match &mut self.many {
+            Some(many) => many.insert(hash),
+            None if seen.contains(&hash) => false,
+            None => match self.few.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = hash;
+                    self.len += 1;
+                    true
+                }
+                None => {
+                    let mut many: std::collections::HashSet<u64> =
+                        self.few.iter().copied().collect();
+                    many.insert(hash);
+                    self.many = Some(many);
+                    true
+                }
+            },
+        };
+        if new {
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_bytes_are_found_in_every_position() {
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in [b'"', b'\\', 0x00, 0x1f] {
+                    let mut bytes = vec![b'a'; len];
+                    if at < len {
+                        bytes[at] = special;
+                    }
+                    assert_eq!(special_at(&bytes), at, "{len} {at} {special}");
+                }
+                let mut bytes = vec![0xe9u8; len];
+                if at < len {
+                    bytes[at] = b'"';
+                }
+                assert_eq!(special_at(&bytes), at);
+            }
+        }
+        assert_eq!(special_at(b" !#[]\x7f~\x20"), 8);
+    }
+
+    #[test]
+    fn clean_values_are_what_serde_json_writes() {
+        for (text, clean) in [
+            (r#"{"a":[1,-2,true,null,"x"],"b":{}}"#, true),
+            (r#"{"a": 1}"#, false),
+            (r#"["\u00e9"]"#, false),
+            ("[1.5]", false),
+            ("[-0]", false),
+            ("[007]", false),
+            ("[1234567890123456789]", false),
+            ("123456789012345678", true),
+        ] {
+            let mut s = Scanner::new(text.as_bytes()).unwrap();
+            let span = s.value().unwrap();
+            s.finish().unwrap();
+            assert_eq!(span.clean, clean, "{text}");
+            if clean {
+                let v: serde_json::Value = serde_json::from_str(text).unwrap();
+                assert_eq!(v.to_string(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn broken_text_bails() {
+        for text in [
+            "[1,]",
+            "{\"a\"}",
+            "[\"a\u{1}\"]",
+            "tru",
+            "{\"a\":1,\"a\":2}",
+            "[1 2]",
+            "\"abc",
+        ] {
+            let mut s = Scanner::new(text.as_bytes()).unwrap();
+            assert!(s.value().and_then(|_| s.finish()).is_err(), "{text}");
+        }
+        assert!(Scanner::new(b"[\"\xff\"]").is_err());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(Scanner::new(deep.as_bytes()).unwrap().value().is_err());
+    }
+}
