@@ -135,7 +135,7 @@ impl Transport for WasiTransport {
         if let Some(token) = token {
             request = request.header("authorization", token);
         }
-        let response = request.send().map_err(|e| transport_error(&e))?;
+        let response = request.send().map_err(|e| transport_error(&e, url))?;
         let number = |name: &str| -> Option<u64> {
             response
                 .header(name)?
@@ -182,13 +182,30 @@ impl Transport for WasiTransport {
     }
 }
 
-/// Sorts a failed send into "the host said no" and "try again".
-fn transport_error(e: &anyhow::Error) -> TransportError {
-    let text = match e.downcast_ref::<waki::ErrorCode>() {
+/// Sorts a failed send into "the host said no" and "try again", naming where it went:
+/// "127.0.0.1:9: connection refused (ConnectionRefused)".
+fn transport_error(e: &anyhow::Error, url: &str) -> TransportError {
+    let code = match e.downcast_ref::<waki::ErrorCode>() {
         Some(code) => format!("{code:?}"),
         None => e.to_string(),
     };
-    if text.contains("HttpRequestDenied") {
+    let name = code.trim_start_matches("ErrorCode::");
+    let meaning = match name.split(['(', ' ', '{']).next().unwrap_or_default() {
+        "ConnectionRefused" => "connection refused",
+        "ConnectionTimeout" => "connection timed out",
+        "ConnectionTerminated" | "ConnectionReadTimeout" => "the connection broke",
+        "DnsError" => "the host name did not resolve",
+        "DnsTimeout" => "the DNS lookup timed out",
+        "DestinationNotFound" | "DestinationUnavailable" => "unreachable",
+        "TlsProtocolError" | "TlsCertificateError" | "TlsAlertReceived" => "TLS failed",
+        "HttpResponseTimeout" => "no answer in time",
+        _ => "the request failed",
+    };
+    let text = format!(
+        "{}: {meaning} ({code})",
+        crate::transport::host_and_port(url)
+    );
+    if code.contains("HttpRequestDenied") {
         TransportError::Denied(text)
     } else {
         TransportError::Unavailable(text)

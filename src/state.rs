@@ -47,8 +47,10 @@ impl StreamState {
         let Some(text) = text else {
             return Ok(StreamState::empty(stream));
         };
-        let start_over = "To start this stream over with a full sync, pass no state for it \
-                          (with the command-line tool: remove the stream from the state file).";
+        let start_over = format!(
+            "To start this stream over with a full sync, pass no state for it (with the \
+             command-line tool: run it again with `--reset {stream}`)."
+        );
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             ConnectorError::InvalidState(format!(
                 "the state of stream {stream} is not valid JSON (line {}, column {}). {start_over}",

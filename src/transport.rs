@@ -28,6 +28,28 @@ pub enum TransportError {
     Unavailable(String),
 }
 
+/// The `host:port` a URL points at (the scheme's default port when it names none), for errors
+/// that must say where a connection failed: "127.0.0.1:9: connection refused".
+pub fn host_and_port(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let has_port = match authority.rfind(':') {
+        Some(i) => !authority[i..].contains(']'),
+        None => false,
+    };
+    if has_port {
+        authority.to_owned()
+    } else {
+        let port = if scheme.eq_ignore_ascii_case("http") {
+            80
+        } else {
+            443
+        };
+        format!("{authority}:{port}")
+    }
+}
+
 /// What the core needs from its environment.
 pub trait Transport {
     /// Sends `GET url` with `Authorization: {token}` when a token is given (none: the host adds
@@ -39,4 +61,28 @@ pub trait Transport {
     fn sleep_ms(&mut self, ms: u64);
     /// A random number, for backoff jitter.
     fn random(&mut self) -> u64;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_and_port;
+
+    #[test]
+    fn host_and_port_names_the_port_even_when_the_url_does_not() {
+        assert_eq!(
+            host_and_port("http://127.0.0.1:9/api/v2/team"),
+            "127.0.0.1:9"
+        );
+        assert_eq!(
+            host_and_port("https://api.clickup.com/api/v2/team"),
+            "api.clickup.com:443"
+        );
+        assert_eq!(host_and_port("http://localhost?x=1"), "localhost:80");
+        assert_eq!(host_and_port("http://[::1]/a"), "[::1]:80");
+        assert_eq!(host_and_port("http://[::1]:8080/a"), "[::1]:8080");
+        assert_eq!(
+            host_and_port("https://user:pw@h.example/a"),
+            "h.example:443"
+        );
+    }
 }

@@ -65,4 +65,4 @@ pub use runtime::{
     describe, Allocation, CallError, ConnectorHost, Limits, LoadOptions, Run, RunOptions, Stop,
 };
 pub use sync::{sync, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState};
-pub use tenants::{run_many, OpenOutput, Tenant, TenantOutput, TenantReport};
+pub use tenants::{run_many, OpenOutput, Tenant, TenantFailure, TenantOutput, TenantReport};

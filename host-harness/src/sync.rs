@@ -125,7 +125,9 @@ pub enum SyncEnd {
     Complete,
     /// `stop_after_pages` was reached.
     Interrupted,
-    /// A stream failed; later streams were not read.
+    /// A stream failed. After most errors the later streams were not read; a stream whose saved
+    /// state the connector refused (`invalid-state`) fails alone, the others are read, and this
+    /// names the first such stream.
     Failed {
         /// The stream that failed.
         stream: String,
@@ -144,6 +146,7 @@ pub async fn sync(
     observer: &mut dyn Observer,
 ) -> anyhow::Result<SyncEnd> {
     let mut pages = 0u64;
+    let mut refused_state = None;
     for choice in streams {
         let stream = choice.name.as_str();
         let mut checkpoint = state.get(stream).cloned().unwrap_or_default();
@@ -169,6 +172,12 @@ pub async fn sync(
             .await
             {
                 Ok(p) => p,
+                Err(error @ CallError::Connector(WitError::InvalidState(_))) => {
+                    // Only this stream's saved state is at fault: the others can still sync.
+                    observer.stream_failed(stream, &error);
+                    refused_state.get_or_insert((stream.to_owned(), error));
+                    break;
+                }
                 Err(error) => {
                     observer.stream_failed(stream, &error);
                     return Ok(SyncEnd::Failed {
@@ -200,7 +209,10 @@ pub async fn sync(
             }
         }
     }
-    Ok(SyncEnd::Complete)
+    Ok(match refused_state {
+        Some((stream, error)) => SyncEnd::Failed { stream, error },
+        None => SyncEnd::Complete,
+    })
 }
 
 fn parse_opaque(text: &str, what: &str) -> anyhow::Result<Value> {

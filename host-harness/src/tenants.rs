@@ -12,7 +12,7 @@
 //! (10 ms of guest computation), so a tenant that spins cannot starve the others, and one that
 //! exceeds a cap is stopped with its own error while the rest go on.
 
-use crate::bindings::PageStats;
+use crate::bindings::{PageStats, StreamDescriptor};
 use crate::egress::EgressPolicy;
 use crate::runtime::{CallError, ConnectorHost, Limits, Run, RunOptions, Stop};
 use crate::sync::{self, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState};
@@ -49,6 +49,8 @@ pub struct TenantReport {
     pub name: String,
     /// `ok`, or the error that stopped it.
     pub outcome: Result<(), String>,
+    /// Whose failure it was, when it failed: what an exit code or an alert is chosen from.
+    pub failure: Option<TenantFailure>,
     /// Whether the host had to stop the connector (memory, CPU, time, trap).
     pub stopped: Option<Stop>,
     /// Records written.
@@ -67,12 +69,26 @@ pub struct TenantReport {
     pub wall: Duration,
 }
 
+/// Whose failure stopped a tenant.
+#[derive(Debug, Clone)]
+pub enum TenantFailure {
+    /// The connector's error (config, auth, transient…), or the host stopped it (a cap, a trap).
+    Connector(CallError),
+    /// The host's side failed: its output could not be opened or written, or the run could not
+    /// start.
+    Host,
+    /// The tenant was refused before it ran (by whoever built the list: a host not allowed, a
+    /// bad entry).
+    Refused,
+}
+
 impl TenantReport {
     /// A report with nothing done yet.
     pub fn empty(name: &str) -> TenantReport {
         TenantReport {
             name: name.to_owned(),
             outcome: Ok(()),
+            failure: None,
             stopped: None,
             records: 0,
             requests: 0,
@@ -94,9 +110,11 @@ pub struct TenantOutput {
     pub observer: Box<dyn Observer>,
 }
 
-/// Opens a tenant's output for a sync of the given streams. An error is the host's (a folder that
-/// cannot be created, a corrupt state file), reported as such in the tenant's report.
-pub type OpenOutput = dyn Fn(&Tenant, &[StreamChoice]) -> anyhow::Result<TenantOutput>;
+/// Opens a tenant's output for a sync of the given streams (`descriptors`: every stream the
+/// connector offers, with its schema and key). An error is the host's (a folder that cannot be
+/// created, a corrupt state file), reported as such in the tenant's report.
+pub type OpenOutput =
+    dyn Fn(&Tenant, &[StreamDescriptor], &[StreamChoice]) -> anyhow::Result<TenantOutput>;
 
 /// Counts records and rate-limit waits while writing to the tenant's output.
 struct Counting<'a> {
@@ -154,7 +172,8 @@ pub async fn run_many(
                 match h.await {
                     Ok(r) => reports.push(r),
                     Err(e) => reports.push(TenantReport {
-                        outcome: Err(format!("the tenant's task failed: {e}")),
+                        outcome: Err(format!("host error: the tenant's task failed: {e}")),
+                        failure: Some(TenantFailure::Host),
                         ..TenantReport::empty("?")
                     }),
                 }
@@ -188,7 +207,8 @@ pub async fn run_one(
     {
         Ok(r) => r,
         Err(e) => {
-            report.outcome = Err(format!("cannot start: {e:#}"));
+            report.outcome = Err(format!("host error: cannot start: {e:#}"));
+            report.failure = Some(TenantFailure::Host);
             return report;
         }
     };
@@ -209,8 +229,12 @@ pub async fn run_one(
                 report.stopped = Some(stop.clone());
             }
             report.outcome = Err(e.to_string());
+            report.failure = Some(TenantFailure::Connector(e));
         }
-        Err(Failure::Host(e)) => report.outcome = Err(format!("host error: {e:#}")),
+        Err(Failure::Host(e)) => {
+            report.outcome = Err(format!("host error: {e:#}"));
+            report.failure = Some(TenantFailure::Host);
+        }
     }
     report
 }
@@ -228,11 +252,11 @@ async fn sync_tenant(
     open_output: &OpenOutput,
     report: &mut TenantReport,
 ) -> Result<(), Failure> {
+    let descriptors = run
+        .discover(&tenant.config)
+        .await
+        .map_err(Failure::Connector)?;
     let streams = if tenant.streams.is_empty() {
-        let descriptors = run
-            .discover(&tenant.config)
-            .await
-            .map_err(Failure::Connector)?;
         StreamChoice::every(&descriptors)
     } else {
         tenant.streams.clone()
@@ -240,7 +264,7 @@ async fn sync_tenant(
     let TenantOutput {
         mut state,
         mut observer,
-    } = open_output(tenant, &streams).map_err(Failure::Host)?;
+    } = open_output(tenant, &descriptors, &streams).map_err(Failure::Host)?;
     let mut counting = Counting {
         files: &mut *observer,
         records: 0,

@@ -26,11 +26,14 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| project_root().join("target"))
 }
 
-/// Builds the connector component (release, `wasm32-wasip2`) and returns its path.
+/// Builds the connector component (release, `wasm32-wasip2`) and returns its path. It goes
+/// into `target/component-build`, where the CLI's build script builds the component it embeds
+/// (`host-harness/cli/build.rs`): one build serves both.
 pub fn build_component() -> anyhow::Result<PathBuf> {
     let root = project_root();
-    cargo_build_wasm(&root, &["-p", "clickup-connector"], &target_dir())?;
-    Ok(target_dir().join("wasm32-wasip2/release/clickup_connector.wasm"))
+    let target = target_dir().join("component-build");
+    cargo_build_wasm(&root, &["-p", "clickup-connector"], &target)?;
+    Ok(target.join("wasm32-wasip2/release/clickup_connector.wasm"))
 }
 
 /// Builds the fixture component in `tests/fixtures/<name>` and returns the path of its

@@ -23,8 +23,8 @@ it resumes where it stopped); 1 other errors; 2 bad arguments."
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
-    /// The connector component (.wasm) to run. Default: $CLICKUP_CONNECTOR_WASM, else this
-    /// project's own component, built on demand.
+    /// The connector component (.wasm) to run. Default: $CLICKUP_CONNECTOR_WASM, else the
+    /// component built into this binary.
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) component: Option<PathBuf>,
 }
@@ -111,7 +111,9 @@ pub(crate) struct ReadArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) state: Option<PathBuf>,
     /// Write DIR/<stream>.jsonl and DIR/state.json instead of messages on stdout. The state file
-    /// is replaced only after the records it covers are on disk; run again to continue.
+    /// is replaced only after the records it covers are on disk; run again to continue. Each
+    /// file holds every record once, as last synced: incremental runs append what changed, and
+    /// at the end of each stream older copies (same primary key) are removed.
     #[arg(long, value_name = "DIR")]
     pub(crate) output: Option<PathBuf>,
     /// Write into a SQLite database (created if needed): one table per stream, keyed by its
@@ -120,6 +122,11 @@ pub(crate) struct ReadArgs {
     /// run again to continue.
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     pub(crate) sqlite: Option<PathBuf>,
+    /// Start STREAM over (repeatable): its saved state is ignored, and replaced by this sync's
+    /// when the stream completes. For a stream whose saved state cannot be used; the other
+    /// streams continue from theirs.
+    #[arg(long = "reset", value_name = "STREAM")]
+    pub(crate) reset: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

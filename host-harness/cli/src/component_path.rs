@@ -1,82 +1,53 @@
-//! Finding the connector component to load: an explicit path, `$CLICKUP_CONNECTOR_WASM`, or the
-//! project's own component, built on demand with cargo (a no-op when it is up to date); and
-//! loading it into a [`ConnectorHost`].
+//! Which connector component to load, and loading it: `--component PATH`, else
+//! `$CLICKUP_CONNECTOR_WASM`, else the component embedded in this binary at build time (see
+//! `build.rs`), so an installed binary needs neither cargo nor the checkout.
 
 use anyhow::Context;
 use host_harness::{ConnectorHost, LoadOptions, Run, RunOptions};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
-/// The project's root (where the connector's `Cargo.toml` is), as it was at build time.
-pub(crate) fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// The connector component this binary was built with.
+const EMBEDDED: &[u8] = include_bytes!(env!("CLICKUP_CONNECTOR_COMPONENT"));
+
+/// Where the component comes from.
+pub(crate) enum Source {
+    /// A file given with `--component` or `$CLICKUP_CONNECTOR_WASM`.
+    File(PathBuf),
+    /// The one embedded in this binary.
+    Embedded,
 }
 
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-}
-
-/// Where `cargo build --release --target wasm32-wasip2` puts the component.
-fn built_component_path() -> PathBuf {
-    target_dir(&project_root()).join("wasm32-wasip2/release/clickup_connector.wasm")
-}
-
-/// Builds the project's component (release, `wasm32-wasip2`) and returns its path.
-fn build_component() -> anyhow::Result<PathBuf> {
-    let root = project_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&root)
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "-p",
-            "clickup-connector",
-        ])
-        .output()
-        .context("cannot run cargo to build the connector component")?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "building the connector component failed (is the target installed? run \
-             `rustup target add wasm32-wasip2`):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(built_component_path())
-}
-
-/// The component to load: `explicit` if given, else `$CLICKUP_CONNECTOR_WASM`, else the project's
-/// own (built now if the sources are here, else the last build).
-pub(crate) fn find_or_build(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    if let Some(p) = explicit
+/// The component to load: `explicit` if given, else `$CLICKUP_CONNECTOR_WASM`, else the embedded
+/// one.
+pub(crate) fn choose(explicit: Option<&Path>) -> Source {
+    match explicit
         .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("CLICKUP_CONNECTOR_WASM").map(PathBuf::from))
     {
-        anyhow::ensure!(p.is_file(), "no component at {}", p.display());
-        return Ok(p);
+        Some(path) => Source::File(path),
+        None => Source::Embedded,
     }
-    if project_root().join("src/lib.rs").is_file() {
-        return build_component();
-    }
-    let built = built_component_path();
-    anyhow::ensure!(built.is_file(), "no component found: pass --component PATH");
-    Ok(built)
 }
 
-/// Finds (see [`find_or_build`]) and loads the component.
+/// Loads the chosen component (see [`choose`]) with `options`.
+pub(crate) fn load_with(
+    component: Option<&Path>,
+    options: &LoadOptions,
+) -> anyhow::Result<Arc<ConnectorHost>> {
+    match choose(component) {
+        Source::File(path) => {
+            anyhow::ensure!(path.is_file(), "no component at {}", path.display());
+            ConnectorHost::load(&path, options)
+        }
+        Source::Embedded => ConnectorHost::from_bytes(EMBEDDED, "the embedded component", options)
+            .context("cannot load the component embedded in this binary"),
+    }
+}
+
+/// Loads the chosen component with this tool's [`load_options`].
 pub(crate) fn load(component: Option<&Path>) -> anyhow::Result<Arc<ConnectorHost>> {
-    let path = find_or_build(component)?;
-    ConnectorHost::load(&path, &load_options())
+    load_with(component, &load_options())
 }
 
 /// How this tool loads components: the compile cache in `$CLICKUP_CONNECTOR_CACHE` when set,

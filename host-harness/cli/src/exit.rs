@@ -7,6 +7,7 @@
 //! | 2 | bad arguments (clap's own) |
 //! | 3 | a configuration or credential problem the user must fix ([`CONFIG`]) |
 //! | 4 | a transient failure (ClickUp unavailable, rate limit): run again later, it resumes ([`TRANSIENT`]) |
+//! | 141 | stdout was closed by its reader (`… \| head`): stopped quietly ([`BROKEN_PIPE`]) |
 
 use host_harness::{CallError, WitError};
 
@@ -14,6 +15,9 @@ use host_harness::{CallError, WitError};
 pub(crate) const CONFIG: u8 = 3;
 /// Exit code: a transient failure (ClickUp unavailable, rate limit): run again later, it resumes.
 pub(crate) const TRANSIENT: u8 = 4;
+/// Exit code: stdout was closed by its reader; the command stopped without a message (128 +
+/// SIGPIPE, what a shell reports for a process a closed pipe stopped).
+pub(crate) const BROKEN_PIPE: u8 = 141;
 /// Exit code: anything else (a bug, a crashed connector, an unwritable output folder).
 pub(crate) const SYSTEM: u8 = 1;
 

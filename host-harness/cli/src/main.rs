@@ -14,6 +14,7 @@
 //! - [`tenants_file`]: the `run-many` tenants file.
 //! - [`progress`]: the progress display on stderr.
 //! - [`exit`]: exit codes and Airbyte failure types.
+//! - [`stdout`]: printing that ends quietly when stdout is closed.
 
 mod args;
 mod commands;
@@ -21,6 +22,7 @@ mod component_path;
 mod exit;
 mod profile;
 mod progress;
+mod stdout;
 mod tenants_file;
 
 use args::{Cli, Command};
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
+        Err(e) if stdout::is_broken_pipe(&e) => ExitCode::from(exit::BROKEN_PIPE),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(exit::SYSTEM)

@@ -4,7 +4,7 @@
 //! `base_url` is the tenant's wish, and the operator's allow-list decides.
 
 use crate::profile;
-use host_harness::{HostAllowList, Limits, Tenant, TenantReport, TokenLimiters};
+use host_harness::{HostAllowList, Limits, Tenant, TenantFailure, TenantReport, TokenLimiters};
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
@@ -90,6 +90,7 @@ pub(crate) fn load_tenants(
                 Err(why) => {
                     return Ok(Err(TenantReport {
                         outcome: Err(format!("refused by the host before it ran: {why:#}")),
+                        failure: Some(TenantFailure::Refused),
                         ..TenantReport::empty(&name)
                     }))
                 }

@@ -159,8 +159,10 @@ impl WasiHttpHooks for Egress {
                 l.acquire().await;
             }
             RequestCounter::add(&counter.sent);
+            let in_flight = RequestCounter::start(&counter);
             let (response, io) =
                 wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            drop(in_flight);
             let header = |name: &str| -> Option<u64> {
                 response
                     .headers()
@@ -174,6 +176,11 @@ impl WasiHttpHooks for Egress {
             let throttled = response.status() == http::StatusCode::TOO_MANY_REQUESTS;
             if throttled {
                 RequestCounter::add(&counter.throttled);
+            }
+            if let Some((remaining, reset_s)) = header("x-ratelimit-remaining")
+                .zip(header("x-ratelimit-reset"))
+            {
+                counter.observe_window(remaining, reset_s.saturating_mul(1000));
             }
             if let Some(l) = &limiter {
                 let now_ms = std::time::SystemTime::now()

@@ -23,11 +23,51 @@ pub struct RequestCounter {
     pub denied_cap: AtomicU64,
     /// Answers with status 429.
     pub throttled: AtomicU64,
+    /// Requests sent whose answer's headers have not arrived yet.
+    in_flight: AtomicU64,
+    /// The rate-limit window of the last answer that reported one, packed as
+    /// `(remaining, reset at in Unix ms)`; see [`RequestCounter::rate_window`].
+    window_remaining: AtomicU64,
+    window_reset_ms: AtomicU64,
+}
+
+/// Counts a request as in flight while it lives (see [`RequestCounter::in_flight`]).
+pub(crate) struct InFlight(Arc<RequestCounter>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl RequestCounter {
     pub(crate) fn add(field: &AtomicU64) {
         field.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Marks one request of `counter` in flight until the guard is dropped.
+    pub(crate) fn start(counter: &Arc<RequestCounter>) -> InFlight {
+        counter.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(counter.clone())
+    }
+    /// Records the rate-limit window an answer reported: requests left, and when the window
+    /// resets (Unix ms).
+    pub(crate) fn observe_window(&self, remaining: u64, reset_at_ms: u64) {
+        self.window_reset_ms.store(reset_at_ms, Ordering::Relaxed);
+        self.window_remaining
+            .store(remaining.saturating_add(1), Ordering::Relaxed);
+    }
+    /// Requests sent whose answer has not arrived yet.
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+    /// The rate-limit window the last answer reported (`X-RateLimit-Remaining`, and
+    /// `X-RateLimit-Reset` in Unix ms), or `None` before any answer reported one. A window with
+    /// nothing remaining means the connector is waiting for its reset.
+    pub fn rate_window(&self) -> Option<(u64, u64)> {
+        match self.window_remaining.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some((n - 1, self.window_reset_ms.load(Ordering::Relaxed))),
+        }
     }
     /// Requests sent so far.
     pub fn sent(&self) -> u64 {

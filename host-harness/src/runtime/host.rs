@@ -83,12 +83,21 @@ impl ConnectorHost {
     pub fn load(wasm_path: &Path, options: &LoadOptions) -> anyhow::Result<Arc<ConnectorHost>> {
         let wasm = std::fs::read(wasm_path)
             .with_context(|| format!("cannot read the component {}", wasm_path.display()))?;
+        Self::from_bytes(&wasm, &wasm_path.display().to_string(), options)
+    }
+
+    /// Like [`ConnectorHost::load`], for a component already in memory (one embedded in the
+    /// binary with `include_bytes!`, say). `name` names it in errors.
+    pub fn from_bytes(
+        wasm: &[u8],
+        name: &str,
+        options: &LoadOptions,
+    ) -> anyhow::Result<Arc<ConnectorHost>> {
         // Checked before wasmtime sees it: its text-format parser would quote the file's first
         // line in its error, and a file given by mistake may be a config with a token in it.
         if !wasm.starts_with(b"\0asm") {
             anyhow::bail!(
-                "{} is not a WebAssembly component (it does not start with the wasm magic bytes)",
-                wasm_path.display()
+                "{name} is not a WebAssembly component (it does not start with the wasm magic bytes)"
             );
         }
         let pooled = match options.allocation {
@@ -96,12 +105,12 @@ impl ConnectorHost {
             Allocation::Pooling { .. } => make_engine(Some(options.allocation)).ok(),
         };
         match pooled {
-            Some(engine) => Self::load_bytes(&wasm, engine, options, options.allocation),
-            None => Self::load_bytes(&wasm, make_engine(None)?, options, Allocation::OnDemand),
+            Some(engine) => Self::link(wasm, engine, options, options.allocation),
+            None => Self::link(wasm, make_engine(None)?, options, Allocation::OnDemand),
         }
     }
 
-    fn load_bytes(
+    fn link(
         wasm: &[u8],
         engine: Engine,
         options: &LoadOptions,

@@ -7,6 +7,7 @@ use crate::component_path::load;
 use crate::exit;
 use crate::profile::{Prepared, SQLITE_PREFIX};
 use crate::progress::Progress;
+use crate::stdout::outln;
 use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
 use connector_sinks::airbyte;
 use connector_sinks::files::OutputDir;
@@ -76,8 +77,8 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         };
         let streams = StreamChoice::every(&descriptors);
         let mut state = airbyte::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
-        let mut progress = Progress::new();
-        let mut files = OutputDir::open(&args.output, &streams, &state)?;
+        let mut progress = Progress::new(&streams, &state, run.requests().clone());
+        let mut files = OutputDir::open(&args.output, &descriptors, &streams, &state)?;
         let mut db_out =
             SqliteDestination::open(&db, SQLITE_PREFIX, &descriptors, &streams, &state)?;
         let end = sync_into(
@@ -88,6 +89,7 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
             vec![&mut files, &mut db_out, &mut progress],
         )
         .await?;
+        progress.finish();
         drop(db_out);
         if let SyncEnd::Failed { stream, error } = end {
             eprintln!("{pass} failed in {stream}: {error}");
@@ -96,25 +98,29 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         order = streams.iter().map(|s| s.name.clone()).collect();
         tables.push((pass, progress.totals.clone()));
     }
-    println!(
+    outln!(
         "\n{:<14} {:>18} {:>18}",
-        "stream", "full sync", "incremental sync"
+        "stream",
+        "full sync",
+        "incremental sync"
     );
-    println!(
+    outln!(
         "{:<14} {:>18} {:>18}",
-        "", "records/requests", "records/requests"
+        "",
+        "records/requests",
+        "records/requests"
     );
 
     for stream in &order {
         let (records, requests, _) = tables[0].1.get(stream).copied().unwrap_or_default();
         let (r2, q2, _) = tables[1].1.get(stream).copied().unwrap_or_default();
-        println!(
+        outln!(
             "{stream:<14} {:>18} {:>18}",
             format!("{records}/{requests}"),
             format!("{r2}/{q2}")
         );
     }
-    println!(
+    outln!(
         "\nThe records are in {}/<stream>.jsonl (the state in {}/state.json), and in the SQLite \
          database {}: a table per stream, keyed by its primary key, so the incremental sync \
          updated the changed rows in place. Objects and arrays are JSON columns (json_extract).",
@@ -122,11 +128,11 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         args.output.display(),
         db.display()
     );
-    println!(
+    outln!(
         "\nThe most recently updated tasks:\n  sqlite3 -header -column {} \"{DEMO_QUERY}\"\n",
         sqlite::shell_quote(&db.display().to_string())
     );
-    println!("{}", sqlite::query_table(&db, DEMO_QUERY)?);
-    println!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
+    outln!("{}", sqlite::query_table(&db, DEMO_QUERY)?);
+    outln!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
     Ok(0)
 }

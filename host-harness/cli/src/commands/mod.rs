@@ -17,6 +17,7 @@ pub(crate) mod simulate;
 pub(crate) mod singer;
 
 use crate::progress::Progress;
+use crate::stdout::outln;
 use connector_sinks::tee::Tee;
 use host_harness::{sync, Observer, Run, StreamChoice, SyncEnd, SyncOptions, SyncState};
 use std::collections::BTreeMap;
@@ -42,16 +43,23 @@ pub(crate) async fn sync_into(
 }
 
 /// The table printed after a sync into files or a database: records written, requests, waits.
-pub(crate) fn print_summary(progress: &Progress, written: &BTreeMap<String, u64>) {
-    println!(
+pub(crate) fn print_summary(
+    progress: &Progress,
+    written: &BTreeMap<String, u64>,
+) -> anyhow::Result<()> {
+    outln!(
         "{:<14} {:>9} {:>9} {:>16}",
-        "stream", "records", "requests", "rate-limit wait"
+        "stream",
+        "records",
+        "requests",
+        "rate-limit wait"
     );
     for (stream, (_records, requests, waited)) in &progress.totals {
         let n = written.get(stream).copied().unwrap_or(0);
-        println!(
+        outln!(
             "{stream:<14} {n:>9} {requests:>9} {:>14.1} s",
             *waited as f64 / 1000.0
         );
     }
+    Ok(())
 }

@@ -4,6 +4,7 @@ use crate::args::ConfigArgs;
 use crate::component_path::start;
 use crate::exit;
 use crate::profile::Prepared;
+use crate::stdout::outln;
 use connector_sinks::airbyte;
 use host_harness::RunOptions;
 use std::path::Path;
@@ -12,7 +13,7 @@ use std::path::Path;
 pub(crate) async fn spec(component: Option<&Path>) -> anyhow::Result<u8> {
     let mut run = start(component, RunOptions::default()).await?;
     let schema = run.spec().await?;
-    println!("{}", airbyte::spec(&schema));
+    outln!("{}", airbyte::spec(&schema));
     Ok(0)
 }
 
@@ -22,11 +23,11 @@ pub(crate) async fn check(component: Option<&Path>, args: &ConfigArgs) -> anyhow
     let mut run = start(component, prepared.run_options()).await?;
     match run.check(&prepared.guest_config).await {
         Ok(()) => {
-            println!("{}", airbyte::connection_status(None));
+            outln!("{}", airbyte::connection_status(None));
             Ok(0)
         }
         Err(e) => {
-            println!("{}", airbyte::connection_status(Some(&e.to_string())));
+            outln!("{}", airbyte::connection_status(Some(&e.to_string())));
             eprintln!("check failed: {e}");
             Ok(exit::code(&e))
         }
@@ -39,11 +40,11 @@ pub(crate) async fn discover(component: Option<&Path>, args: &ConfigArgs) -> any
     let mut run = start(component, prepared.run_options()).await?;
     match run.discover(&prepared.guest_config).await {
         Ok(streams) => {
-            println!("{}", airbyte::catalog(&streams));
+            outln!("{}", airbyte::catalog(&streams));
             Ok(0)
         }
         Err(e) => {
-            println!(
+            outln!(
                 "{}",
                 airbyte::error(&e.to_string(), exit::failure_type(&e), None)
             );

@@ -7,10 +7,13 @@ use crate::component_path::start;
 use crate::exit;
 use crate::profile::{Prepared, SQLITE_PREFIX};
 use crate::progress::Progress;
+use crate::stdout::outln;
 use connector_sinks::airbyte::{self, AirbyteLines};
 use connector_sinks::files::OutputDir;
 use connector_sinks::sqlite::{self, SqliteDestination};
-use host_harness::{Observer, Run, StreamChoice, StreamDescriptor, SyncEnd, SyncState};
+use host_harness::{
+    CallError, Observer, Run, StreamChoice, StreamDescriptor, SyncEnd, SyncState, WitError,
+};
 use std::io::{BufWriter, StdoutLock};
 use std::path::{Path, PathBuf};
 
@@ -28,7 +31,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
     let descriptors = match run.discover(&prepared.guest_config).await {
         Ok(d) => d,
         Err(e) => {
-            println!(
+            outln!(
                 "{}",
                 airbyte::error(&e.to_string(), exit::failure_type(&e), None)
             );
@@ -40,7 +43,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
         Some(path) => match airbyte::load_catalog(path, &descriptors) {
             Ok(streams) => streams,
             Err(e) => {
-                println!(
+                outln!(
                     "{}",
                     airbyte::error(&format!("{e:#}"), "config_error", None)
                 );
@@ -53,7 +56,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
     let mut state = match load_state(&args) {
         Ok(s) => s,
         Err(e) => {
-            println!(
+            outln!(
                 "{}",
                 airbyte::error(&format!("{e:#}"), "config_error", None)
             );
@@ -61,8 +64,19 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
             return Ok(exit::CONFIG);
         }
     };
-    let mut destination = open(&args, &descriptors, &streams, &state)?;
-    let mut progress = Progress::new();
+    if let Err(e) = reset_streams(&mut state, &args.reset, &descriptors) {
+        eprintln!("error: {e}");
+        return Ok(exit::CONFIG);
+    }
+    let mut destination = match open(&args, &descriptors, &streams, &state) {
+        Ok(d) => d,
+        Err(e) if e.downcast_ref::<sqlite::ForeignTable>().is_some() => {
+            eprintln!("error: {e:#}");
+            return Ok(exit::CONFIG);
+        }
+        Err(e) => return Err(e),
+    };
+    let mut progress = Progress::new(&streams, &state, run.requests().clone());
     let end = sync_into(
         &mut run,
         &prepared.guest_config,
@@ -71,14 +85,52 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
         vec![destination.observer(), &mut progress],
     )
     .await?;
+    progress.finish();
     destination.finish(&end, &progress, &streams, &run)?;
     Ok(match end {
         SyncEnd::Complete | SyncEnd::Interrupted => 0,
         SyncEnd::Failed { stream, error } => {
-            eprintln!("read failed in stream {stream}: {error}");
+            if let CallError::Connector(WitError::InvalidState(why)) = &error {
+                eprintln!(
+                    "error: the saved state of stream {stream} in {} cannot be used ({why}). The \
+                     other streams synced; run again with --reset {stream} to start it over.",
+                    state_source(&args)
+                );
+            } else {
+                eprintln!("read failed in stream {stream}: {error}");
+            }
             exit::code(&error)
         }
     })
+}
+
+/// Forgets the saved state of the `--reset` streams; an unknown name is an error.
+fn reset_streams(
+    state: &mut SyncState,
+    reset: &[String],
+    descriptors: &[StreamDescriptor],
+) -> Result<(), String> {
+    for name in reset {
+        if !descriptors.iter().any(|d| &d.name == name) {
+            let known: Vec<&str> = descriptors.iter().map(|d| d.name.as_str()).collect();
+            return Err(format!(
+                "--reset {name}: there is no such stream (the streams: {})",
+                known.join(", ")
+            ));
+        }
+        state.remove(name);
+    }
+    Ok(())
+}
+
+/// Where the state came from, for messages.
+fn state_source(args: &ReadArgs) -> String {
+    match (&args.state, &args.output, &args.sqlite) {
+        (Some(p), _, _) => p.display().to_string(),
+        (None, Some(dir), _) => dir.join(OutputDir::STATE_FILE).display().to_string(),
+        (None, None, Some(db)) => format!("the database {} (table {SQLITE_PREFIX}state)", db.display()),
+        (None, None, None) => "the state given".to_owned(),
+    }
 }
 
 /// The state to start from: `--state`, else the folder's `state.json`, else the database's.
@@ -101,7 +153,7 @@ fn open(
     state: &SyncState,
 ) -> anyhow::Result<Destination> {
     Ok(match (&args.output, &args.sqlite) {
-        (Some(dir), _) => Destination::Folder(OutputDir::open(dir, streams, state)?),
+        (Some(dir), _) => Destination::Folder(OutputDir::open(dir, descriptors, streams, state)?),
         (None, Some(db)) => Destination::Sqlite(
             SqliteDestination::open(db, SQLITE_PREFIX, descriptors, streams, state)?,
             db.clone(),
@@ -141,8 +193,14 @@ impl Destination {
                 lines.flush()
             }
             Destination::Folder(files) => {
-                print_summary(progress, &files.written);
-                println!(
+                print_summary(progress, &files.written)?;
+                let replaced: u64 = files.deduped.values().sum();
+                if replaced > 0 {
+                    outln!(
+                        "{replaced} older copies of records updated since the last run were replaced: each file holds every record once, as last synced."
+                    );
+                }
+                outln!(
                     "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
                     host_harness::process_memory::peak_rss_bytes() as f64 / (1 << 20) as f64,
                     run.peak_memory_bytes() as f64 / (1 << 20) as f64
@@ -150,10 +208,10 @@ impl Destination {
                 Ok(())
             }
             Destination::Sqlite(db_out, db) => {
-                print_summary(progress, &db_out.written);
+                print_summary(progress, &db_out.written)?;
                 let rejected: u64 = db_out.rejected.values().sum();
                 if rejected > 0 {
-                    println!(
+                    outln!(
                         "{rejected} records without a primary key are in the table {}.",
                         db_out.names().rejected_table()
                     );
@@ -163,7 +221,7 @@ impl Destination {
                     .find(|s| s.name == "tasks")
                     .or(streams.first())
                     .map_or("tasks", |s| s.name.as_str());
-                println!(
+                outln!(
                     "The data is in the SQLite database {} (a table per stream). Try:\n  sqlite3 {} \"SELECT count(*) FROM {}\"",
                     db.display(),
                     sqlite::shell_quote(&db.display().to_string()),

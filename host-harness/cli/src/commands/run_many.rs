@@ -5,12 +5,15 @@ use crate::args::RunManyArgs;
 use crate::component_path;
 use crate::exit;
 use crate::profile::DEFAULT_TENANT_HOSTS;
+use crate::stdout::outln;
 use crate::tenants_file::load_tenants;
 use connector_sinks::files::open_tenant_folder;
+use crate::progress::TenantLines;
 use host_harness::{
-    Allocation, ConnectorHost, HostAllowList, LoadOptions, SyncOptions, Tenant, TenantReport,
-    TokenLimiters,
+    Allocation, HostAllowList, LoadOptions, StreamChoice, StreamDescriptor, SyncOptions, Tenant,
+    TenantFailure, TenantOutput, TenantReport, TokenLimiters,
 };
+use std::rc::Rc;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,7 +39,6 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
         .iter()
         .filter_map(|e| e.as_ref().ok().cloned())
         .collect();
-    let path = component_path::find_or_build(component)?;
     let allocation = if args.pooling {
         Allocation::Pooling {
             max_instances: (list.len() as u32).saturating_add(8),
@@ -44,8 +46,8 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     } else {
         Allocation::OnDemand
     };
-    let host = ConnectorHost::load(
-        &path,
+    let host = component_path::load_with(
+        component,
         &LoadOptions {
             allocation,
             ..component_path::load_options()
@@ -54,14 +56,21 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     if args.pooling && host.allocation == Allocation::OnDemand {
         eprintln!("note: the pooling allocator could not reserve its memory here; using on-demand allocation");
     }
-    let mut ran = host_harness::run_many(
-        &host,
-        list,
-        SyncOptions::default(),
-        Arc::new(open_tenant_folder),
-    )
-    .await
-    .into_iter();
+    let lines = Rc::new(TenantLines::new());
+    let open = {
+        let lines = lines.clone();
+        move |tenant: &Tenant, descriptors: &[StreamDescriptor], streams: &[StreamChoice]| {
+            let output = open_tenant_folder(tenant, descriptors, streams)?;
+            let line = lines.line(&tenant.name, streams.len(), output.observer);
+            Ok(TenantOutput {
+                state: output.state,
+                observer: Box::new(line),
+            })
+        }
+    };
+    let mut ran = host_harness::run_many(&host, list, SyncOptions::default(), Arc::new(open))
+        .await
+        .into_iter();
     // In the file's order: the refused tenants' reports where they stood.
     let reports: Vec<TenantReport> = entries
         .into_iter()
@@ -70,20 +79,22 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
             Err(refused) => Some(refused),
         })
         .collect();
-    println!(
+    outln!(
         "{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}  outcome",
-        "tenant", "records", "requests", "rl-wait s", "peak MiB", "cpu ms", "wall s"
+        "tenant",
+        "records",
+        "requests",
+        "rl-wait s",
+        "peak MiB",
+        "cpu ms",
+        "wall s"
     );
-    let mut failed = 0;
     for r in &reports {
         let outcome = match &r.outcome {
             Ok(()) => "ok".to_owned(),
-            Err(e) => {
-                failed += 1;
-                e.clone()
-            }
+            Err(e) => e.clone(),
         };
-        println!(
+        outln!(
             "{:<20} {:>8} {:>8} {:>9.1} {:>8.1} {:>8} {:>7.1}  {}",
             r.name,
             r.records,
@@ -95,5 +106,25 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
             outcome
         );
     }
-    Ok(if failed == 0 { 0 } else { exit::SYSTEM })
+    let failed = reports.iter().filter(|r| r.outcome.is_err()).count();
+    outln!("{} ok, {failed} failed", reports.len() - failed);
+    Ok(exit_code(&reports))
+}
+
+/// The exit code of a run of many tenants: 0 when all succeeded; else 1 if any failure was the
+/// host's or a crash, else 3 if any was a configuration or token problem, else 4 (transient).
+fn exit_code(reports: &[TenantReport]) -> u8 {
+    let codes: Vec<u8> = reports
+        .iter()
+        .filter_map(|r| r.failure.as_ref())
+        .map(|f| match f {
+            TenantFailure::Connector(e) => exit::code(e),
+            TenantFailure::Host => exit::SYSTEM,
+            TenantFailure::Refused => exit::CONFIG,
+        })
+        .collect();
+    [exit::SYSTEM, exit::CONFIG, exit::TRANSIENT]
+        .into_iter()
+        .find(|c| codes.contains(c))
+        .unwrap_or(0)
 }

@@ -1,6 +1,7 @@
 //! `simulate`: the built-in ClickUp simulator on loopback, until Ctrl-C.
 
 use crate::args::SimulateArgs;
+use crate::stdout::outln;
 use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
 
 /// Serves the simulator and prints its URL, token and a config that points at it.
@@ -20,19 +21,19 @@ pub(crate) async fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         ..SimConfig::default()
     })?;
     let world = sim.world();
-    println!("ClickUp simulator listening on {}", sim.base_url());
-    println!(
+    outln!("ClickUp simulator listening on {}", sim.base_url());
+    outln!(
         "token: {}  ({} workspaces, {} tasks, {} time entries)",
         sim.token(),
         world.workspaces.len(),
         world.task_count(),
         world.time_entry_count()
     );
-    println!(
+    outln!(
         "config: {}",
         serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()})
     );
-    println!("Press Ctrl-C to stop.");
+    outln!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
     Ok(0)
 }

@@ -7,6 +7,7 @@ use crate::component_path::start;
 use crate::exit;
 use crate::profile::Prepared;
 use crate::progress::Progress;
+use crate::stdout::outln;
 use connector_sinks::singer;
 use host_harness::{StreamChoice, SyncEnd, SyncState};
 use serde_json::Value;
@@ -24,7 +25,7 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
         }
     };
     if args.discover {
-        println!("{:#}", singer::catalog(&descriptors));
+        outln!("{:#}", singer::catalog(&descriptors));
         return Ok(0);
     }
     let read_json = |path: &Path, what: &str| -> anyhow::Result<String> {
@@ -67,7 +68,7 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
     let stdout = std::io::stdout();
     let mut lines =
         singer::SingerLines::new(std::io::BufWriter::new(stdout.lock()), &descriptors, &state);
-    let mut progress = Progress::new();
+    let mut progress = Progress::new(&streams, &state, run.requests().clone());
     let end = sync_into(
         &mut run,
         &prepared.guest_config,
@@ -76,6 +77,7 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
         vec![&mut lines, &mut progress],
     )
     .await?;
+    progress.finish();
     lines.flush()?;
     Ok(match end {
         SyncEnd::Complete | SyncEnd::Interrupted => 0,

@@ -47,18 +47,26 @@
 //! applied exactly once, even mid-stream, and a full-refresh stream resumed mid-way keeps the rows
 //! of its first pages (they carry the same `<prefix>sync`).
 //!
+//! # Tables it did not create
+//!
+//! The sink writes only tables it created, listed in `<prefix>tables`; a table of a stream's
+//! name that the user made is refused with [`ForeignTable`] before anything changes (see
+//! [`ownership`]).
+//!
 //! # Records that cannot be stored
 //!
 //! A record that is not a JSON object, or lacks a value for a primary-key field, cannot be keyed.
 //! It is not dropped and does not stop the sync: it goes to the table `<prefix>rejected`
 //! (`stream`, `reason`, `record`, `rejected_at`), counted in [`SqliteDestination::rejected`].
 
+mod ownership;
 mod query;
 mod rows;
 mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use ownership::ForeignTable;
 pub use query::{query_table, shell_quote};
 
 use anyhow::Context;
@@ -98,6 +106,10 @@ impl OwnNames {
     /// The table holding each stream's checkpoint.
     pub fn state_table(&self) -> String {
         format!("{}state", self.prefix)
+    }
+    /// The table listing the stream tables the sink created (see [`ownership`]).
+    pub fn tables_table(&self) -> String {
+        format!("{}tables", self.prefix)
     }
     /// The table holding records that could not be keyed.
     pub fn rejected_table(&self) -> String {
@@ -150,6 +162,9 @@ impl SqliteDestination {
         let names = OwnNames::new(prefix)?;
         let conn = connect(path)?;
         let context = || format!("cannot prepare the SQLite database {}", path.display());
+        let chosen: Vec<&str> = streams.iter().map(|s| s.name.as_str()).collect();
+        ownership::check_all(&conn, &names, &chosen, &path.display().to_string())?;
+        ownership::create_registry(&conn, &names).with_context(context)?;
         let (state_table, rejected_table) = (names.state_table(), names.rejected_table());
         conn.execute_batch(&format!(
             "CREATE TABLE IF NOT EXISTS {state_table} (
@@ -174,6 +189,7 @@ impl SqliteDestination {
             let resuming = state.get(&choice.name).is_some_and(|c| c.cursor.is_some());
             let table = prepare_table(&conn, &names, descriptor, choice.incremental, resuming)
                 .with_context(context)?;
+            ownership::register(&conn, &names, &choice.name).with_context(context)?;
             tables.insert(choice.name.clone(), table);
         }
         Ok(SqliteDestination {

@@ -4,11 +4,17 @@
 //! written and flushed to disk before `state.json` is replaced (write to a temporary file, then
 //! rename: a crash leaves the old or the new state, never half of one). Incremental streams append;
 //! full-refresh streams write `<stream>.jsonl.partial` and rename it over `<stream>.jsonl` when
-//! complete, so the folder always holds a whole snapshot.
+//! complete, so the folder always holds a whole snapshot. When a stream is complete its file is
+//! de-duplicated by primary key ([`dedupe`]): after any number of runs, `<stream>.jsonl` holds
+//! each record once, as last synced.
+
+pub mod dedupe;
 
 use crate::airbyte::{self, state_json};
 use anyhow::Context;
-use host_harness::{Checkpoint, Observer, StreamChoice, SyncState, TenantOutput};
+use host_harness::{
+    Checkpoint, Observer, StreamChoice, StreamDescriptor, SyncState, TenantOutput,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -31,19 +37,24 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub struct OutputDir {
     dir: PathBuf,
     incremental: BTreeMap<String, bool>,
+    keys: BTreeMap<String, Vec<Vec<String>>>,
     files: BTreeMap<String, BufWriter<File>>,
     state: SyncState,
     /// Records written per stream in this sync.
     pub written: BTreeMap<String, u64>,
+    /// Per stream: older copies of records removed from its file at the end of this sync.
+    pub deduped: BTreeMap<String, u64>,
 }
 
 impl OutputDir {
     /// The state file's name inside the folder.
     pub const STATE_FILE: &'static str = "state.json";
 
-    /// Opens (creating) the folder for a sync of `streams`, starting from `state`.
+    /// Opens (creating) the folder for a sync of `streams` (their keys from `descriptors`),
+    /// starting from `state`.
     pub fn open(
         dir: &Path,
+        descriptors: &[StreamDescriptor],
         streams: &[StreamChoice],
         state: &SyncState,
     ) -> anyhow::Result<OutputDir> {
@@ -54,9 +65,14 @@ impl OutputDir {
                 .iter()
                 .map(|s| (s.name.clone(), s.incremental))
                 .collect(),
+            keys: descriptors
+                .iter()
+                .map(|d| (d.name.clone(), d.primary_key.clone()))
+                .collect(),
             files: BTreeMap::new(),
             state: state.clone(),
             written: BTreeMap::new(),
+            deduped: BTreeMap::new(),
         })
     }
 
@@ -116,10 +132,15 @@ impl Observer for OutputDir {
             f.flush()?;
             f.get_ref().sync_data()?;
         }
-        if checkpoint.cursor.is_none() && !self.incremental.get(stream).copied().unwrap_or(false) {
+        if checkpoint.cursor.is_none() {
             self.files.remove(stream);
-            let partial = self.data_path(stream);
-            std::fs::rename(&partial, self.dir.join(format!("{stream}.jsonl")))?;
+            let done = self.dir.join(format!("{stream}.jsonl"));
+            if !self.incremental.get(stream).copied().unwrap_or(false) {
+                std::fs::rename(self.data_path(stream), &done)?;
+            }
+            let key = self.keys.get(stream).map_or(&[][..], Vec::as_slice);
+            let removed = dedupe::dedupe_file(&done, key)?.removed;
+            self.deduped.insert(stream.to_owned(), removed);
         }
         self.state.insert(stream.to_owned(), checkpoint.clone());
         let text = serde_json::to_vec_pretty(&state_json(&self.state))?;
@@ -131,10 +152,11 @@ impl Observer for OutputDir {
 /// folder, its `state.json` the state to start from.
 pub fn open_tenant_folder(
     tenant: &host_harness::Tenant,
+    descriptors: &[StreamDescriptor],
     streams: &[StreamChoice],
 ) -> anyhow::Result<TenantOutput> {
     let state = airbyte::load_state_file(&tenant.output.join(OutputDir::STATE_FILE))?;
-    let folder = OutputDir::open(&tenant.output, streams, &state)?;
+    let folder = OutputDir::open(&tenant.output, descriptors, streams, &state)?;
     Ok(TenantOutput {
         state,
         observer: Box::new(folder),

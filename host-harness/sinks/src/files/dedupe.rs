@@ -1,0 +1,137 @@
+//! Keeping one record per primary key in a JSON-lines file.
+//!
+//! Incremental syncs append what changed, so a record updated between two runs would otherwise be
+//! in the file twice. At the end of each stream the folder sink rewrites its file keeping, for
+//! each primary key, only the last record written (where it stands in the file); records that
+//! lack the key are all kept. The rewrite goes to a temporary file that is synced and renamed over
+//! the old one: a crash leaves one or the other whole. Memory: one entry per distinct key.
+
+use anyhow::Context;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+/// What a rewrite did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Deduped {
+    /// Records kept.
+    pub kept: u64,
+    /// Older copies of a record removed.
+    pub removed: u64,
+}
+
+/// Rewrites `path` keeping the last record per primary key (`key`: the key's field paths, as
+/// `discover` gives them). An empty key keeps everything and leaves the file alone.
+pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> {
+    if key.is_empty() || !path.is_file() {
+        return Ok(Deduped::default());
+    }
+    let read = || -> anyhow::Result<BufReader<File>> {
+        Ok(BufReader::new(
+            File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        ))
+    };
+    let mut last: HashMap<String, u64> = HashMap::new();
+    let mut lines = 0u64;
+    for (n, line) in read()?.lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if let Some(k) = key_of(&line, key) {
+            last.insert(k, n as u64);
+        }
+        lines += 1;
+    }
+    if last.len() as u64 == lines {
+        return Ok(Deduped {
+            kept: lines,
+            removed: 0,
+        });
+    }
+    let tmp = path.with_extension("jsonl.dedupe");
+    let mut out = BufWriter::new(
+        File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?,
+    );
+    let mut done = Deduped::default();
+    for (n, line) in read()?.lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        let keep = key_of(&line, key).is_none_or(|k| last.get(&k) == Some(&(n as u64)));
+        if keep {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            done.kept += 1;
+        } else {
+            done.removed += 1;
+        }
+    }
+    let file = out
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", tmp.display(), e.error()))?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(done)
+}
+
+/// The record's primary key as JSON text, or `None` when a part of it is missing or null.
+fn key_of(line: &str, key: &[Vec<String>]) -> Option<String> {
+    let record: Value = serde_json::from_str(line).ok()?;
+    let parts: Option<Vec<&Value>> = key
+        .iter()
+        .map(|path| {
+            path.iter()
+                .try_fold(&record, |v, field| v.get(field))
+                .filter(|v| !v.is_null())
+        })
+        .collect();
+    serde_json::to_string(&parts?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, lines: &[&str]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("dedupe-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("s.jsonl");
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+        p
+    }
+
+    #[test]
+    fn keeps_the_last_copy_of_each_key_where_it_stands() {
+        let p = file(
+            "last",
+            &[
+                r#"{"id":"1","v":1}"#,
+                r#"{"id":"2","v":1}"#,
+                r#"{"v":"no key"}"#,
+                r#"{"id":"1","v":2}"#,
+            ],
+        );
+        let done = dedupe_file(&p, &[vec!["id".into()]]).unwrap();
+        assert_eq!(done, Deduped { kept: 3, removed: 1 });
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"id\":\"2\",\"v\":1}\n{\"v\":\"no key\"}\n{\"id\":\"1\",\"v\":2}\n"
+        );
+    }
+
+    #[test]
+    fn a_composite_key_needs_every_part_to_match() {
+        let p = file(
+            "composite",
+            &[
+                r#"{"task_id":"1","field_id":"a","x":1}"#,
+                r#"{"task_id":"1","field_id":"b","x":1}"#,
+                r#"{"task_id":"1","field_id":"a","x":2}"#,
+            ],
+        );
+        let key = [vec!["task_id".into()], vec!["field_id".into()]];
+        assert_eq!(dedupe_file(&p, &key).unwrap().removed, 1);
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"task_id\":\"1\",\"field_id\":\"b\",\"x\":1}\n{\"task_id\":\"1\",\"field_id\":\"a\",\"x\":2}\n"
+        );
+    }
+}
