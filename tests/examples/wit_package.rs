@@ -20,6 +20,10 @@ fn main() -> anyhow::Result<()> {
     let bytes = wit_component::encode(&resolve, package)?;
     std::fs::write(&out, bytes)
         .with_context(|| format!("cannot write {}", out.to_string_lossy()))?;
-    println!("{}: {}", resolve.packages[package].name, out.to_string_lossy());
+    println!(
+        "{}: {}",
+        resolve.packages[package].name,
+        out.to_string_lossy()
+    );
     Ok(())
 }

@@ -177,8 +177,8 @@ impl WasiHttpHooks for Egress {
             if throttled {
                 RequestCounter::add(&counter.throttled);
             }
-            if let Some((remaining, reset_s)) = header("x-ratelimit-remaining")
-                .zip(header("x-ratelimit-reset"))
+            if let Some((remaining, reset_s)) =
+                header("x-ratelimit-remaining").zip(header("x-ratelimit-reset"))
             {
                 counter.observe_window(remaining, reset_s.saturating_mul(1000));
             }

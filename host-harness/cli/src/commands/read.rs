@@ -128,7 +128,9 @@ fn state_source(args: &ReadArgs) -> String {
     match (&args.state, &args.output, &args.sqlite) {
         (Some(p), _, _) => p.display().to_string(),
         (None, Some(dir), _) => dir.join(OutputDir::STATE_FILE).display().to_string(),
-        (None, None, Some(db)) => format!("the database {} (table {SQLITE_PREFIX}state)", db.display()),
+        (None, None, Some(db)) => {
+            format!("the database {} (table {SQLITE_PREFIX}state)", db.display())
+        }
         (None, None, None) => "the state given".to_owned(),
     }
 }

@@ -5,15 +5,14 @@ use crate::args::RunManyArgs;
 use crate::component_path;
 use crate::exit;
 use crate::profile::DEFAULT_TENANT_HOSTS;
+use crate::progress::TenantLines;
 use crate::stdout::outln;
 use crate::tenants_file::load_tenants;
 use connector_sinks::files::open_tenant_folder;
-use crate::progress::TenantLines;
 use host_harness::{
     Allocation, HostAllowList, LoadOptions, StreamChoice, StreamDescriptor, SyncOptions, Tenant,
     TenantFailure, TenantOutput, TenantReport, TokenLimiters,
 };
-use std::rc::Rc;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -56,7 +55,7 @@ pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::
     if args.pooling && host.allocation == Allocation::OnDemand {
         eprintln!("note: the pooling allocator could not reserve its memory here; using on-demand allocation");
     }
-    let lines = Rc::new(TenantLines::new());
+    let lines = Arc::new(TenantLines::new());
     let open = {
         let lines = lines.clone();
         move |tenant: &Tenant, descriptors: &[StreamDescriptor], streams: &[StreamChoice]| {

@@ -77,9 +77,10 @@ impl Live {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{spinner:.green} {elapsed_precise}  {status}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner())
-            .with_key("status", move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
-                waits.header(out)
-            });
+            .with_key(
+                "status",
+                move |_: &ProgressState, out: &mut dyn std::fmt::Write| waits.header(out),
+            );
         let header = multi.add(ProgressBar::new_spinner().with_style(style));
         header.enable_steady_tick(TICK);
         Live {
@@ -104,7 +105,9 @@ impl Live {
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("#>-");
-        let bar = self.multi.add(bar.with_style(style).with_prefix(stream.to_owned()));
+        let bar = self
+            .multi
+            .add(bar.with_style(style).with_prefix(stream.to_owned()));
         bar.set_message("0 requests");
         self.stream = Some(bar);
     }

@@ -106,10 +106,9 @@ impl Progress {
 
 impl Observer for Progress {
     fn stream_started(&mut self, stream: &str) {
-        let expected = (stream == "tasks"
-            && self.fresh.contains("tasks")
-            && self.expected_tasks > 0)
-            .then_some(self.expected_tasks);
+        let expected =
+            (stream == "tasks" && self.fresh.contains("tasks") && self.expected_tasks > 0)
+                .then_some(self.expected_tasks);
         match &mut self.live {
             Some(live) => live.stream_started(stream, expected),
             None => eprintln!(

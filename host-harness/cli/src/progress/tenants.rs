@@ -81,8 +81,9 @@ impl TenantLine {
     fn end(&self, mark: &str, what: &str) {
         match &self.bar {
             Some(bar) => {
-                let style = ProgressStyle::with_template(&format!("  {mark} {{prefix:<16}} {{msg}}"))
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+                let style =
+                    ProgressStyle::with_template(&format!("  {mark} {{prefix:<16}} {{msg}}"))
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner());
                 bar.set_style(style);
                 bar.finish_with_message(what.to_owned());
             }

@@ -21,12 +21,20 @@ fn the_artifacts_script_gives_a_checked_component_and_a_decodable_wit_package() 
         .current_dir(&out_dir)
         .output()
         .expect("run sha256sum");
-    assert!(check.status.success(), "the checksum matches: {}", text(&check));
+    assert!(
+        check.status.success(),
+        "the checksum matches: {}",
+        text(&check)
+    );
 
     let wit = std::fs::read(out_dir.join("connector-source.wit.wasm")).unwrap();
     let decoded = wit_component::decode(&wit).expect("a binary WIT package");
     let resolve = decoded.resolve();
     let package = &resolve.packages[decoded.package()];
     assert_eq!(package.name.to_string(), "connector:source@0.1.0");
-    assert!(package.interfaces.contains_key("source"), "{:?}", package.interfaces.keys());
+    assert!(
+        package.interfaces.contains_key("source"),
+        "{:?}",
+        package.interfaces.keys()
+    );
 }

@@ -44,7 +44,10 @@ fn a_closed_port_is_named_with_its_host_and_port() {
         said.contains(&format!("127.0.0.1:{port}: connection refused")),
         "{said}"
     );
-    assert!(!said.contains("pk_1_ABCDEFGHIJKLMNOP"), "the token leaked: {said}");
+    assert!(
+        !said.contains("pk_1_ABCDEFGHIJKLMNOP"),
+        "the token leaked: {said}"
+    );
 }
 
 #[test]

@@ -12,14 +12,22 @@ fn an_installed_binary_syncs_with_no_cargo_on_path_and_no_checkout() {
     // --debug and the workspace's target folder: the same install, reusing this test run's
     // build instead of compiling wasmtime again in release.
     let install = Command::new(cargo)
-        .args(["install", "--quiet", "--debug", "--locked", "--path", crate_dir])
+        .args([
+            "install", "--quiet", "--debug", "--locked", "--path", crate_dir,
+        ])
         .arg("--root")
         .arg(&root)
         .arg("--target-dir")
         .arg(clickup_tests::target_dir())
         .output()
         .expect("run cargo install");
-    assert!(install.status.success(), "{}", text(&install));
+    assert!(
+        install.status.success(),
+        "cargo install into {} (target {}): {}",
+        root.display(),
+        clickup_tests::target_dir().display(),
+        text(&install)
+    );
     let installed = root.join("bin/clickup-connector");
     assert!(installed.is_file());
 

@@ -35,18 +35,31 @@ fn output_files_hold_each_record_once_as_last_synced_after_incremental_runs() {
     let tasks = jsonl(&data.join("tasks.jsonl"));
     let task_ids = ids(&tasks);
     let unique: BTreeSet<&String> = task_ids.iter().collect();
-    assert_eq!(unique.len(), task_ids.len(), "a task is in tasks.jsonl twice");
+    assert_eq!(
+        unique.len(),
+        task_ids.len(),
+        "a task is in tasks.jsonl twice"
+    );
     assert_eq!(task_ids.len(), sim.world().task_count());
     for id in &changed {
-        let task = tasks.iter().find(|t| t["id"] == id.as_str()).expect("changed task");
+        let task = tasks
+            .iter()
+            .find(|t| t["id"] == id.as_str())
+            .expect("changed task");
         assert!(
-            task["name"].as_str().is_some_and(|n| n.ends_with(" (edited)")),
+            task["name"]
+                .as_str()
+                .is_some_and(|n| n.ends_with(" (edited)")),
             "tasks.jsonl holds an old copy of {id}: {task}"
         );
     }
     let entries = ids(&jsonl(&data.join("time_entries.jsonl")));
     let unique: BTreeSet<&String> = entries.iter().collect();
-    assert_eq!(unique.len(), entries.len(), "a time entry is in the file twice");
+    assert_eq!(
+        unique.len(),
+        entries.len(),
+        "a time entry is in the file twice"
+    );
     assert_eq!(entries.len(), sim.world().time_entry_count());
 }
 
@@ -82,7 +95,9 @@ fn sqlite_refuses_a_table_it_did_not_create_and_changes_nothing() {
     assert_eq!(schema(), before, "the database's tables were changed");
     let note: String = rusqlite::Connection::open(&db)
         .unwrap()
-        .query_row("SELECT my_note FROM tasks WHERE id = 't1'", [], |r| r.get(0))
+        .query_row("SELECT my_note FROM tasks WHERE id = 't1'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(note, "keep me");
 
@@ -129,11 +144,20 @@ fn a_bad_saved_state_fails_only_its_stream_until_that_stream_is_reset() {
     let out = read(&[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     let said = text(&out);
-    assert!(said.contains(arg(&state_file)), "the message names the file: {said}");
-    assert!(said.contains("--reset tasks"), "the message says how to start over: {said}");
+    assert!(
+        said.contains(arg(&state_file)),
+        "the message names the file: {said}"
+    );
+    assert!(
+        said.contains("--reset tasks"),
+        "the message says how to start over: {said}"
+    );
     let entries = ids(&jsonl(&data.join("time_entries.jsonl")));
     for id in &new_entries {
-        assert!(entries.contains(id), "the other streams still synced: {id} missing");
+        assert!(
+            entries.contains(id),
+            "the other streams still synced: {id} missing"
+        );
     }
 
     let out = read(&["--reset", "nosuchstream"]);
@@ -145,7 +169,12 @@ fn a_bad_saved_state_fails_only_its_stream_until_that_stream_is_reset() {
     let tasks = jsonl(&data.join("tasks.jsonl"));
     assert_eq!(tasks.len(), sim.world().task_count());
     for id in &edited {
-        let task = tasks.iter().find(|t| t["id"] == id.as_str()).expect("edited task");
-        assert!(task["name"].as_str().is_some_and(|n| n.ends_with(" (edited)")));
+        let task = tasks
+            .iter()
+            .find(|t| t["id"] == id.as_str())
+            .expect("edited task");
+        assert!(task["name"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(" (edited)")));
     }
 }

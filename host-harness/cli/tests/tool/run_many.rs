@@ -15,7 +15,13 @@ fn run_many_reports_each_tenant_live_and_exits_3_for_a_bad_token() {
         ]),
     );
     let host = sim.addr().to_string();
-    let out = tool(&["run-many", "--tenants", arg(&tenants), "--allow-host", &host]);
+    let out = tool(&[
+        "run-many",
+        "--tenants",
+        arg(&tenants),
+        "--allow-host",
+        &host,
+    ]);
     let said = text(&out);
     assert_eq!(out.status.code(), Some(3), "{said}");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -25,12 +31,18 @@ fn run_many_reports_each_tenant_live_and_exits_3_for_a_bad_token() {
         stderr.contains("[clickup-connector] acme: tasks done"),
         "a line per tenant as its streams end: {stderr}"
     );
-    assert!(stderr.contains("[clickup-connector] acme: done:"), "{stderr}");
+    assert!(
+        stderr.contains("[clickup-connector] acme: done:"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("[clickup-connector] wrongtoken: workspaces failed: authentication error"),
         "{stderr}"
     );
-    assert!(!said.contains("NOTATOKENTHEYKNOW"), "the token leaked: {said}");
+    assert!(
+        !said.contains("NOTATOKENTHEYKNOW"),
+        "the token leaked: {said}"
+    );
 }
 
 #[test]
@@ -46,10 +58,19 @@ fn a_tenant_whose_folder_cannot_be_opened_is_the_hosts_failure_with_exit_1() {
         ]),
     );
     let host = sim.addr().to_string();
-    let out = tool(&["run-many", "--tenants", arg(&tenants), "--allow-host", &host]);
+    let out = tool(&[
+        "run-many",
+        "--tenants",
+        arg(&tenants),
+        "--allow-host",
+        &host,
+    ]);
     let said = text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("host error"), "{said}");
-    assert!(!said.contains("trap"), "a host failure is not the connector's: {said}");
+    assert!(
+        !said.contains("trap"),
+        "a host failure is not the connector's: {said}"
+    );
     assert!(said.contains("0 ok, 1 failed"), "{said}");
 }

@@ -42,10 +42,16 @@ fn on_a_terminal_the_display_counts_down_rate_limit_waits_and_shows_streams_done
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let screen = String::from_utf8_lossy(&std::fs::read(&transcript).unwrap()).into_owned();
     assert!(screen.contains("\u{1b}["), "drawn with terminal escapes");
-    assert!(screen.contains("streams 8/8"), "streams done out of the total");
+    assert!(
+        screen.contains("streams 8/8"),
+        "streams done out of the total"
+    );
     assert!(screen.contains("in flight"), "requests in flight");
     assert!(screen.contains("00:00:"), "elapsed time");
-    assert!(screen.contains("ETA"), "an ETA for the tasks of a full sync");
+    assert!(
+        screen.contains("ETA"),
+        "an ETA for the tasks of a full sync"
+    );
     assert!(screen.contains("records") && screen.contains("requests"));
     let countdown: BTreeSet<&str> = screen
         .match_indices("waiting ")
@@ -73,6 +79,9 @@ fn without_a_terminal_progress_is_plain_log_lines() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains('\u{1b}'), "no escapes in a log: {stderr}");
-    assert!(stderr.contains("reading workspaces (stream 1 of 8, 0:00:00 elapsed)"), "{stderr}");
+    assert!(
+        stderr.contains("reading workspaces (stream 1 of 8, 0:00:00 elapsed)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("(stream 8 of 8,"), "{stderr}");
 }

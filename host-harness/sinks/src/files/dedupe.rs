@@ -29,9 +29,9 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
         return Ok(Deduped::default());
     }
     let read = || -> anyhow::Result<BufReader<File>> {
-        Ok(BufReader::new(
-            File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
-        ))
+        Ok(BufReader::new(File::open(path).with_context(|| {
+            format!("cannot read {}", path.display())
+        })?))
     };
     let mut last: HashMap<String, u64> = HashMap::new();
     let mut lines = 0u64;
@@ -110,7 +110,13 @@ mod tests {
             ],
         );
         let done = dedupe_file(&p, &[vec!["id".into()]]).unwrap();
-        assert_eq!(done, Deduped { kept: 3, removed: 1 });
+        assert_eq!(
+            done,
+            Deduped {
+                kept: 3,
+                removed: 1
+            }
+        );
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
             "{\"id\":\"2\",\"v\":1}\n{\"v\":\"no key\"}\n{\"id\":\"1\",\"v\":2}\n"

@@ -12,9 +12,7 @@ pub mod dedupe;
 
 use crate::airbyte::{self, state_json};
 use anyhow::Context;
-use host_harness::{
-    Checkpoint, Observer, StreamChoice, StreamDescriptor, SyncState, TenantOutput,
-};
+use host_harness::{Checkpoint, Observer, StreamChoice, StreamDescriptor, SyncState, TenantOutput};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};

@@ -45,7 +45,8 @@ pub(super) fn check_all(
         if !table_exists(conn, table)? {
             continue;
         }
-        let owned = (listed && is_listed(conn, names, table)?) || has_own_columns(conn, names, table)?;
+        let owned =
+            (listed && is_listed(conn, names, table)?) || has_own_columns(conn, names, table)?;
         if !owned {
             return Err(ForeignTable {
                 table: table.to_owned(),
