@@ -263,7 +263,14 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             _ => s.value()?,
         };
         if key == "value" {
-            value_json = Some(value(s, span)?.to_string());
+            let bytes = s.bytes(span);
+            value_json = Some(if span.clean && !bytes.contains(&b'{') {
+                // Clean and without objects (whose keys a `Value` would sort): the text is
+                // already what `Value::to_string` writes.
+                String::from_utf8(bytes.to_vec()).map_err(|_| Bail)?
+            } else {
+                value(s, span)?.to_string()
+            });
         }
         copy(s, span, out)
     })?;
