@@ -83,8 +83,7 @@ fn singer_check_tap_accepts_the_output_of_a_full_and_of_an_incremental_run() {
     let last_state: Value = String::from_utf8_lossy(&first)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|m| m["type"] == "STATE")
-        .last()
+        .rfind(|m| m["type"] == "STATE")
         .expect("a STATE message")["value"]
         .clone();
     let state = scratch.join("state.json");
