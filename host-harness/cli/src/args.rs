@@ -65,6 +65,9 @@ pub(crate) struct SingerArgs {
     /// Singer state: the last STATE value the target emitted ({"bookmarks": {...}}).
     #[arg(long, value_name = "FILE")]
     pub(crate) state: Option<PathBuf>,
+    /// Start STREAM over (repeatable): its bookmark is ignored; the others continue from theirs.
+    #[arg(long = "reset", value_name = "STREAM")]
+    pub(crate) reset: Vec<String>,
 }
 
 #[derive(clap::Args)]

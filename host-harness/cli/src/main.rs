@@ -14,12 +14,14 @@
 //! - [`tenants_file`]: the `run-many` tenants file.
 //! - [`progress`]: the progress display on stderr.
 //! - [`exit`]: exit codes and Airbyte failure types.
+//! - [`input`]: reading the files a user names, with errors that exit 3.
 //! - [`stdout`]: printing that ends quietly when stdout is closed.
 
 mod args;
 mod commands;
 mod component_path;
 mod exit;
+mod input;
 mod profile;
 mod progress;
 mod stdout;
@@ -41,6 +43,10 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
         Err(e) if stdout::is_broken_pipe(&e) => ExitCode::from(exit::BROKEN_PIPE),
+        Err(e) if e.downcast_ref::<input::InputError>().is_some() => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::CONFIG)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(exit::SYSTEM)

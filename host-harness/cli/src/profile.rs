@@ -44,9 +44,7 @@ pub(crate) struct Prepared {
 impl Prepared {
     /// Reads `--config` (and `--host-credentials`).
     pub(crate) fn load(args: &ConfigArgs) -> anyhow::Result<Prepared> {
-        let text = std::fs::read_to_string(&args.config).map_err(|e| {
-            anyhow::anyhow!("cannot read the config file {}: {e}", args.config.display())
-        })?;
+        let text = crate::input::read_text(&args.config, "config file")?;
         Prepared::from_text(&text, args.host_credentials)
     }
 

@@ -77,14 +77,23 @@ pub(crate) fn load_tenants(
             if let Some(limits) = t.get("limits") {
                 only_known(limits, &LIMIT_FIELDS, &format!("tenant {} limits", i + 1))?;
             }
-            let name = t
-                .get("name")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("tenant-{i}"), str::to_owned);
+            let text_field = |field: &str| -> Result<Option<String>, TenantsFileError> {
+                match t.get(field) {
+                    None => Ok(None),
+                    Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                    Some(other) => Err(TenantsFileError(format!(
+                        "tenant {}: {field} must be a non-empty string, not {other}",
+                        i + 1
+                    ))),
+                }
+            };
+            let name = text_field("name")?.unwrap_or_else(|| format!("tenant-{i}"));
+            let output_dir = text_field("output")?;
             let config = t
                 .get("config")
                 .ok_or_else(|| TenantsFileError(format!("tenant {name} has no config")))?;
-            let output = base.join(t.get("output").and_then(Value::as_str).unwrap_or(&name));
+            let output = base.join(output_dir.as_deref().unwrap_or(&name));
+            let limits = limits_of(t.get("limits"), i + 1)?;
             let egress = match profile::tenant_egress(config, allowed, limiters) {
                 Ok(e) => e,
                 Err(why) => {
@@ -101,7 +110,7 @@ pub(crate) fn load_tenants(
                 name,
                 output,
                 streams: vec![],
-                limits: limits_of(t.get("limits")),
+                limits,
                 secrets: profile::token_of(config).into_iter().collect(),
                 component: None,
             }))
@@ -109,18 +118,36 @@ pub(crate) fn load_tenants(
         .collect()
 }
 
-fn limits_of(l: Option<&Value>) -> Limits {
+/// The largest value each limit may have: 1 TiB of memory, a day of CPU or wall time per call,
+/// a billion requests.
+const LIMIT_MAX: [u64; 4] = [1 << 20, 86_400_000, 86_400, 1_000_000_000];
+
+fn limits_of(l: Option<&Value>, tenant: usize) -> Result<Limits, TenantsFileError> {
     let mut limits = Limits::default();
-    let num = |k: &str| l.and_then(|l| l.get(k)).and_then(Value::as_u64);
-    if let Some(m) = num("memory_mib") {
-        limits.memory_bytes = (m as usize) << 20;
+    let num = |k: &str| -> Result<Option<u64>, TenantsFileError> {
+        let Some(v) = l.and_then(|l| l.get(k)) else {
+            return Ok(None);
+        };
+        let max = LIMIT_FIELDS
+            .iter()
+            .position(|f| *f == k)
+            .map_or(u64::MAX, |i| LIMIT_MAX[i]);
+        match v.as_u64() {
+            Some(n) if (1..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(TenantsFileError(format!(
+                "tenant {tenant} limits: {k} must be a whole number from 1 to {max}, not {v}"
+            ))),
+        }
+    };
+    if let Some(m) = num("memory_mib")? {
+        limits.memory_bytes = usize::try_from(m << 20).unwrap_or(usize::MAX);
     }
-    if let Some(c) = num("cpu_ms_per_call") {
+    if let Some(c) = num("cpu_ms_per_call")? {
         limits.cpu_ms_per_call = c;
     }
-    if let Some(w) = num("wall_seconds_per_call") {
+    if let Some(w) = num("wall_seconds_per_call")? {
         limits.wall_per_call = Duration::from_secs(w);
     }
-    limits.max_requests = num("max_requests");
-    limits
+    limits.max_requests = num("max_requests")?;
+    Ok(limits)
 }

@@ -177,6 +177,9 @@ pub fn parse_state(text: &str) -> Result<SyncState, String> {
         Some("STATE") => value.get("value").cloned().unwrap_or(Value::Null),
         _ => value,
     };
+    if !value.is_object() {
+        return Err("not a JSON object (a Singer state is {\"bookmarks\": {…}})".into());
+    }
     let bookmarks = match value.get("bookmarks") {
         None | Some(Value::Null) => return Ok(SyncState::new()),
         Some(Value::Object(b)) => b,
@@ -365,5 +368,7 @@ mod tests {
         assert!(parse_state("{}").unwrap().is_empty());
         assert!(parse_state(r#"{"bookmarks": {"tasks": 3}}"#).is_err());
         assert!(parse_state("not json").is_err());
+        assert!(parse_state("17").is_err());
+        assert!(parse_state("[]").is_err());
     }
 }

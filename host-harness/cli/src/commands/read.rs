@@ -26,7 +26,17 @@ enum Destination {
 
 /// Runs `read`; returns the exit code.
 pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Result<u8> {
-    let prepared = Prepared::load(&args.config)?;
+    let prepared = match Prepared::load(&args.config) {
+        Ok(p) => p,
+        Err(e) => {
+            outln!(
+                "{}",
+                airbyte::error(&format!("{e:#}"), "config_error", None)
+            );
+            eprintln!("error: {e:#}");
+            return Ok(exit::CONFIG);
+        }
+    };
     let mut run = start(component, prepared.run_options()).await?;
     let descriptors = match run.discover(&prepared.guest_config).await {
         Ok(d) => d,
@@ -105,7 +115,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
 }
 
 /// Forgets the saved state of the `--reset` streams; an unknown name is an error.
-fn reset_streams(
+pub(super) fn reset_streams(
     state: &mut SyncState,
     reset: &[String],
     descriptors: &[StreamDescriptor],

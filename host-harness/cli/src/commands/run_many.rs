@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 /// Runs the tenants file's tenants; returns the exit code.
 pub(crate) async fn run(component: Option<&Path>, args: RunManyArgs) -> anyhow::Result<u8> {
-    let text = std::fs::read_to_string(&args.tenants)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.tenants.display()))?;
+    let text = crate::input::read_text(&args.tenants, "tenants file")?;
     let base = args.tenants.parent().unwrap_or(Path::new("."));
     let limiters = TokenLimiters::default();
     let allowed = if args.allow_hosts.is_empty() {

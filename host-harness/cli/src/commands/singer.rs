@@ -29,8 +29,7 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
         return Ok(0);
     }
     let read_json = |path: &Path, what: &str| -> anyhow::Result<String> {
-        std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read the {what} {}: {e}", path.display()))
+        Ok(crate::input::read_text(path, what)?)
     };
     let streams = match &args.catalog {
         Some(path) => {
@@ -65,6 +64,10 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
         },
         None => SyncState::new(),
     };
+    if let Err(e) = super::read::reset_streams(&mut state, &args.reset, &descriptors) {
+        eprintln!("CRITICAL {e}");
+        return Ok(exit::CONFIG);
+    }
     let stdout = std::io::stdout();
     let mut lines =
         singer::SingerLines::new(std::io::BufWriter::new(stdout.lock()), &descriptors, &state);
