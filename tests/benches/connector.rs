@@ -572,16 +572,15 @@ async fn cold_start(wasm: &std::path::Path, quick: bool) {
 // 4. Memory flatness: the CLI syncing workspaces of growing size, each in its own process.
 
 fn memory(wasm: &std::path::Path, quick: bool) {
-    let exe =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/clickup-connector");
-    if !exe.is_file() {
-        let status =
-            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .args(["build", "--release", "-p", "host-harness"])
-                .status()
-                .unwrap();
-        assert!(status.success());
-    }
+    // The release CLI (a no-op when up to date), in the workspace's target folder.
+    let exe = clickup_tests::target_dir().join("release/clickup-connector");
+    let status =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(clickup_tests::project_root())
+            .args(["build", "--release", "-p", "clickup-cli"])
+            .status()
+            .unwrap();
+    assert!(status.success(), "cannot build the release CLI");
     println!("## 4. Memory of a full sync as the workspace grows\n");
     println!("| tasks | records | host peak RSS | connector linear memory |");
     println!("|---:|---:|---:|---:|");
