@@ -310,7 +310,12 @@ fn render(base: &Value, mutation: &Mutation) -> Option<Vec<u8>> {
 /// `--reset STREAM`) while the other streams sync and are written. Those cases must say
 /// `--reset`; the rule "nothing written" is not theirs.
 fn fails_alone(case: &Case) -> bool {
-    let k = |path: &[Step]| keys(path).into_iter().map(str::to_owned).collect::<Vec<_>>();
+    let k = |path: &[Step]| {
+        keys(path)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
     let inner = |path: &[Step]| {
         let k = k(path);
         match case.kind {
@@ -452,7 +457,9 @@ impl Inputs {
             .is_some_and(|b| serde_json::from_slice::<Value>(&b).is_ok());
         if case.is_some_and(fails_alone) && whole_file_parses {
             if !all.contains("--reset") {
-                return Err(format!("{what}: the stream's failure does not say --reset: {all}"));
+                return Err(format!(
+                    "{what}: the stream's failure does not say --reset: {all}"
+                ));
             }
             let _ = std::fs::remove_dir_all(&dir);
             return Ok(());
