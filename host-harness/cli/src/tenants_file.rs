@@ -69,6 +69,7 @@ pub(crate) fn load_tenants(
     let items = value
         .as_array()
         .ok_or_else(|| TenantsFileError("must be a JSON array".to_owned()))?;
+    no_shared_names_or_folders(items, base)?;
     items
         .iter()
         .enumerate()
@@ -116,6 +117,35 @@ pub(crate) fn load_tenants(
             }))
         })
         .collect()
+}
+
+/// Two tenants with one name would be told apart by nobody, and two writing one folder would
+/// mix their records and states: both are refused before anything runs.
+fn no_shared_names_or_folders(items: &[Value], base: &Path) -> Result<(), TenantsFileError> {
+    let mut names = std::collections::BTreeMap::new();
+    let mut folders = std::collections::BTreeMap::new();
+    for (i, t) in items.iter().enumerate() {
+        let name = t
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("tenant-{i}"), str::to_owned);
+        let output = t.get("output").and_then(Value::as_str).unwrap_or(&name);
+        let folder: std::path::PathBuf = base.join(output).components().collect();
+        if let Some(first) = names.insert(name.clone(), i + 1) {
+            return Err(TenantsFileError(format!(
+                "tenants {first} and {} are both named {name:?}; names must differ",
+                i + 1
+            )));
+        }
+        if let Some(first) = folders.insert(folder.clone(), i + 1) {
+            return Err(TenantsFileError(format!(
+                "tenants {first} and {} would both write to {}; give each its own output",
+                i + 1,
+                folder.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The largest value each limit may have: 1 TiB of memory, a day of CPU or wall time per call,

@@ -74,3 +74,33 @@ fn a_tenant_whose_folder_cannot_be_opened_is_the_hosts_failure_with_exit_1() {
     );
     assert!(said.contains("0 ok, 1 failed"), "{said}");
 }
+
+#[test]
+fn two_tenants_writing_one_folder_are_refused_before_anything_runs() {
+    let sim = sim(313);
+    let dir = tempdir("run-many-clash");
+    let config = serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url()});
+    let tenants = write_json(
+        &dir.join("tenants.json"),
+        &serde_json::json!([
+            {"name": "acme", "output": "shared", "config": config},
+            {"name": "globex", "output": "./shared", "config": config},
+        ]),
+    );
+    let host = sim.addr().to_string();
+    let out = tool(&[
+        "run-many",
+        "--tenants",
+        arg(&tenants),
+        "--allow-host",
+        &host,
+    ]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("tenants 1 and 2 would both write to"),
+        "{said}"
+    );
+    assert!(!dir.join("shared").exists(), "nothing ran");
+    assert_eq!(sim.request_counts().total, 0, "no request was sent");
+}
