@@ -95,7 +95,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consumes `byte` after whitespace.
-    pub fn expect(&mut self, byte: u8) -> Result<(), Bail> {
+    pub fn consume(&mut self, byte: u8) -> Result<(), Bail> {
         if self.peek() == Some(byte) {
             self.at += 1;
             Ok(())
@@ -240,7 +240,7 @@ impl<'a> Scanner<'a> {
         &mut self,
         mut item: impl FnMut(&mut Self) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
-        self.expect(b'[')?;
+        self.consume(b'[')?;
         self.deeper()?;
         let mut tidy = !self.ws();
         if self.text.get(self.at) == Some(&b']') {
@@ -271,7 +271,7 @@ impl<'a> Scanner<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, &str, bool) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
-        self.expect(b'{')?;
+        self.consume(b'{')?;
         self.deeper()?;
         let mut tidy = !self.ws();
         if self.text.get(self.at) == Some(&b'}') {
