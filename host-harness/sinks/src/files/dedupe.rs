@@ -3,8 +3,8 @@
 //! Incremental syncs append what changed, so a record updated between two runs would otherwise be
 //! in the file twice. At the end of each stream the folder sink rewrites its file keeping, for
 //! each primary key, only the last record written (where it stands in the file); records that
-//! lack the key are all kept. The rewrite goes to a temporary file that is synced and renamed over
-//! the old one: a crash leaves one or the other whole. Memory: one entry per distinct key.
+//! lack the key are all kept. Each line is parsed once. The rewrite goes to a temporary file that is synced and renamed over
+//! the old one: a crash leaves one or the other whole. Memory: one entry per distinct key, and a flag per line.
 
 use anyhow::Context;
 use serde_json::Value;
@@ -33,18 +33,21 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
             format!("cannot read {}", path.display())
         })?))
     };
-    let mut last: HashMap<String, u64> = HashMap::new();
-    let mut lines = 0u64;
-    for (n, line) in read()?.lines().enumerate() {
+    // One parse per line: `keep[n]` is cleared when a later line has the same key.
+    let mut last: HashMap<String, usize> = HashMap::new();
+    let mut keep: Vec<bool> = Vec::new();
+    for line in read()?.lines() {
         let line = line.with_context(|| format!("cannot read {}", path.display()))?;
         if let Some(k) = key_of(&line, key) {
-            last.insert(k, n as u64);
+            if let Some(earlier) = last.insert(k, keep.len()) {
+                keep[earlier] = false;
+            }
         }
-        lines += 1;
+        keep.push(true);
     }
-    if last.len() as u64 == lines {
+    if keep.iter().all(|&k| k) {
         return Ok(Deduped {
-            kept: lines,
+            kept: keep.len() as u64,
             removed: 0,
         });
     }
@@ -55,8 +58,7 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
     let mut done = Deduped::default();
     for (n, line) in read()?.lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        let keep = key_of(&line, key).is_none_or(|k| last.get(&k) == Some(&(n as u64)));
-        if keep {
+        if keep.get(n).copied().unwrap_or(true) {
             out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;
             done.kept += 1;
