@@ -14,6 +14,8 @@ use std::cell::RefCell;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod side_by_side;
+
 mod bindings {
     wit_bindgen::generate!({
         path: "wit",
@@ -136,33 +138,26 @@ impl Transport for WasiTransport {
             request = request.header("authorization", token);
         }
         let response = request.send().map_err(|e| transport_error(&e, url))?;
-        let number = |name: &str| -> Option<u64> {
+        let mut answer = rate_headers(response.status_code(), |name| {
             response
-                .header(name)?
-                .to_str()
-                .ok()?
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .map(|f| f.max(0.0) as u64)
-        };
-        let rate_limit = number("x-ratelimit-limit").map(|n| n.min(u64::from(u32::MAX)) as u32);
-        let rate_remaining =
-            number("x-ratelimit-remaining").map(|n| n.min(u64::from(u32::MAX)) as u32);
-        let rate_reset_s = number("x-ratelimit-reset");
-        let status = response.status_code();
-        let body = response.body().map_err(|e| {
+                .header(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        });
+        answer.body = response.body().map_err(|e| {
             TransportError::Unavailable(format!(
                 "the connection broke while reading the body ({e})"
             ))
         })?;
-        Ok(HttpResponse {
-            status,
-            rate_limit,
-            rate_remaining,
-            rate_reset_s,
-            body,
-        })
+        Ok(answer)
+    }
+
+    fn get_many(
+        &mut self,
+        urls: &[String],
+        token: Option<&str>,
+    ) -> Vec<Result<HttpResponse, TransportError>> {
+        side_by_side::get_many(urls, token)
     }
 
     fn now_ms(&self) -> i64 {
@@ -182,13 +177,50 @@ impl Transport for WasiTransport {
     }
 }
 
-/// Sorts a failed send into "the host said no" and "try again", naming where it went:
-/// "127.0.0.1:9: connection refused (ConnectionRefused)".
+/// An answer's status and `X-RateLimit-*` headers (read by `header`, case-insensitively), with
+/// an empty body.
+fn rate_headers(status: u16, header: impl Fn(&str) -> Option<String>) -> HttpResponse {
+    let number = |name: &str| -> Option<u64> {
+        header(name)?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|f| f.max(0.0) as u64)
+    };
+    let small = |n: u64| n.min(u64::from(u32::MAX)) as u32;
+    HttpResponse {
+        status,
+        rate_limit: number("x-ratelimit-limit").map(small),
+        rate_remaining: number("x-ratelimit-remaining").map(small),
+        rate_reset_s: number("x-ratelimit-reset"),
+        body: Vec::new(),
+    }
+}
+
+/// `wasi:http` request headers from name-value pairs.
+fn headers_of(
+    fields: &[(String, Vec<u8>)],
+) -> Result<bindings::wasi::http::types::Fields, bindings::wasi::http::types::HeaderError> {
+    bindings::wasi::http::types::Fields::from_list(fields)
+}
+
+/// A failed waki send, sorted (see [`from_code`]).
 fn transport_error(e: &anyhow::Error, url: &str) -> TransportError {
     let code = match e.downcast_ref::<waki::ErrorCode>() {
         Some(code) => format!("{code:?}"),
         None => e.to_string(),
     };
+    from_code(&code, url)
+}
+
+/// A `wasi:http` error code of a send, sorted (see [`from_code`]).
+fn describe_error_code(code: &bindings::wasi::http::types::ErrorCode, url: &str) -> TransportError {
+    from_code(&format!("{code:?}"), url)
+}
+
+/// Sorts a failed send into "the host said no" and "try again", naming where it went:
+/// "127.0.0.1:9: connection refused (ConnectionRefused)".
+fn from_code(code: &str, url: &str) -> TransportError {
     let name = code.trim_start_matches("ErrorCode::");
     let meaning = match name.split(['(', ' ', '{']).next().unwrap_or_default() {
         "ConnectionRefused" => "connection refused",

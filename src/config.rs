@@ -23,8 +23,13 @@ pub const DEFAULT_OVERLAP_SECONDS: u32 = 300;
 /// Default longest wait for ClickUp's rate-limit window inside one call, in seconds.
 pub const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: u32 = 120;
 
+/// Default ceiling on requests in flight at once (see [`crate::concurrency`]).
+pub const DEFAULT_MAX_CONCURRENCY: u32 = 32;
+/// The highest `max_concurrency` a config may set.
+pub const MAX_CONCURRENCY_LIMIT: u32 = 64;
+
 /// Every field a configuration may have (the spec's `properties`).
-pub const FIELDS: [&str; 10] = [
+pub const FIELDS: [&str; 11] = [
     "api_token",
     "base_url",
     "start_date",
@@ -35,6 +40,7 @@ pub const FIELDS: [&str; 10] = [
     "time_entries_lookback_days",
     "incremental_overlap_seconds",
     "max_rate_limit_wait_seconds",
+    "max_concurrency",
 ];
 
 /// A validated configuration.
@@ -64,6 +70,10 @@ pub struct Config {
     /// Longest rate-limit wait inside one call before giving up with `rate-limited`.
     /// Default [`DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS`].
     pub max_rate_limit_wait_seconds: u32,
+    /// Most requests in flight at once; 1 reads serially. The connector sizes its concurrency
+    /// from the token's rate limit and the latency it observes, never above this.
+    /// Default [`DEFAULT_MAX_CONCURRENCY`], at most [`MAX_CONCURRENCY_LIMIT`].
+    pub max_concurrency: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -115,6 +125,9 @@ impl Config {
             workspace_ids: fields.id_list("workspace_ids")?,
             include_archived: fields.boolean("include_archived")?.unwrap_or(true),
             max_requests_per_minute: fields.positive("max_requests_per_minute", 100_000)?,
+            max_concurrency: fields
+                .positive("max_concurrency", MAX_CONCURRENCY_LIMIT)?
+                .unwrap_or(DEFAULT_MAX_CONCURRENCY),
             time_entries_window_days: fields
                 .positive("time_entries_window_days", 3_650)?
                 .unwrap_or(DEFAULT_TIME_ENTRIES_WINDOW_DAYS),

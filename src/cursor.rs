@@ -111,6 +111,12 @@ pub enum Step {
         to: i64,
         /// The member ids, comma-separated; empty when the Workspace lists no member.
         assignees: String,
+        /// The end (ms, inclusive) of the range this window begins: once it is read, the next
+        /// window follows up to here, wider or narrower by what this one held (see
+        /// [`crate::streams::time_entries::next_width`]). Absent: a window planned on its own
+        /// (cursors of earlier builds, which planned every window up front).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<i64>,
     },
 }
 

@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::error::{classify, ConnectorError, Verdict};
 use crate::ratelimit::Pacer;
 use crate::retry::{backoff_ms, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS};
-use crate::transport::{Transport, TransportError};
+use crate::transport::{HttpResponse, Transport, TransportError};
 use body::CorruptBodies;
 use denials::Denials;
 use serde_json::Value;
@@ -69,11 +69,23 @@ pub struct Session {
 /// How long a cached hierarchy answer stays fresh, in ms.
 pub(crate) const CACHE_TTL_MS: i64 = 10 * 60_000;
 
+/// One GET a step will make: `{base_url}{path}?{query}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The path after the base URL, its ids already percent-encoded.
+    pub path: String,
+    /// The query pairs, values not yet encoded.
+    pub query: Vec<(&'static str, String)>,
+}
+
 /// A GET client for one call.
 pub struct Fetcher<'a, T: Transport> {
     transport: &'a mut T,
     session: &'a mut Session,
     config: &'a Config,
+    /// Answers of requests sent ahead, side by side ([`Fetcher::prefetch`]), by URL, until a
+    /// `get` of the same URL takes them.
+    prefetched: HashMap<String, Result<HttpResponse, TransportError>>,
     /// Counters for the page stats.
     pub stats: Stats,
     /// Warnings for the page (skipped resources).
@@ -87,9 +99,99 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             transport,
             session,
             config,
+            prefetched: HashMap::new(),
             stats: Stats::default(),
             warnings: Vec::new(),
         }
+    }
+
+    /// How many requests this call may keep in flight now (see [`crate::concurrency`]).
+    pub fn width(&self) -> u32 {
+        crate::concurrency::width(
+            &self.session.pacer,
+            self.config.max_requests_per_minute,
+            self.config.max_concurrency,
+        )
+    }
+
+    /// Sends `requests` side by side, at most `max` and as many as the rate-limit window has room for now, and
+    /// keeps their answers for the `get` of each (which classifies, retries and parses them as
+    /// it does every answer). Requests the session will answer without the network (cached,
+    /// or under a denied resource) are left out, and so is a lone request: the plain `get`
+    /// sends it, paced as always. Returns how many were sent.
+    pub fn prefetch(&mut self, requests: &[Request], max: usize) -> usize {
+        let config = self.config;
+        let token = config.api_token.as_deref().unwrap_or_default();
+        let now = self.transport.now_ms();
+        let mut urls: Vec<String> = Vec::new();
+        for r in requests {
+            if self
+                .session
+                .denials
+                .covers(token, &config.base_url, &r.path, now)
+                || self.is_cached(&r.path, &r.query)
+            {
+                continue;
+            }
+            let url = format!("{}{}", config.base_url, path_with_query(&r.path, &r.query));
+            if !self.prefetched.contains_key(&url) && !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+        let room = self
+            .session
+            .pacer
+            .allowance(now, config.max_requests_per_minute) as usize;
+        urls.truncate(room.min(max));
+        if urls.len() < 2 {
+            return 0;
+        }
+        for _ in &urls {
+            self.stats.requests += 1;
+            self.session.pacer.on_sent(now);
+        }
+        let answers = self.transport.get_many(&urls, config.api_token.as_deref());
+        let elapsed = (self.transport.now_ms() - now).max(0) as u64;
+        self.session.pacer.on_latency(elapsed);
+        let sent = urls.len();
+        for (url, answer) in urls.into_iter().zip(answers) {
+            if let Ok(response) = &answer {
+                self.session.pacer.on_response(response);
+            }
+            self.prefetched.insert(url, answer);
+        }
+        sent
+    }
+
+    /// Answers sent ahead that no `get` took yet.
+    pub fn prefetched(&self) -> usize {
+        self.prefetched.len()
+    }
+
+    /// Whether the answer of `request` was sent ahead and waits to be taken.
+    pub fn has_answer(&self, request: &Request) -> bool {
+        let url = format!(
+            "{}{}",
+            self.config.base_url,
+            path_with_query(&request.path, &request.query)
+        );
+        self.prefetched.contains_key(&url)
+    }
+
+    fn cache_key(&self, path: &str, query: &[(&str, String)]) -> (String, String) {
+        (
+            self.config.api_token.clone().unwrap_or_default(),
+            format!("{}{}", self.config.base_url, path_with_query(path, query)),
+        )
+    }
+
+    /// Whether [`Fetcher::get_cached`] would answer this from the session cache.
+    fn is_cached(&self, path: &str, query: &[(&str, String)]) -> bool {
+        let now = self.transport.now_ms();
+        self.session
+            .cache
+            .get(&self.cache_key(path, query))
+            .is_some_and(|(at, _)| now - at < CACHE_TTL_MS)
     }
 
     /// The transport's clock, in ms.
@@ -104,10 +206,7 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Fetched, ConnectorError> {
-        let key = (
-            self.config.api_token.clone().unwrap_or_default(),
-            format!("{}{}", self.config.base_url, path_with_query(path, query)),
-        );
+        let key = self.cache_key(path, query);
         let now = self.transport.now_ms();
         if let Some((at, body)) = self.session.cache.get(&key) {
             if now - at < CACHE_TTL_MS {
@@ -157,25 +256,35 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         let mut throttled = 0u32;
         let mut waited_ms = 0u64;
         let mut corrupt = CorruptBodies::default();
+        let mut sent_ahead = self.prefetched.remove(&url);
         loop {
-            let pause = self
-                .session
-                .pacer
-                .wait_before_next(self.transport.now_ms(), self.config.max_requests_per_minute);
-            if pause > 0 {
-                if waited_ms + pause > wait_budget_ms {
-                    return Err(self.rate_limited(&endpoint, pause));
+            let answer = match sent_ahead.take() {
+                Some(answer) => answer,
+                None => {
+                    let pause = self.session.pacer.wait_before_next(
+                        self.transport.now_ms(),
+                        self.config.max_requests_per_minute,
+                    );
+                    if pause > 0 {
+                        if waited_ms + pause > wait_budget_ms {
+                            return Err(self.rate_limited(&endpoint, pause));
+                        }
+                        self.transport.sleep_ms(pause);
+                        waited_ms += pause;
+                        self.stats.rate_limit_wait_ms += pause;
+                    }
+                    if failures + throttled > 0 {
+                        self.stats.retries += 1;
+                    }
+                    self.stats.requests += 1;
+                    let sent_at = self.transport.now_ms();
+                    self.session.pacer.on_sent(sent_at);
+                    let answer = self.transport.get(&url, self.config.api_token.as_deref());
+                    let took = (self.transport.now_ms() - sent_at).max(0) as u64;
+                    self.session.pacer.on_latency(took);
+                    answer
                 }
-                self.transport.sleep_ms(pause);
-                waited_ms += pause;
-                self.stats.rate_limit_wait_ms += pause;
-            }
-            if failures + throttled > 0 {
-                self.stats.retries += 1;
-            }
-            self.stats.requests += 1;
-            self.session.pacer.on_sent(self.transport.now_ms());
-            let answer = self.transport.get(&url, self.config.api_token.as_deref());
+            };
             let response = match answer {
                 Ok(r) => r,
                 Err(TransportError::Denied(why)) => {

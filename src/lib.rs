@@ -24,6 +24,8 @@
 //! - [`endpoint`]: ids from outside as percent-encoded path segments (no id can steer a request).
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.
+//! - [`concurrency`]: how many requests go side by side (the token's limit × the latency), and
+//!   [`read`] sends each call's batch of them ahead ([`fetch::Fetcher::prefetch`]).
 //! - [`timestamp`]: ClickUp ms → RFC 3339 UTC.
 //! - [`passthrough`]: JSON members copied from page bytes to record bytes without a tree (the
 //!   task pages' one pass, [`streams::task_pages`]), and [`scan`], which finds each value's
@@ -39,6 +41,7 @@
 //! }
 //! ```
 
+pub mod concurrency;
 pub mod config;
 pub mod cursor;
 pub mod endpoint;

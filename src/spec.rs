@@ -25,6 +25,7 @@ pub fn config_schema() -> Value {
             "start_date": {"type": "string", "description": "Read tasks updated since, and time entries started since, this date (YYYY-MM-DD or RFC 3339). Default: every task, and time entries since 2017-01-01."},
             "workspace_ids": {"type": "array", "items": {"type": "string"}, "description": "Only these Workspaces. Default: every Workspace the token sees."},
             "include_archived": {"type": "boolean", "default": true, "description": "Also read archived spaces, folders, lists and tasks."},
+            "max_concurrency": {"type": "integer", "minimum": 1, "maximum": 64, "description": "Most requests in flight at once (1: one at a time). The connector sizes its concurrency from the token's rate limit (X-RateLimit-Limit) and the latency it observes, and never goes above this. Default: 32."},
             "max_requests_per_minute": {"type": "integer", "minimum": 1, "description": "A ceiling below ClickUp's own limit, to leave room for other clients of the same token. Default: follow ClickUp's X-RateLimit headers."},
             "time_entries_window_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_WINDOW_DAYS, "description": "Days per time-entry request (the endpoint has no paging)."},
             "time_entries_lookback_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, "description": "Incremental time-entry syncs re-read this many days before the last sync's end."},

@@ -55,6 +55,16 @@ pub trait Transport {
     /// Sends `GET url` with `Authorization: {token}` when a token is given (none: the host adds
     /// credentials itself) and returns the answer. Non-2xx statuses are answers, not errors.
     fn get(&mut self, url: &str, token: Option<&str>) -> Result<HttpResponse, TransportError>;
+    /// Sends `GET` for every URL side by side (all in flight at once) and returns the answers
+    /// in the order of `urls`. The default sends them one after another: a transport that can
+    /// keep several requests open (the component's, on `wasi:http` pollables) overrides it.
+    fn get_many(
+        &mut self,
+        urls: &[String],
+        token: Option<&str>,
+    ) -> Vec<Result<HttpResponse, TransportError>> {
+        urls.iter().map(|url| self.get(url, token)).collect()
+    }
     /// Wall-clock time, in ms since the Unix epoch.
     fn now_ms(&self) -> i64;
     /// Blocks for `ms` milliseconds.

@@ -12,7 +12,7 @@
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::fetch::{expect_array, Fetched, Fetcher, Request};
 use crate::streams::goals;
 use crate::transport::Transport;
 use serde_json::Value;
@@ -22,14 +22,36 @@ pub(super) fn first_steps(ws: &str) -> Vec<Step> {
     vec![Step::Goals { ws: ws.to_owned() }]
 }
 
+/// The GET a goals step makes; `None` for other steps.
+pub(super) fn request(step: &Step) -> Option<Request> {
+    match step {
+        Step::Goals { ws } => Some(goals_request(ws)),
+        Step::Goal { goal, .. } => Some(Request {
+            path: goal_path(goal),
+            query: Vec::new(),
+        }),
+        _ => None,
+    }
+}
+
+fn goals_request(ws: &str) -> Request {
+    Request {
+        path: format!("/team/{}/goal", segment(ws)),
+        query: vec![("include_completed", "true".to_owned())],
+    }
+}
+
+fn goal_path(goal: &str) -> String {
+    format!("/goal/{}", segment(goal))
+}
+
 /// `GET /team/{ws}/goal`: a step for each goal.
 pub(super) fn workspace_goals<T: Transport>(
     ws: &str,
     cursor: &mut Cursor,
     f: &mut Fetcher<'_, T>,
 ) -> Result<(), ConnectorError> {
-    let query = [("include_completed", "true".to_owned())];
-    let path = format!("/team/{}/goal", segment(ws));
+    let Request { path, query } = goals_request(ws);
     let Fetched::Body(body) = f.get(&path, &query)? else {
         return Ok(());
     };
@@ -54,7 +76,7 @@ pub(super) fn goal<T: Transport>(
     f: &mut Fetcher<'_, T>,
     out: &mut Vec<Value>,
 ) -> Result<(), ConnectorError> {
-    let path = format!("/goal/{}", segment(goal));
+    let path = goal_path(goal);
     let warned = f.warnings.len();
     let failure = match f.get(&path, &[]) {
         Ok(Fetched::Body(body)) => match goals::record(&body, ws) {

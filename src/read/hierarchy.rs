@@ -15,10 +15,37 @@ use super::{goals, tasks, time_entries, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::fetch::{expect_array, Fetched, Fetcher, Request};
 use crate::streams::{folders, id_of, lists, members, spaces, workspaces, Stream};
 use crate::transport::Transport;
 use serde_json::Value;
+
+/// The GET a hierarchy step makes: `/team`, a Workspace's spaces, a space's folders or
+/// folderless lists, a folder's lists. `None` for other steps.
+pub(super) fn request(step: &Step) -> Option<Request> {
+    match step {
+        Step::Teams => Some(Request {
+            path: "/team".to_owned(),
+            query: Vec::new(),
+        }),
+        Step::Spaces { ws, archived } => Some(spaces_request(ws, *archived)),
+        _ => Children::of(step).map(|at| Request {
+            path: at.path,
+            query: archived_query(at.archived),
+        }),
+    }
+}
+
+fn spaces_request(ws: &str, archived: bool) -> Request {
+    Request {
+        path: format!("/team/{}/space", segment(ws)),
+        query: archived_query(archived),
+    }
+}
+
+fn archived_query(archived: bool) -> Vec<(&'static str, String)> {
+    vec![("archived", archived.to_string())]
+}
 
 /// `GET /team`: Workspace and member records, and the first steps of every other stream.
 pub(super) fn teams<T: Transport>(
@@ -81,8 +108,8 @@ pub(super) fn spaces<T: Transport>(
     f: &mut Fetcher<'_, T>,
     out: &mut Vec<Value>,
 ) -> Result<(), ConnectorError> {
-    let path = format!("/team/{}/space", segment(ws));
-    let Fetched::Body(body) = f.get_cached(&path, &[("archived", archived.to_string())])? else {
+    let Request { path, query } = spaces_request(ws, archived);
+    let Fetched::Body(body) = f.get_cached(&path, &query)? else {
         return Ok(());
     };
     let partitions = walk.partitions();
@@ -205,8 +232,7 @@ pub(super) fn children<T: Transport>(
     let Some(at) = Children::of(step) else {
         return Ok(());
     };
-    let Fetched::Body(body) = f.get_cached(&at.path, &[("archived", at.archived.to_string())])?
-    else {
+    let Fetched::Body(body) = f.get_cached(&at.path, &archived_query(at.archived))? else {
         return Ok(());
     };
     let next = match at.kind {

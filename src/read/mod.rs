@@ -36,7 +36,7 @@ mod tests;
 use crate::config::Config;
 use crate::cursor::{Cursor, Step};
 use crate::error::ConnectorError;
-use crate::fetch::{Fetched, Fetcher, Session, Stats};
+use crate::fetch::{Fetched, Fetcher, Request, Session, Stats};
 use crate::state::StreamState;
 use crate::streams::{id_of, workspaces, Stream};
 use crate::transport::Transport;
@@ -85,16 +85,28 @@ pub fn read_page<T: Transport>(
     };
     let mut records = Vec::new();
     let mut written = Vec::new();
-    while let Some(step) = cursor.stack.pop() {
-        let sent = fetcher.stats.requests;
+    loop {
+        let step = match walk.take_answered(&mut cursor, &fetcher) {
+            Some(step) => step,
+            None => {
+                // One call: one batch of requests (or one request, serially), and the steps
+                // its answers lead to while their answers were sent ahead with it.
+                let produced = !records.is_empty() || !written.is_empty();
+                if produced || fetcher.stats.requests > 0 {
+                    break;
+                }
+                let Some(step) = cursor.stack.pop() else {
+                    break;
+                };
+                walk.send_ahead(&step, &cursor, &mut fetcher);
+                step
+            }
+        };
         let out = Out {
             values: &mut records,
             written: &mut written,
         };
         walk.run(step, &mut cursor, &mut fetcher, out)?;
-        if !records.is_empty() || !written.is_empty() || fetcher.stats.requests > sent {
-            break;
-        }
     }
     let complete = cursor.stack.is_empty();
     let new_state = (complete && stream.is_incremental()).then(|| {
@@ -154,6 +166,10 @@ pub fn check<T: Transport>(
     Ok(())
 }
 
+/// How many steps past the fetcher's width [`Walk::send_ahead`] looks at, as a multiple of the
+/// width: steps whose answers are cached take no request.
+const SEND_AHEAD_LOOK: usize = 4;
+
 /// Where a step puts its records: as `Value`s, or already written as JSON text (the task pages,
 /// which write theirs in one pass from the page's bytes).
 struct Out<'o> {
@@ -176,6 +192,52 @@ impl Walk<'_> {
         } else {
             &[false]
         }
+    }
+
+    /// The GET a step makes; `None` when it makes none.
+    fn request(&self, step: &Step) -> Option<Request> {
+        hierarchy::request(step)
+            .or_else(|| tasks::request(self, step))
+            .or_else(|| goals::request(step))
+            .or_else(|| time_entries::request(step))
+    }
+
+    /// Sends the requests of `step` and of the steps after it side by side, as many as the
+    /// fetcher's width (see [`crate::concurrency`]): the steps' own first (the top of the
+    /// cursor, which are needed in any case), then the pages after each task page
+    /// ([`tasks::pages_after`]). Does nothing at width 1: the steps then go one at a time.
+    fn send_ahead<T: Transport>(&self, step: &Step, cursor: &Cursor, f: &mut Fetcher<'_, T>) {
+        let width = f.width() as usize;
+        if width < 2 {
+            return;
+        }
+        let mut needed = Vec::new();
+        let mut ahead = Vec::new();
+        let upcoming = std::iter::once(step).chain(cursor.stack.iter().rev());
+        // Cached answers are left out by the fetcher: look a little further than `width`.
+        for s in upcoming.take(SEND_AHEAD_LOOK * width) {
+            needed.extend(self.request(s));
+            ahead.extend(tasks::pages_after(
+                self,
+                s,
+                tasks::depth_ahead(s, width as u32),
+            ));
+        }
+        needed.extend(ahead);
+        f.prefetch(&needed, width);
+    }
+
+    /// Takes off the cursor the step whose answer was sent ahead, if one is there (nearest the
+    /// top first).
+    fn take_answered<T: Transport>(&self, cursor: &mut Cursor, f: &Fetcher<'_, T>) -> Option<Step> {
+        if f.prefetched() == 0 {
+            return None;
+        }
+        let at = cursor
+            .stack
+            .iter()
+            .rposition(|s| self.request(s).is_some_and(|r| f.has_answer(&r)))?;
+        Some(cursor.stack.remove(at))
     }
 
     /// Runs one step: its request, its records into `out`, and the steps it leads to onto the
@@ -202,12 +264,7 @@ impl Walk<'_> {
             }
             Step::Goals { ws } => goals::workspace_goals(&ws, cursor, f),
             Step::Goal { ws, goal, listed } => goals::goal(&ws, &goal, listed, f, out),
-            Step::TimeEntries {
-                ws,
-                from,
-                to,
-                assignees,
-            } => time_entries::entries(&ws, from, to, assignees, f, out),
+            Step::TimeEntries { .. } => time_entries::entries(self, step, cursor, f, out),
         }
     }
 }

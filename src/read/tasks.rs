@@ -13,7 +13,7 @@ use super::{hierarchy, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::fetch::{expect_array, Fetched, Fetcher, Request};
 use crate::pagination::{is_last_page, repeats_previous};
 use crate::streams::{task_pages, tasks};
 use crate::transport::Transport;
@@ -68,6 +68,40 @@ pub(super) fn page<T: Transport>(
     Ok(())
 }
 
+/// The GET of a task-page step; `None` for other steps.
+pub(super) fn request(walk: &Walk<'_>, step: &Step) -> Option<Request> {
+    TaskPage::of(step).map(|at| at.request(walk))
+}
+
+/// The GETs of the `depth` pages after a task-page step's, sent ahead of knowing whether they
+/// exist (a page past the end comes back empty, and counts as a request spent). Empty for
+/// other steps.
+pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Request> {
+    let mut out = Vec::new();
+    let mut next = step.clone();
+    for _ in 0..depth {
+        next = next.next_page(None);
+        match request(walk, &next) {
+            Some(r) => out.push(r),
+            None => break,
+        }
+    }
+    out
+}
+
+/// How far ahead of a task page its partition's next pages are sent: as many as pages were
+/// read before it (a partition that proved long is likely longer), so a partition of one page
+/// costs nothing ahead, and one that ends after `n` pages wastes fewer than `n` (and fewer than
+/// `width`).
+pub(super) fn depth_ahead(step: &Step, width: u32) -> u32 {
+    match step {
+        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => {
+            (*page).min(width.saturating_sub(1))
+        }
+        _ => 0,
+    }
+}
+
 /// One page of a task endpoint.
 struct TaskPage<'s> {
     /// `/team/{ws}/task` or `/list/{list}/task`.
@@ -112,6 +146,18 @@ impl<'s> TaskPage<'s> {
             _ => None,
         }
     }
+
+    /// The GET of this page.
+    fn request(&self, walk: &Walk<'_>) -> Request {
+        let mut query = tasks::base_query(self.page, self.archived);
+        if let Some(since) = updated_since(walk, self.ws) {
+            query.push(("date_updated_gt", since.to_string()));
+        }
+        Request {
+            path: self.path.clone(),
+            query,
+        }
+    }
 }
 
 /// The watermark rule: tasks updated after the Workspace's watermark less the overlap (never
@@ -132,11 +178,8 @@ fn read<T: Transport>(
     f: &mut Fetcher<'_, T>,
     out: &mut Vec<String>,
 ) -> Result<Option<Option<String>>, ConnectorError> {
-    let mut query = tasks::base_query(at.page, at.archived);
-    if let Some(since) = updated_since(walk, at.ws) {
-        query.push(("date_updated_gt", since.to_string()));
-    }
-    let Fetched::Body(page) = f.get_with(&at.path, &query, |body| task_pages::read(body, at.ws))?
+    let Request { path, query } = at.request(walk);
+    let Fetched::Body(page) = f.get_with(&path, &query, |body| task_pages::read(body, at.ws))?
     else {
         return Ok(None);
     };

@@ -1,14 +1,17 @@
 //! The time entries.
 //!
 //! Where the time_entries stream makes its requests: here, `GET /team/{id}/time_entries` once per
-//! date window × chunk of member ids ([`entries`]). [`first_steps`] plans them all when `/team`
-//! answers: windows from the look-back start to the moment the read began, for every member.
+//! date window × chunk of member ids ([`entries`]). [`first_steps`] plans the first window of
+//! each chunk when `/team` answers; each window, once read, plans the next, up to the moment the
+//! read began: twice as wide after a window that held little (years before a Workspace's
+//! history began cost a few requests, not one per 90 days), half as wide after one that held a
+//! lot (see [`time_entries::next_width`]). The chunks' windows go side by side.
 
 use super::Walk;
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
-use crate::fetch::{expect_array, Fetched, Fetcher};
+use crate::fetch::{expect_array, Fetched, Fetcher, Request};
 use crate::streams::{members, time_entries};
 use crate::transport::Transport;
 use serde_json::Value;
@@ -22,19 +25,18 @@ pub(super) fn first_steps(
     cursor: &mut Cursor,
 ) -> Vec<Step> {
     let chunks = assignee_chunks(team);
-    let windows = time_entries::windows(
-        start(walk, ws),
-        cursor.started_ms,
-        walk.config.time_entries_window_days,
-    );
+    let from = start(walk, ws);
+    let until = cursor.started_ms;
+    let width = time_entries::base_width(walk.config.time_entries_window_days);
     let mut steps = Vec::new();
-    for (from, to) in windows {
+    if from <= until {
         for assignees in &chunks {
             steps.push(Step::TimeEntries {
                 ws: ws.to_owned(),
                 from,
-                to,
+                to: from.saturating_add(width - 1).min(until),
                 assignees: assignees.clone(),
+                until: Some(until),
             });
         }
     }
@@ -67,32 +69,78 @@ fn assignee_chunks(team: &Value) -> Vec<String> {
     }
 }
 
-/// `GET /team/{ws}/time_entries`: the entries that started in `[from, to]`, of the users in
-/// `assignees` (comma-separated ids; when empty, ClickUp answers with the token owner's only).
-/// Entries the answer holds that started in another window are left to that window (see
-/// [`time_entries::starts_in`]): each entry is emitted once per sync.
-pub(super) fn entries<T: Transport>(
-    ws: &str,
-    from: i64,
-    to: i64,
-    assignees: String,
-    f: &mut Fetcher<'_, T>,
-    out: &mut Vec<Value>,
-) -> Result<(), ConnectorError> {
+/// The GET of a time-entry window step; `None` for other steps.
+pub(super) fn request(step: &Step) -> Option<Request> {
+    let Step::TimeEntries {
+        ws,
+        from,
+        to,
+        assignees,
+        ..
+    } = step
+    else {
+        return None;
+    };
+    Some(window_request(ws, *from, *to, assignees))
+}
+
+fn window_request(ws: &str, from: i64, to: i64, assignees: &str) -> Request {
     let mut query = vec![
         ("start_date", from.to_string()),
         ("end_date", to.to_string()),
     ];
     if !assignees.is_empty() {
-        query.push(("assignee", assignees));
+        query.push(("assignee", assignees.to_owned()));
     }
-    let path = format!("/team/{}/time_entries", segment(ws));
+    Request {
+        path: format!("/team/{}/time_entries", segment(ws)),
+        query,
+    }
+}
+
+/// `GET /team/{ws}/time_entries`: the entries that started in `[from, to]`, of the users in
+/// `assignees` (comma-separated ids; when empty, ClickUp answers with the token owner's only).
+/// Entries the answer holds that started in another window are left to that window (see
+/// [`time_entries::starts_in`]): each entry is emitted once per sync.
+pub(super) fn entries<T: Transport>(
+    walk: &Walk<'_>,
+    step: Step,
+    cursor: &mut Cursor,
+    f: &mut Fetcher<'_, T>,
+    out: &mut Vec<Value>,
+) -> Result<(), ConnectorError> {
+    let Step::TimeEntries {
+        ws,
+        from,
+        to,
+        assignees,
+        until,
+    } = step
+    else {
+        return Ok(());
+    };
+    let Request { path, query } = window_request(&ws, from, to, &assignees);
+    let mut held = 0;
     if let Fetched::Body(body) = f.get(&path, &query)? {
-        for entry in expect_array(&body, "data", &path)? {
+        let listed = expect_array(&body, "data", &path)?;
+        held = listed.len();
+        for entry in listed {
             if time_entries::starts_in(entry, from, to) {
-                out.push(time_entries::record(entry, ws)?);
+                out.push(time_entries::record(entry, &ws)?);
             }
         }
+    }
+    if let Some(until) = until.filter(|&u| to < u) {
+        let base = time_entries::base_width(walk.config.time_entries_window_days);
+        let width = time_entries::next_width(to - from + 1, held, base);
+        let next_from = to + 1;
+        cursor.stack.push(Step::TimeEntries {
+            ws,
+            from: next_from,
+            to: next_from.saturating_add(width - 1).min(until),
+            assignees,
+            until: Some(until),
+        });
     }
     Ok(())
 }
@@ -114,12 +162,14 @@ mod tests {
             r#"{"teams":[{"id":"1","members":[{"user":{"id":5}},{"user":{"id":6}}]}]}"#,
         )]
         .into();
-        for w in 0..3 {
+        // The first window (90 days) holds one entry: the next is twice as wide, and reaches
+        // the end of the range.
+        let entry = |w: i64| {
             let start = crate::config::DEFAULT_START_DATE_MS + w * 90 * day;
-            answers.push_back(ok(&format!(
-                r#"{{"data":[{{"id":"e{w}","start":"{start}","duration":"5"}}]}}"#
-            )));
-        }
+            format!(r#"{{"id":"e{w}","start":"{start}","duration":"5"}}"#)
+        };
+        answers.push_back(ok(&format!(r#"{{"data":[{}]}}"#, entry(0))));
+        answers.push_back(ok(&format!(r#"{{"data":[{},{}]}}"#, entry(1), entry(2))));
         let mut script = Script {
             answers,
             now,
@@ -127,7 +177,7 @@ mod tests {
         };
         let (records, state, _) = read_all(&mut script, "time_entries", None);
         assert_eq!(records.len(), 3);
-        assert_eq!(script.urls.len(), 4);
+        assert_eq!(script.urls.len(), 3, "{:?}", script.urls);
         assert!(
             script.urls[1].contains("assignee=5,6"),
             "{}",
@@ -137,7 +187,11 @@ mod tests {
             "start_date={}",
             crate::config::DEFAULT_START_DATE_MS
         )));
-        assert!(script.urls[3].contains(&format!("end_date={now}")));
+        assert!(script.urls[2].contains(&format!(
+            "start_date={}",
+            crate::config::DEFAULT_START_DATE_MS + 90 * day
+        )));
+        assert!(script.urls[2].contains(&format!("end_date={now}")));
         assert_eq!(
             StreamState::parse(state.as_deref(), "time_entries")
                 .unwrap()

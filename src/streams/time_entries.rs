@@ -23,6 +23,34 @@ const DAY_MS: i64 = 86_400_000;
 /// Member ids per request: keeps URLs short in large Workspaces.
 pub const ASSIGNEES_PER_REQUEST: usize = 100;
 
+/// A window that held fewer entries than this is followed by one twice as wide.
+pub const SPARSE_WINDOW: usize = 100;
+/// A window that held more entries than this is followed by one half as wide.
+pub const DENSE_WINDOW: usize = 2_000;
+/// The widest a window grows, in multiples of the configured width.
+pub const MAX_WIDENING: i64 = 16;
+
+/// The configured window width, in ms (`time_entries_window_days`, at least a day).
+pub fn base_width(window_days: u32) -> i64 {
+    i64::from(window_days.max(1)) * DAY_MS
+}
+
+/// The width (ms) of the window after one `width` wide that held `held` entries: doubled when
+/// it held fewer than [`SPARSE_WINDOW`] (up to [`MAX_WIDENING`] × `base`), halved when it held
+/// more than [`DENSE_WINDOW`] (down to a day), else the same. The endpoint has no paging, so a
+/// window's whole answer arrives at once: this keeps answers between the two bounds, and the
+/// empty years before a Workspace's first entry cost a few requests instead of one per window.
+pub fn next_width(width: i64, held: usize, base: i64) -> i64 {
+    let width = width.max(DAY_MS);
+    if held < SPARSE_WINDOW {
+        width.saturating_mul(2).min(base.max(DAY_MS) * MAX_WIDENING)
+    } else if held > DENSE_WINDOW {
+        (width / 2).max(DAY_MS)
+    } else {
+        width
+    }
+}
+
 /// The windows `[from, to]` (inclusive, ms) covering `start..=end`, `window_days` wide.
 pub fn windows(start: i64, end: i64, window_days: u32) -> Vec<(i64, i64)> {
     let width = i64::from(window_days.max(1)) * DAY_MS;
@@ -37,6 +65,22 @@ pub fn windows(start: i64, end: i64, window_days: u32) -> Vec<(i64, i64)> {
         from = to + 1;
     }
     out
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+
+    #[test]
+    fn windows_widen_while_sparse_narrow_when_dense_and_stay_between_a_day_and_sixteen_widths() {
+        let base = base_width(90);
+        assert_eq!(next_width(base, 0, base), 2 * base);
+        assert_eq!(next_width(8 * base, 99, base), 16 * base);
+        assert_eq!(next_width(16 * base, 0, base), 16 * base, "never wider");
+        assert_eq!(next_width(base, 500, base), base, "a good size stays");
+        assert_eq!(next_width(base, 2_001, base), base / 2);
+        assert_eq!(next_width(DAY_MS, 50_000, base), DAY_MS, "never narrower");
+    }
 }
 
 /// Whether the entry started in the window `[from, to]`, and so is emitted by it. An entry whose

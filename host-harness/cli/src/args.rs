@@ -168,6 +168,13 @@ pub(crate) struct SimulateArgs {
     /// Generate about this many tasks instead of the size's (spread over the size's lists).
     #[arg(long)]
     pub(crate) tasks: Option<usize>,
+    /// Every answer takes this many milliseconds, like the real API across the internet
+    /// (ClickUp answers a task page in roughly 300–2,000 ms). Default: 0.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) latency_ms: u64,
+    /// Up to this many milliseconds more per answer, drawn at random. Default: 0.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) jitter_ms: u64,
 }
 
 #[derive(clap::Args)]

@@ -30,6 +30,31 @@ pub struct SimConfig {
     /// Empty = one token [`DEFAULT_TOKEN`] owned by the first member (the owner) of
     /// every workspace, seeing every workspace.
     pub tokens: Vec<TokenSpec>,
+    /// How long each answer takes, like a real API across the internet. Default: none.
+    pub latency: LatencyConfig,
+}
+
+/// The time every answer takes before its headers are sent: `base` plus a uniformly random
+/// share of `jitter` (so between `base` and `base + jitter`). Real ClickUp answers a 100-task
+/// page in roughly 0.3–2 s. The wait happens after the request was counted and admitted by the
+/// rate limiter (as a server across the internet counts it on arrival), and concurrent requests
+/// wait side by side. Default: zero, zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LatencyConfig {
+    /// The least time an answer takes.
+    pub base: Duration,
+    /// Up to this much more, drawn per request.
+    pub jitter: Duration,
+}
+
+impl LatencyConfig {
+    /// `base_ms` for every answer, `jitter_ms` more at most.
+    pub fn ms(base_ms: u64, jitter_ms: u64) -> LatencyConfig {
+        LatencyConfig {
+            base: Duration::from_millis(base_ms),
+            jitter: Duration::from_millis(jitter_ms),
+        }
+    }
 }
 
 impl Default for SimConfig {
@@ -42,6 +67,7 @@ impl Default for SimConfig {
             rate_limit: RateLimitConfig::default(),
             faults: FaultConfig::default(),
             tokens: Vec::new(),
+            latency: LatencyConfig::default(),
         }
     }
 }

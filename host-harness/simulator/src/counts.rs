@@ -19,6 +19,10 @@ pub struct RequestCounts {
     pub faults: u64,
     /// Every 429 sent, from the limiter or a fault.
     pub status_429: u64,
+    /// Requests being answered right now (received, answer not yet sent).
+    pub in_flight: u64,
+    /// The most requests that were being answered at one moment.
+    pub peak_in_flight: u64,
 }
 
 impl RequestCounts {

@@ -66,7 +66,8 @@ mod test_client;
 mod tests;
 
 pub use config::{
-    Fault, FaultConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec, DEFAULT_TOKEN,
+    Fault, FaultConfig, LatencyConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec,
+    DEFAULT_TOKEN,
 };
 pub use counts::RequestCounts;
 pub use generate::{BIG_LIST_TASKS, EXACT_PAGE_LIST_TASKS};
@@ -122,6 +123,10 @@ impl Simulator {
             faults: Mutex::new(FaultState::new(config.faults)),
             counts: Mutex::new(RequestCounts::default()),
             log: Mutex::new(Vec::new()),
+            latency: Mutex::new((
+                config.latency,
+                prng::SplitMix64::derive(config.seed, "latency"),
+            )),
         });
         let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
@@ -180,7 +185,12 @@ impl Simulator {
 
     /// Sets every request counter back to zero and empties the request log.
     pub fn reset_counts(&self) {
-        *lock(&self.shared.counts) = RequestCounts::default();
+        let mut counts = lock(&self.shared.counts);
+        *counts = RequestCounts {
+            in_flight: counts.in_flight,
+            ..RequestCounts::default()
+        };
+        drop(counts);
         lock(&self.shared.log).clear();
     }
 
@@ -208,7 +218,13 @@ impl Simulator {
         lock(&self.shared.faults).set_config(faults);
     }
 
-    /// Replaces the limit; every token starts a fresh window.
+    /// Replaces the latency of answers from now on.
+    pub fn set_latency(&self, latency: LatencyConfig) {
+        lock(&self.shared.latency).0 = latency;
+    }
+
+    /// Replaces the limit from now on (a plan changed, or ClickUp lowered it); every token
+    /// starts a fresh window.
     pub fn set_rate_limit(&self, rl: RateLimitConfig) {
         lock(&self.shared.limiter).set_config(rl);
     }

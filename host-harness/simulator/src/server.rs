@@ -7,7 +7,7 @@
 use super::body::SimBody;
 use super::config::Fault;
 use super::pipeline::{decide, Outcome};
-use super::shared::Shared;
+use super::shared::{lock, Shared};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
@@ -111,6 +111,7 @@ async fn handle(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
+    let _in_flight = InFlight::enter(&shared);
     let outcome = decide(
         &shared,
         req.method() == Method::GET,
@@ -119,7 +120,30 @@ async fn handle(
         req.uri().query(),
         authorization,
     );
+    let latency = shared.next_latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     deliver(outcome).await
+}
+
+/// Counts a request as being answered for as long as it lives (and the peak).
+struct InFlight<'s>(&'s Shared);
+
+impl<'s> InFlight<'s> {
+    fn enter(shared: &'s Shared) -> InFlight<'s> {
+        let mut counts = lock(&shared.counts);
+        counts.in_flight += 1;
+        counts.peak_in_flight = counts.peak_in_flight.max(counts.in_flight);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut counts = lock(&self.0.counts);
+        counts.in_flight = counts.in_flight.saturating_sub(1);
+    }
 }
 
 async fn deliver(outcome: Outcome) -> Result<Response<SimBody>, DroppedOnPurpose> {

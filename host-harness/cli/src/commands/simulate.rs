@@ -2,7 +2,7 @@
 
 use crate::args::SimulateArgs;
 use crate::stdout::outln;
-use clickup_sim::{RateLimitConfig, SimConfig, Simulator, Size};
+use clickup_sim::{LatencyConfig, RateLimitConfig, SimConfig, Simulator, Size};
 
 /// Serves the simulator and prints its URL, token and a config that points at it.
 pub(crate) async fn run(args: SimulateArgs) -> anyhow::Result<u8> {
@@ -18,6 +18,7 @@ pub(crate) async fn run(args: SimulateArgs) -> anyhow::Result<u8> {
             limit: args.rate_limit,
             window: std::time::Duration::from_secs(60),
         },
+        latency: LatencyConfig::ms(args.latency_ms, args.jitter_ms),
         ..SimConfig::default()
     })?;
     let world = sim.world();
