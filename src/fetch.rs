@@ -64,6 +64,8 @@ pub struct Session {
     pub pacer: Pacer,
     cache: HashMap<(String, String), (i64, Value)>,
     denials: Denials,
+    /// Resources (see [`denials`]) that answered 2xx in this instance: known readable.
+    readable: std::collections::HashSet<String>,
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.
@@ -114,16 +116,18 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         )
     }
 
-    /// Sends `requests` side by side, at most `max` and as many as the rate-limit window has room for now, and
-    /// keeps their answers for the `get` of each (which classifies, retries and parses them as
-    /// it does every answer). Requests the session will answer without the network (cached,
-    /// or under a denied resource) are left out, and so is a lone request: the plain `get`
-    /// sends it, paced as always. Returns how many were sent.
+    /// Sends `requests` side by side, at most `max` and as many as the rate-limit window has
+    /// room for now, and keeps their answers for the `get` of each (which classifies, retries
+    /// and parses them as it does every answer). Left out: requests the session answers
+    /// without the network (cached, or under a denied resource); all but the first under a
+    /// resource not yet known readable (so a denied space is still asked for once); and a lone
+    /// request, which the plain `get` sends, paced as always. Returns how many were sent.
     pub fn prefetch(&mut self, requests: &[Request], max: usize) -> usize {
         let config = self.config;
         let token = config.api_token.as_deref().unwrap_or_default();
         let now = self.transport.now_ms();
         let mut urls: Vec<String> = Vec::new();
+        let mut untried = std::collections::HashSet::new();
         for r in requests {
             if self
                 .session
@@ -131,6 +135,12 @@ impl<'a, T: Transport> Fetcher<'a, T> {
                 .covers(token, &config.base_url, &r.path, now)
                 || self.is_cached(&r.path, &r.query)
             {
+                continue;
+            }
+            // Under a resource not yet known readable, one request per batch: if it is denied,
+            // the others are never sent (the denial covers them), as in a serial read.
+            let resource = denials::resource(&r.path);
+            if !self.session.readable.contains(resource) && !untried.insert(resource.to_owned()) {
                 continue;
             }
             let url = format!("{}{}", config.base_url, path_with_query(&r.path, &r.query));
@@ -309,6 +319,12 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             self.session.pacer.on_response(&response);
             match classify(response.status, &response.body, path) {
                 Verdict::Success => {
+                    if self.session.readable.len() > 20_000 {
+                        self.session.readable.clear();
+                    }
+                    self.session
+                        .readable
+                        .insert(denials::resource(path).to_owned());
                     let why = match body::parse(&response.body, &read) {
                         Ok(value) => return Ok(Fetched::Body(value)),
                         Err(why) => why,

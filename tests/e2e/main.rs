@@ -6,6 +6,7 @@
 mod harness;
 mod truth;
 
+mod concurrency;
 mod corrupt_bodies;
 mod embedding;
 mod errors;
