@@ -66,6 +66,10 @@ pub struct Session {
     denials: Denials,
     /// Resources (see [`denials`]) that answered 2xx in this instance: known readable.
     readable: std::collections::HashSet<String>,
+    /// The `task_count` of each live list (not archived, nor in an archived folder or space)
+    /// seen in this instance, per (token, base URL, Workspace): what the team task endpoint's
+    /// live partition will hold, which bounds the pages sent ahead of it.
+    live_lists: HashMap<(String, String, String), HashMap<String, u64>>,
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.
@@ -176,6 +180,30 @@ impl<'a, T: Transport> Fetcher<'a, T> {
     /// Answers sent ahead that no `get` took yet.
     pub fn prefetched(&self) -> usize {
         self.prefetched.len()
+    }
+
+    /// Notes that live list `list` of Workspace `ws` holds `tasks` tasks (its `task_count`).
+    pub fn note_live_list(&mut self, ws: &str, list: &str, tasks: u64) {
+        let key = self.workspace_key(ws);
+        let lists = self.session.live_lists.entry(key).or_default();
+        if lists.len() < 100_000 {
+            lists.insert(list.to_owned(), tasks);
+        }
+    }
+
+    /// The tasks the live lists of Workspace `ws` hold, as far as this instance has seen them;
+    /// `None` before any was seen.
+    pub fn live_tasks(&self, ws: &str) -> Option<u64> {
+        let lists = self.session.live_lists.get(&self.workspace_key(ws))?;
+        Some(lists.values().sum())
+    }
+
+    fn workspace_key(&self, ws: &str) -> (String, String, String) {
+        (
+            self.config.api_token.clone().unwrap_or_default(),
+            self.config.base_url.clone(),
+            ws.to_owned(),
+        )
     }
 
     /// Whether the answer of `request` was sent ahead and waits to be taken.

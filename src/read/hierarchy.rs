@@ -16,7 +16,7 @@ use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{expect_array, Fetched, Fetcher, Request};
-use crate::streams::{folders, id_of, lists, members, spaces, workspaces, Stream};
+use crate::streams::{count, folders, id_of, lists, members, spaces, workspaces, Stream};
 use crate::transport::Transport;
 use serde_json::Value;
 
@@ -237,7 +237,7 @@ pub(super) fn children<T: Transport>(
     };
     let next = match at.kind {
         Kind::Folders => folders(walk, &at, &body, out)?,
-        Kind::Lists => lists(walk, &at, &body, out)?,
+        Kind::Lists => lists(walk, &at, &body, f, out)?,
     };
     cursor.push_in_order(next);
     Ok(())
@@ -272,15 +272,20 @@ fn folders(
 }
 
 /// A list answer: list records, or the task steps of lists the team endpoint leaves out.
-fn lists(
+fn lists<T: Transport>(
     walk: &Walk<'_>,
     at: &Children<'_>,
     body: &Value,
+    f: &mut Fetcher<'_, T>,
     out: &mut Vec<Value>,
 ) -> Result<Vec<Step>, ConnectorError> {
     let mut next = Vec::new();
     for list in expect_array(body, "lists", &at.path)? {
         let Some(lid) = id_of(list) else { continue };
+        let live = !(at.in_archived || at.archived || lists::is_archived(list));
+        if let (true, Some(tasks)) = (live, count(list.get("task_count")).as_u64()) {
+            f.note_live_list(at.ws, &lid, tasks);
+        }
         match walk.stream {
             Stream::Lists => out.push(lists::record(list, at.ws, at.space, at.folder)?),
             Stream::Tasks if at.in_archived || at.archived || lists::is_archived(list) => {

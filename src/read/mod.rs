@@ -217,11 +217,8 @@ impl Walk<'_> {
         // Cached answers are left out by the fetcher: look a little further than `width`.
         for s in upcoming.take(SEND_AHEAD_LOOK * width) {
             needed.extend(self.request(s));
-            ahead.extend(tasks::pages_after(
-                self,
-                s,
-                tasks::depth_ahead(s, width as u32),
-            ));
+            let depth = tasks::depth_ahead(s, width as u32, |ws| f.live_tasks(ws));
+            ahead.extend(tasks::pages_after(self, s, depth));
         }
         needed.extend(ahead);
         f.prefetch(&needed, width);

@@ -14,7 +14,7 @@ use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{expect_array, Fetched, Fetcher, Request};
-use crate::pagination::{is_last_page, repeats_previous};
+use crate::pagination::{is_last_page, repeats_previous, PAGE_SIZE};
 use crate::streams::{task_pages, tasks};
 use crate::transport::Transport;
 
@@ -89,15 +89,38 @@ pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Reque
     out
 }
 
-/// How far ahead of a task page its partition's next pages are sent: as many as pages were
-/// read before it (a partition that proved long is likely longer), so a partition of one page
-/// costs nothing ahead, and one that ends after `n` pages wastes fewer than `n` (and fewer than
-/// `width`).
-pub(super) fn depth_ahead(step: &Step, width: u32) -> u32 {
+/// How far ahead of a task page its partition's next pages are sent, at most `width - 1`.
+///
+/// - The live partition of a Workspace's team endpoint, once `live_tasks` knows what its live
+///   lists hold (their `task_count`, seen by the hierarchy walk of this instance): up to the
+///   page that count ends on, and no further (a page past the end is a request spent on
+///   nothing); one page at a time beyond it, should the count have been short.
+/// - Otherwise, slow start: as many pages as were read before this one (a partition that
+///   proved long is likely longer), so a partition of one page costs nothing ahead, and one
+///   that ends after `n` pages wastes fewer than `n`.
+pub(super) fn depth_ahead(
+    step: &Step,
+    width: u32,
+    live_tasks: impl Fn(&str) -> Option<u64>,
+) -> u32 {
+    let most = width.saturating_sub(1);
     match step {
-        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => {
-            (*page).min(width.saturating_sub(1))
-        }
+        Step::TeamTasks {
+            ws,
+            archived: false,
+            page,
+            ..
+        } => match live_tasks(ws) {
+            Some(tasks) => {
+                let pages = tasks.div_ceil(PAGE_SIZE as u64).max(1);
+                match pages.checked_sub(u64::from(*page) + 1) {
+                    Some(left) => left.min(u64::from(most)) as u32,
+                    None => most.min(1),
+                }
+            }
+            None => (*page).min(most),
+        },
+        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => (*page).min(most),
         _ => 0,
     }
 }
@@ -295,6 +318,41 @@ mod tests {
         assert_eq!(
             StreamState::parse(state.as_deref(), "tasks").unwrap(),
             prior
+        );
+    }
+
+    #[test]
+    fn pages_ahead_stop_where_the_live_lists_task_count_ends_and_start_slow_without_it() {
+        use super::depth_ahead;
+        use crate::cursor::Step;
+        let team = |page, archived| Step::TeamTasks {
+            ws: "1".into(),
+            archived,
+            page,
+            prev_first: None,
+        };
+        let counted = |_: &str| Some(1_050); // 11 pages: 0..=10
+        assert_eq!(depth_ahead(&team(0, false), 8, counted), 7);
+        assert_eq!(depth_ahead(&team(6, false), 8, counted), 4);
+        assert_eq!(
+            depth_ahead(&team(10, false), 8, counted),
+            0,
+            "the last page"
+        );
+        assert_eq!(
+            depth_ahead(&team(11, false), 8, counted),
+            1,
+            "the count was short"
+        );
+        assert_eq!(depth_ahead(&team(0, false), 1, counted), 0, "serial");
+        let unknown = |_: &str| None;
+        assert_eq!(depth_ahead(&team(0, false), 8, unknown), 0);
+        assert_eq!(depth_ahead(&team(3, false), 8, unknown), 3);
+        assert_eq!(depth_ahead(&team(30, false), 8, unknown), 7);
+        assert_eq!(
+            depth_ahead(&team(3, true), 8, counted),
+            3,
+            "archived: slow start"
         );
     }
 

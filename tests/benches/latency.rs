@@ -1,0 +1,117 @@
+//! 5. A full sync at real-world latency, against its floor, at each plan's limit.
+//!
+//! Each cell runs the release CLI (`read --output`, in its own process, so its peak RSS is its
+//! own) against the reference Workspace served with `latency` per answer and `limit` requests
+//! a minute. The floor is `max(requests × 60 / limit, chain × latency)`, where `chain` is the
+//! longest run of requests that each need the one before: `/team` → spaces → folders → lists →
+//! the pages of the longest list read on its own (an archived one).
+
+use clickup_sim::{LatencyConfig, RateLimitConfig, SimConfig, Simulator, Size, World};
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The cells: requests a minute (100: Free to Business; 1,000: Business Plus; 10,000:
+/// Enterprise) × ms per answer.
+const CELLS: [(u32, u64); 6] = [
+    (100, 300),
+    (100, 1_000),
+    (1_000, 300),
+    (1_000, 1_000),
+    (10_000, 300),
+    (10_000, 1_000),
+];
+
+pub(crate) fn table(wasm: &Path, exe: &Path, quick: bool, bound: Option<u64>) {
+    println!("## 5. Full sync at real latency, against its floor\n");
+    let size = if quick {
+        Size::small()
+    } else {
+        Size::reference()
+    };
+    let cells: &[(u32, u64)] = if quick { &CELLS[2..5] } else { &CELLS };
+    println!("Reference workspace, full `read --output` of every stream by the release CLI, each answer delayed by the latency (±10% jitter). Floor: `max(requests × 60 / limit, chain × latency)`.{}\n",
+        bound.map_or(String::new(), |b| format!(" Requests lower bound (section 1): {b}.")));
+    println!("| limit/min | latency | wall | floor | wall/floor | requests | /bound | peak in flight | 429s | peak RSS |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &(limit, latency_ms) in cells {
+        let sim = Simulator::start(SimConfig {
+            seed: 1,
+            size: size.clone(),
+            rate_limit: RateLimitConfig {
+                limit,
+                window: Duration::from_secs(60),
+            },
+            latency: LatencyConfig::ms(latency_ms * 9 / 10, latency_ms / 5),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let chain = chain(&sim.world());
+        let (wall, rss) = run_cli(wasm, exe, &sim);
+        let counts = sim.request_counts();
+        let floor = (counts.total as f64 * 60.0 / f64::from(limit))
+            .max(chain as f64 * latency_ms as f64 / 1000.0);
+        println!(
+            "| {limit} | {latency_ms} ms | {:.1} s | {floor:.1} s | {:.2} | {} | {} | {} | {} | {rss} |",
+            wall.as_secs_f64(),
+            wall.as_secs_f64() / floor,
+            counts.total,
+            bound.map_or("–".into(), |b| format!("{:.3}", counts.total as f64 / b as f64)),
+            counts.peak_in_flight,
+            counts.status_429,
+        );
+    }
+    println!();
+}
+
+/// The longest chain of dependent requests (see the module docs).
+fn chain(world: &World) -> u64 {
+    let longest_list = world
+        .workspaces
+        .iter()
+        .flat_map(|ws| {
+            ws.lists
+                .iter()
+                .filter(|l| !ws.list_is_live(l))
+                .map(move |l| ws.tasks.iter().filter(|t| t.list.id == l.id).count() as u64)
+        })
+        .map(|n| n.div_ceil(100).max(1))
+        .max()
+        .unwrap_or(0);
+    4 + longest_list
+}
+
+/// Runs `read --output` on the simulator; its wall time and the peak RSS it reports.
+fn run_cli(wasm: &Path, exe: &Path, sim: &Simulator) -> (Duration, String) {
+    let dir = std::env::temp_dir().join(format!("bench-latency-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.json");
+    let body =
+        json!({"api_token": sim.token(), "base_url": sim.base_url(), "start_date": "2023-01-01"});
+    std::fs::write(&config, body.to_string()).unwrap();
+    let started = Instant::now();
+    let out = std::process::Command::new(exe)
+        .args(["read", "--config"])
+        .arg(&config)
+        .arg("--output")
+        .arg(dir.join("data"))
+        .arg("--component")
+        .arg(wasm)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rss = text
+        .lines()
+        .find(|l| l.starts_with("peak memory"))
+        .and_then(|l| l.split_whitespace().find(|w| w.parse::<f64>().is_ok()))
+        .map_or("?".to_owned(), |n| format!("{n} MiB"));
+    let _ = std::fs::remove_dir_all(&dir);
+    (wall, rss)
+}
