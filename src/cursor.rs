@@ -1,10 +1,12 @@
 //! The position inside one stream's read: a stack of steps still to do.
 //!
-//! Every `read-page` call pops steps until it has sent one request or produced records, and hands
-//! the rest back to the host as the opaque cursor. Each step is one request (one page of tasks,
-//! one parent's children, one time window), so a host that checkpoints the cursor after every page
-//! resumes a killed sync with at most one page read twice. The cursor is data from outside too:
-//! it is validated like the state.
+//! Every `read-page` call takes steps until it has sent one batch of requests (one request when
+//! reading serially) or produced records, and hands the rest back to the host as the opaque
+//! cursor. Each step is one request (one page of tasks, one parent's children, one time window),
+//! so a host that checkpoints the cursor after every page resumes a killed sync with at most one
+//! call's batch read twice. The steps are independent of each other's order: a batch takes
+//! several off the cursor at once, and the steps their answers lead to go back on it. The cursor
+//! is data from outside too: it is validated like the state.
 
 use crate::error::ConnectorError;
 use serde::{Deserialize, Serialize};

@@ -20,6 +20,7 @@
 //! [`Session`] remembers the object denied (see [`denials`]): nothing beneath it is asked for
 //! again in this sync, by any stream.
 
+mod ahead;
 mod body;
 mod denials;
 
@@ -66,10 +67,11 @@ pub struct Session {
     denials: Denials,
     /// Resources (see [`denials`]) that answered 2xx in this instance: known readable.
     readable: std::collections::HashSet<String>,
-    /// The `task_count` of each live list (not archived, nor in an archived folder or space)
-    /// seen in this instance, per (token, base URL, Workspace): what the team task endpoint's
-    /// live partition will hold, which bounds the pages sent ahead of it.
-    live_lists: HashMap<(String, String, String), HashMap<String, u64>>,
+    /// The `task_count` of each list seen in this instance, by (token, base URL, list): its
+    /// Workspace, whether it is live (not archived, nor in an archived folder or space), and the
+    /// count. A live list's tasks are the team endpoint's live partition; any list's count is
+    /// what its own task endpoint's live partition holds. Both bound the pages sent ahead.
+    list_tasks: HashMap<(String, String, String), (String, bool, u64)>,
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.
@@ -109,111 +111,6 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             stats: Stats::default(),
             warnings: Vec::new(),
         }
-    }
-
-    /// How many requests this call may keep in flight now (see [`crate::concurrency`]).
-    pub fn width(&self) -> u32 {
-        crate::concurrency::width(
-            &self.session.pacer,
-            self.config.max_requests_per_minute,
-            self.config.max_concurrency,
-        )
-    }
-
-    /// Sends `requests` side by side, at most `max` and as many as the rate-limit window has
-    /// room for now, and keeps their answers for the `get` of each (which classifies, retries
-    /// and parses them as it does every answer). Left out: requests the session answers
-    /// without the network (cached, or under a denied resource); all but the first under a
-    /// resource not yet known readable (so a denied space is still asked for once); and a lone
-    /// request, which the plain `get` sends, paced as always. Returns how many were sent.
-    pub fn prefetch(&mut self, requests: &[Request], max: usize) -> usize {
-        let config = self.config;
-        let token = config.api_token.as_deref().unwrap_or_default();
-        let now = self.transport.now_ms();
-        let mut urls: Vec<String> = Vec::new();
-        let mut untried = std::collections::HashSet::new();
-        for r in requests {
-            if self
-                .session
-                .denials
-                .covers(token, &config.base_url, &r.path, now)
-                || self.is_cached(&r.path, &r.query)
-            {
-                continue;
-            }
-            // Under a resource not yet known readable, one request per batch: if it is denied,
-            // the others are never sent (the denial covers them), as in a serial read.
-            let resource = denials::resource(&r.path);
-            if !self.session.readable.contains(resource) && !untried.insert(resource.to_owned()) {
-                continue;
-            }
-            let url = format!("{}{}", config.base_url, path_with_query(&r.path, &r.query));
-            if !self.prefetched.contains_key(&url) && !urls.contains(&url) {
-                urls.push(url);
-            }
-        }
-        let room = self
-            .session
-            .pacer
-            .allowance(now, config.max_requests_per_minute) as usize;
-        urls.truncate(room.min(max));
-        if urls.len() < 2 {
-            return 0;
-        }
-        for _ in &urls {
-            self.stats.requests += 1;
-            self.session.pacer.on_sent(now);
-        }
-        let answers = self.transport.get_many(&urls, config.api_token.as_deref());
-        let elapsed = (self.transport.now_ms() - now).max(0) as u64;
-        self.session.pacer.on_latency(elapsed);
-        let sent = urls.len();
-        for (url, answer) in urls.into_iter().zip(answers) {
-            if let Ok(response) = &answer {
-                self.session.pacer.on_response(response);
-            }
-            self.prefetched.insert(url, answer);
-        }
-        sent
-    }
-
-    /// Answers sent ahead that no `get` took yet.
-    pub fn prefetched(&self) -> usize {
-        self.prefetched.len()
-    }
-
-    /// Notes that live list `list` of Workspace `ws` holds `tasks` tasks (its `task_count`).
-    pub fn note_live_list(&mut self, ws: &str, list: &str, tasks: u64) {
-        let key = self.workspace_key(ws);
-        let lists = self.session.live_lists.entry(key).or_default();
-        if lists.len() < 100_000 {
-            lists.insert(list.to_owned(), tasks);
-        }
-    }
-
-    /// The tasks the live lists of Workspace `ws` hold, as far as this instance has seen them;
-    /// `None` before any was seen.
-    pub fn live_tasks(&self, ws: &str) -> Option<u64> {
-        let lists = self.session.live_lists.get(&self.workspace_key(ws))?;
-        Some(lists.values().sum())
-    }
-
-    fn workspace_key(&self, ws: &str) -> (String, String, String) {
-        (
-            self.config.api_token.clone().unwrap_or_default(),
-            self.config.base_url.clone(),
-            ws.to_owned(),
-        )
-    }
-
-    /// Whether the answer of `request` was sent ahead and waits to be taken.
-    pub fn has_answer(&self, request: &Request) -> bool {
-        let url = format!(
-            "{}{}",
-            self.config.base_url,
-            path_with_query(&request.path, &request.query)
-        );
-        self.prefetched.contains_key(&url)
     }
 
     fn cache_key(&self, path: &str, query: &[(&str, String)]) -> (String, String) {

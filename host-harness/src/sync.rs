@@ -3,7 +3,8 @@
 //! The host owns progress. After every page it hands the page's records to the [`Observer`], and
 //! only then the stream's checkpoint (`{"state": …, "cursor": …}`), so a checkpoint never covers
 //! records that were not delivered. A sync killed at any point resumes from its last checkpoint:
-//! at most the one page in flight is read twice.
+//! at most the page in flight is read twice (with a connector that sends requests side by side,
+//! the page is one call's batch: the requests that were in flight together).
 //!
 //! Failures: a connector that reports `rate-limited` is waited for (until the reset it names) and
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error

@@ -283,8 +283,8 @@ fn lists<T: Transport>(
     for list in expect_array(body, "lists", &at.path)? {
         let Some(lid) = id_of(list) else { continue };
         let live = !(at.in_archived || at.archived || lists::is_archived(list));
-        if let (true, Some(tasks)) = (live, count(list.get("task_count")).as_u64()) {
-            f.note_live_list(at.ws, &lid, tasks);
+        if let Some(tasks) = count(list.get("task_count")).as_u64() {
+            f.note_list(at.ws, &lid, live, tasks);
         }
         match walk.stream {
             Stream::Lists => out.push(lists::record(list, at.ws, at.space, at.folder)?),

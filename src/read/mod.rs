@@ -1,9 +1,19 @@
 //! Reading a stream page by page: the walk from `GET /team` down to the records.
 //!
 //! [`read_page`] is the whole `read-page` verb. It validates the config, the state and the cursor,
-//! then pops steps off the cursor (see [`crate::cursor`]) until it has sent one request or has
-//! records to return, and hands back the records, the rest of the cursor, and, when the stream is
-//! complete, its new state. Which steps a stream needs:
+//! then takes steps off the cursor (see [`crate::cursor`]) until it has sent one batch of
+//! requests or has records to return, and hands back the records, the rest of the cursor, and,
+//! when the stream is complete, its new state.
+//!
+//! ## One batch per call
+//! When the fetcher's width is above 1 (see [`crate::concurrency`]), the first step that needs
+//! the network sends its request together with those of the next steps on the cursor and the
+//! pages ahead of task pages ([`Walk::send_ahead`]); the call then runs every step whose answer
+//! came with the batch ([`Walk::take_answered`]), in any order, and ends. Answers no step took
+//! (pages past a partition's end) are dropped with the call. At width 1 this is the serial
+//! read: one request per call.
+//!
+//! Which steps a stream needs:
 //!
 //! | stream | walk |
 //! |---|---|
@@ -217,7 +227,7 @@ impl Walk<'_> {
         // Cached answers are left out by the fetcher: look a little further than `width`.
         for s in upcoming.take(SEND_AHEAD_LOOK * width) {
             needed.extend(self.request(s));
-            let depth = tasks::depth_ahead(s, width as u32, |ws| f.live_tasks(ws));
+            let depth = tasks::depth_ahead(s, width as u32, f);
             ahead.extend(tasks::pages_after(self, s, depth));
         }
         needed.extend(ahead);

@@ -91,37 +91,37 @@ pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Reque
 
 /// How far ahead of a task page its partition's next pages are sent, at most `width - 1`.
 ///
-/// - The live partition of a Workspace's team endpoint, once `live_tasks` knows what its live
-///   lists hold (their `task_count`, seen by the hierarchy walk of this instance): up to the
-///   page that count ends on, and no further (a page past the end is a request spent on
-///   nothing); one page at a time beyond it, should the count have been short.
-/// - Otherwise, slow start: as many pages as were read before this one (a partition that
-///   proved long is likely longer), so a partition of one page costs nothing ahead, and one
-///   that ends after `n` pages wastes fewer than `n`.
-pub(super) fn depth_ahead(
-    step: &Step,
-    width: u32,
-    live_tasks: impl Fn(&str) -> Option<u64>,
-) -> u32 {
+/// - A live partition whose size this instance knows from the lists' `task_count` (seen by a
+///   hierarchy walk): the team endpoint's holds what the Workspace's live lists count, a list
+///   endpoint's what that list counts. Up to the page that count ends on, and no further (a
+///   page past the end is a request spent on nothing); one page at a time beyond it, should
+///   the count have been short.
+/// - Otherwise (archived partitions, or no count seen), slow start: as many pages as were read
+///   before this one (a partition that proved long is likely longer), so a partition of one
+///   page costs nothing ahead, and one that ends after `n` pages wastes fewer than `n`.
+pub(super) fn depth_ahead<T: Transport>(step: &Step, width: u32, f: &Fetcher<'_, T>) -> u32 {
     let most = width.saturating_sub(1);
-    match step {
+    let (page, counted) = match step {
         Step::TeamTasks {
-            ws,
-            archived: false,
+            ws, archived, page, ..
+        } => (*page, if *archived { None } else { f.live_tasks(ws) }),
+        Step::ListTasks {
+            list,
+            archived,
             page,
             ..
-        } => match live_tasks(ws) {
-            Some(tasks) => {
-                let pages = tasks.div_ceil(PAGE_SIZE as u64).max(1);
-                match pages.checked_sub(u64::from(*page) + 1) {
-                    Some(left) => left.min(u64::from(most)) as u32,
-                    None => most.min(1),
-                }
+        } => (*page, if *archived { None } else { f.list_tasks(list) }),
+        _ => return 0,
+    };
+    match counted {
+        Some(tasks) => {
+            let pages = tasks.div_ceil(PAGE_SIZE as u64).max(1);
+            match pages.checked_sub(u64::from(page) + 1) {
+                Some(left) => left.min(u64::from(most)) as u32,
+                None => most.min(1),
             }
-            None => (*page).min(most),
-        },
-        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => (*page).min(most),
-        _ => 0,
+        }
+        None => page.min(most),
     }
 }
 
@@ -322,38 +322,55 @@ mod tests {
     }
 
     #[test]
-    fn pages_ahead_stop_where_the_live_lists_task_count_ends_and_start_slow_without_it() {
+    fn pages_ahead_stop_where_the_lists_task_count_ends_and_start_slow_without_it() {
         use super::depth_ahead;
+        use crate::config::Config;
         use crate::cursor::Step;
+        use crate::fetch::Fetcher;
         let team = |page, archived| Step::TeamTasks {
             ws: "1".into(),
             archived,
             page,
             prev_first: None,
         };
-        let counted = |_: &str| Some(1_050); // 11 pages: 0..=10
-        assert_eq!(depth_ahead(&team(0, false), 8, counted), 7);
-        assert_eq!(depth_ahead(&team(6, false), 8, counted), 4);
+        let list = |page| Step::ListTasks {
+            ws: "1".into(),
+            list: "L9".into(),
+            archived: false,
+            page,
+            prev_first: None,
+        };
+        let config = Config::parse(CONFIG).unwrap();
+        let (mut t, mut s) = (Script::default(), Session::default());
+        let mut f = Fetcher::new(&mut t, &mut s, &config);
         assert_eq!(
-            depth_ahead(&team(10, false), 8, counted),
+            depth_ahead(&team(0, false), 8, &f),
             0,
-            "the last page"
+            "nothing counted yet"
         );
+        assert_eq!(depth_ahead(&team(3, false), 8, &f), 3, "slow start");
+        assert_eq!(depth_ahead(&team(30, false), 8, &f), 7);
+        // 11 pages (0..=10) of live tasks, in two live lists; an archived list of 250.
+        f.note_list("1", "L1", true, 1_000);
+        f.note_list("1", "L2", true, 50);
+        f.note_list("1", "L9", false, 250);
+        f.note_list("2", "L3", true, 9_999);
+        assert_eq!(depth_ahead(&team(0, false), 8, &f), 7);
+        assert_eq!(depth_ahead(&team(6, false), 8, &f), 4);
+        assert_eq!(depth_ahead(&team(10, false), 8, &f), 0, "the last page");
         assert_eq!(
-            depth_ahead(&team(11, false), 8, counted),
+            depth_ahead(&team(11, false), 8, &f),
             1,
             "the count was short"
         );
-        assert_eq!(depth_ahead(&team(0, false), 1, counted), 0, "serial");
-        let unknown = |_: &str| None;
-        assert_eq!(depth_ahead(&team(0, false), 8, unknown), 0);
-        assert_eq!(depth_ahead(&team(3, false), 8, unknown), 3);
-        assert_eq!(depth_ahead(&team(30, false), 8, unknown), 7);
+        assert_eq!(depth_ahead(&team(0, false), 1, &f), 0, "serial");
         assert_eq!(
-            depth_ahead(&team(3, true), 8, counted),
+            depth_ahead(&team(3, true), 8, &f),
             3,
             "archived: slow start"
         );
+        assert_eq!(depth_ahead(&list(0), 8, &f), 2, "250 tasks: pages 0..=2");
+        assert_eq!(depth_ahead(&list(2), 8, &f), 0);
     }
 
     #[test]

@@ -243,8 +243,15 @@ fn read_routed(config: &str) -> (Vec<String>, Routed, usize) {
     let mut session = Session::default();
     let (mut cursor, mut records, mut most) = (None, Vec::new(), 0);
     for _ in 0..100 {
-        let page = read_page(&mut t, &mut session, config, "tasks", None, cursor.as_deref())
-            .unwrap();
+        let page = read_page(
+            &mut t,
+            &mut session,
+            config,
+            "tasks",
+            None,
+            cursor.as_deref(),
+        )
+        .unwrap();
         most = most.max(page.records.len());
         records.extend(page.records);
         cursor = page.cursor;
@@ -270,7 +277,12 @@ fn side_by_side_task_pages_give_the_serial_records_in_fewer_round_trips_and_litt
     assert!(t1.batches.iter().all(|&n| n == 1), "{:?}", t1.batches);
     let sent = |t: &Routed| t.batches.iter().sum::<usize>();
     // 1,000/min × 300 ms × 1.5: 8 wide once the first answer told the plan.
-    assert_eq!(t8.batches.iter().copied().max(), Some(8), "{:?}", t8.batches);
+    assert_eq!(
+        t8.batches.iter().copied().max(),
+        Some(8),
+        "{:?}",
+        t8.batches
+    );
     assert!(
         t8.batches.len() * 2 < t1.batches.len(),
         "{} round trips side by side, {} serially",
@@ -278,6 +290,11 @@ fn side_by_side_task_pages_give_the_serial_records_in_fewer_round_trips_and_litt
         t1.batches.len()
     );
     // Slow start past the end of a 12-page partition: at most width - 1 pages spent.
-    assert!(sent(&t8) <= sent(&t1) + 7, "{} against {}", sent(&t8), sent(&t1));
+    assert!(
+        sent(&t8) <= sent(&t1) + 7,
+        "{} against {}",
+        sent(&t8),
+        sent(&t1)
+    );
     assert!(most <= 8 * 100, "one call returned {most} records");
 }
