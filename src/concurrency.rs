@@ -60,7 +60,11 @@ mod tests {
         assert_eq!(width(&pacer(1_000, 300), None, 32), 8);
         assert_eq!(width(&pacer(1_000, 1_000), None, 32), 25);
         assert_eq!(width(&pacer(10_000, 300), None, 32), 32);
-        assert_eq!(width(&pacer(10_000, 300), None, 64), 64, "75 wanted, 64 the cap");
+        assert_eq!(
+            width(&pacer(10_000, 300), None, 64),
+            64,
+            "75 wanted, 64 the cap"
+        );
         assert_eq!(width(&pacer(10_000, 300), None, 1), 1, "1 is serial");
         assert_eq!(
             width(&pacer(10_000, 300), Some(1_000), 32),

@@ -131,4 +131,17 @@ impl<T: Transport> Fetcher<'_, T> {
         );
         self.prefetched.contains_key(&url)
     }
+
+    /// Whether `request` is answered without the network now: its answer was sent ahead, or is
+    /// in the session cache, or it lies under a resource denied earlier (skipped).
+    pub fn answers_now(&self, request: &Request) -> bool {
+        let token = self.config.api_token.as_deref().unwrap_or_default();
+        let now = self.transport.now_ms();
+        self.has_answer(request)
+            || self.is_cached(&request.path, &request.query)
+            || self
+                .session
+                .denials
+                .covers(token, &self.config.base_url, &request.path, now)
+    }
 }

@@ -9,7 +9,7 @@
 //! When the fetcher's width is above 1 (see [`crate::concurrency`]), the first step that needs
 //! the network sends its request together with those of the next steps on the cursor and the
 //! pages ahead of task pages ([`Walk::send_ahead`]); the call then runs every step whose answer
-//! came with the batch ([`Walk::take_answered`]), in any order, and ends. Answers no step took
+//! came with the batch, or needs none (cached), in any order ([`Walk::take_ready`]), and ends. Answers no step took
 //! (pages past a partition's end) are dropped with the call. At width 1 this is the serial
 //! read: one request per call.
 //!
@@ -96,7 +96,7 @@ pub fn read_page<T: Transport>(
     let mut records = Vec::new();
     let mut written = Vec::new();
     loop {
-        let step = match walk.take_answered(&mut cursor, &fetcher) {
+        let step = match walk.take_ready(&mut cursor, &fetcher) {
             Some(step) => step,
             None => {
                 // One call: one batch of requests (or one request, serially), and the steps
@@ -234,16 +234,15 @@ impl Walk<'_> {
         f.prefetch(&needed, width);
     }
 
-    /// Takes off the cursor the step whose answer was sent ahead, if one is there (nearest the
-    /// top first).
-    fn take_answered<T: Transport>(&self, cursor: &mut Cursor, f: &Fetcher<'_, T>) -> Option<Step> {
-        if f.prefetched() == 0 {
-            return None;
-        }
+    /// Takes off the cursor a step that needs no request now (nearest the top first): its
+    /// answer came with the batch, or is cached (a hierarchy walk another stream made), or it
+    /// lies under a denied resource. Running those first expands the walk down to the steps
+    /// that do need the network, so that one batch holds them all.
+    fn take_ready<T: Transport>(&self, cursor: &mut Cursor, f: &Fetcher<'_, T>) -> Option<Step> {
         let at = cursor
             .stack
             .iter()
-            .rposition(|s| self.request(s).is_some_and(|r| f.has_answer(&r)))?;
+            .rposition(|s| self.request(s).is_some_and(|r| f.answers_now(&r)))?;
         Some(cursor.stack.remove(at))
     }
 

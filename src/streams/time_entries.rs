@@ -23,9 +23,10 @@ const DAY_MS: i64 = 86_400_000;
 /// Member ids per request: keeps URLs short in large Workspaces.
 pub const ASSIGNEES_PER_REQUEST: usize = 100;
 
-/// A window that held fewer entries than this is followed by one twice as wide.
-pub const SPARSE_WINDOW: usize = 100;
-/// A window that held more entries than this is followed by one half as wide.
+/// The entries a window aims to hold: the next window's width is scaled towards it.
+pub const TARGET_WINDOW: usize = 1_000;
+/// A window should hold no more than this (the endpoint has no paging: the whole answer
+/// arrives at once); the lower bound of requests counts one window per this many entries.
 pub const DENSE_WINDOW: usize = 2_000;
 /// The widest a window grows, in multiples of the configured width.
 pub const MAX_WIDENING: i64 = 16;
@@ -35,20 +36,16 @@ pub fn base_width(window_days: u32) -> i64 {
     i64::from(window_days.max(1)) * DAY_MS
 }
 
-/// The width (ms) of the window after one `width` wide that held `held` entries: doubled when
-/// it held fewer than [`SPARSE_WINDOW`] (up to [`MAX_WIDENING`] × `base`), halved when it held
-/// more than [`DENSE_WINDOW`] (down to a day), else the same. The endpoint has no paging, so a
-/// window's whole answer arrives at once: this keeps answers between the two bounds, and the
-/// empty years before a Workspace's first entry cost a few requests instead of one per window.
+/// The width (ms) of the window after one `width` wide that held `held` entries: scaled by
+/// [`TARGET_WINDOW`]` / held`, but at most doubled and at least halved, and kept between a day
+/// and [`MAX_WIDENING`] × `base`. So the empty years before a Workspace's first entry cost a
+/// few requests instead of one per window, sparse history is read in wide windows, and a dense
+/// stretch narrows them before an answer grows large.
 pub fn next_width(width: i64, held: usize, base: i64) -> i64 {
-    let width = width.max(DAY_MS);
-    if held < SPARSE_WINDOW {
-        width.saturating_mul(2).min(base.max(DAY_MS) * MAX_WIDENING)
-    } else if held > DENSE_WINDOW {
-        (width / 2).max(DAY_MS)
-    } else {
-        width
-    }
+    let width = width.max(DAY_MS) as f64;
+    let factor = (TARGET_WINDOW as f64 / held.max(1) as f64).clamp(0.5, 2.0);
+    let widest = (base.max(DAY_MS) * MAX_WIDENING) as f64;
+    (width * factor).clamp(DAY_MS as f64, widest) as i64
 }
 
 /// The windows `[from, to]` (inclusive, ms) covering `start..=end`, `window_days` wide.
@@ -72,13 +69,15 @@ mod width_tests {
     use super::*;
 
     #[test]
-    fn windows_widen_while_sparse_narrow_when_dense_and_stay_between_a_day_and_sixteen_widths() {
+    fn windows_aim_at_a_thousand_entries_and_stay_between_a_day_and_sixteen_widths() {
         let base = base_width(90);
-        assert_eq!(next_width(base, 0, base), 2 * base);
-        assert_eq!(next_width(8 * base, 99, base), 16 * base);
+        assert_eq!(next_width(base, 0, base), 2 * base, "empty: twice as wide");
+        assert_eq!(next_width(base, 400, base), 2 * base, "at most twice");
+        assert_eq!(next_width(base, 800, base), base * 5 / 4);
+        assert_eq!(next_width(base, 1_000, base), base, "on target");
+        assert_eq!(next_width(base, 1_600, base), base * 5 / 8);
+        assert_eq!(next_width(base, 5_000, base), base / 2, "at most halved");
         assert_eq!(next_width(16 * base, 0, base), 16 * base, "never wider");
-        assert_eq!(next_width(base, 500, base), base, "a good size stays");
-        assert_eq!(next_width(base, 2_001, base), base / 2);
         assert_eq!(next_width(DAY_MS, 50_000, base), DAY_MS, "never narrower");
     }
 }

@@ -140,11 +140,13 @@ async fn requests(wasm: &std::path::Path, quick: bool) -> u64 {
     let world = sim.world();
     let mut state = SyncState::new();
     let (r1, q1, t1) = sync_once(&host, &sim, &mut state, &config).await;
-    // The lower bound: hierarchy calls + ⌈tasks/100⌉ pages + time-entry windows. Hierarchy (and
-    // goal) calls are the ones this sync made: one per parent and archived partition, each once
-    // thanks to the instance cache. Time-entry windows: the fewest any windowing can do when an
-    // answer should hold at most DENSE_WINDOW entries (the endpoint has no paging), at least one
-    // per Workspace: the empty years before the first entry count nothing.
+    // The lower bound: hierarchy calls + task pages + time-entry windows. Hierarchy (and goal)
+    // calls are the ones this sync made: one per parent and archived partition, each once
+    // thanks to the instance cache. Task pages: ⌈tasks/100⌉ of each partition the API makes a
+    // client read apart, at least one each: a Workspace's live and archived tasks, and those of
+    // each list the team endpoint leaves out. Time-entry windows: the fewest any windowing can
+    // do when an answer holds at most DENSE_WINDOW entries (the endpoint has no paging), at
+    // least one per Workspace; the empty years before a Workspace's first entry count nothing.
     let counts = sim.request_counts();
     let calls = |pat: &str| {
         counts
@@ -164,7 +166,7 @@ async fn requests(wasm: &std::path::Path, quick: bool) -> u64 {
         .iter()
         .map(|ws| (ws.time_entries.len() as u64).div_ceil(dense).max(1))
         .sum();
-    let bound = hierarchy + (world.task_count() as u64).div_ceil(100) + window_bound;
+    let bound = hierarchy + partition_pages(&world) + window_bound;
     let per_list_pages: u64 = world
         .workspaces
         .iter()
@@ -214,6 +216,48 @@ async fn requests(wasm: &std::path::Path, quick: bool) -> u64 {
         t1.as_secs_f64()
     );
     bound
+}
+
+/// The task pages a full sync cannot do without: ⌈n/100⌉ (at least 1) for each partition the
+/// API keeps apart (see `requests`).
+fn partition_pages(world: &World) -> u64 {
+    let pages = |n: usize| (n as u64).div_ceil(100).max(1);
+    world
+        .workspaces
+        .iter()
+        .map(|ws| {
+            let live_list = |t: &clickup_sim::Task| {
+                ws.lists
+                    .iter()
+                    .any(|l| l.id == t.list.id && ws.list_is_live(l))
+            };
+            let team = |archived: bool| {
+                pages(
+                    ws.tasks
+                        .iter()
+                        .filter(|t| t.archived == archived && live_list(t))
+                        .count(),
+                )
+            };
+            let apart: u64 = ws
+                .lists
+                .iter()
+                .filter(|l| !ws.list_is_live(l))
+                .map(|l| {
+                    let of = |archived: bool| {
+                        pages(
+                            ws.tasks
+                                .iter()
+                                .filter(|t| t.list.id == l.id && t.archived == archived)
+                                .count(),
+                        )
+                    };
+                    of(false) + of(true)
+                })
+                .sum();
+            team(false) + team(true) + apart
+        })
+        .sum()
 }
 
 // ---------------------------------------------------------------------------------------------
