@@ -191,7 +191,8 @@ fn a_read_resumed_from_every_intermediate_state_loses_nothing() {
     let states: Vec<usize> = (0..clean.len())
         .filter(|&i| clean[i]["type"] == "STATE")
         .collect();
-    assert!(states.len() > 20, "only {} STATEs", states.len());
+    // Each STATE follows one read-page call: one batch of requests side by side.
+    assert!(states.len() > 10, "only {} STATEs", states.len());
     let started = std::time::Instant::now();
 
     // Two at a time: each resume is one run of the binary.
