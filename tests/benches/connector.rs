@@ -665,37 +665,58 @@ fn memory(wasm: &std::path::Path, exe: &std::path::Path, quick: bool) {
         std::fs::create_dir_all(&dir).unwrap();
         let config = dir.join("config.json");
         std::fs::write(&config, json!({"api_token": sim.token(), "base_url": sim.base_url(), "start_date": "2023-01-01"}).to_string()).unwrap();
-        let out = std::process::Command::new(exe)
-            .args(["read", "--config"])
-            .arg(&config)
-            .arg("--output")
-            .arg(dir.join("data"))
-            .arg("--component")
-            .arg(wasm)
-            .output()
-            .unwrap();
+        let out = cli_read(exe, wasm, &config, &dir.join("data"));
         let text = String::from_utf8_lossy(&out.stdout);
         let records: u64 = text
             .lines()
             .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
             .sum();
-        let peak = text
-            .lines()
-            .find(|l| l.starts_with("peak memory"))
-            .unwrap_or("peak memory: ?");
-        let nums: Vec<&str> = peak
-            .split_whitespace()
-            .filter(|w| w.parse::<f64>().is_ok())
-            .collect();
+        let nums = peak_memory(&text);
         println!(
             "| {} | {records} | {} MiB | {} MiB |",
             sim.world().task_count(),
-            nums.first().unwrap_or(&"?"),
-            nums.get(1).unwrap_or(&"?")
+            nums.first().map_or("?", String::as_str),
+            nums.get(1).map_or("?", String::as_str)
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
     println!();
+}
+
+/// `read --config CONFIG --output DATA --component WASM` by the CLI at `exe`; insists on success.
+fn cli_read(
+    exe: &std::path::Path,
+    wasm: &std::path::Path,
+    config: &std::path::Path,
+    data: &std::path::Path,
+) -> std::process::Output {
+    let out = std::process::Command::new(exe)
+        .args(["read", "--config"])
+        .arg(config)
+        .arg("--output")
+        .arg(data)
+        .arg("--component")
+        .arg(wasm)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The figures (MiB) of the CLI's "peak memory" line: host RSS, connector linear memory.
+fn peak_memory(stdout: &str) -> Vec<String> {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("peak memory"))
+        .unwrap_or("peak memory: ?");
+    line.split_whitespace()
+        .filter(|w| w.parse::<f64>().is_ok())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn num_cpus() -> usize {

@@ -33,7 +33,8 @@ pub(crate) fn table(wasm: &Path, exe: &Path, quick: bool, bound: Option<u64>) {
         Size::reference()
     };
     let cells: &[(u32, u64)] = if quick { &CELLS[..3] } else { &CELLS };
-    println!("Reference workspace, full `read --output` of every stream by the release CLI, each answer delayed by the latency (±10% jitter). Floor: `max(requests × 60 / limit, chain × latency)`.{}\n",
+    println!("{} workspace, full `read --output` of every stream by the release CLI, each answer delayed by the latency (±10% jitter). Floor: `max(requests × 60 / limit, chain × latency)`, chain = {CHAIN}.{}\n",
+        if quick { "Small" } else { "Reference" },
         bound.map_or(String::new(), |b| format!(" Requests lower bound (section 1): {b}.")));
     println!("| limit/min | latency | wall | floor | wall/floor | requests | /bound | peak in flight | 429s | peak RSS | CPU |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -93,26 +94,10 @@ fn run_cli(wasm: &Path, exe: &Path, sim: &Simulator) -> (Duration, String) {
         json!({"api_token": sim.token(), "base_url": sim.base_url(), "start_date": "2023-01-01"});
     std::fs::write(&config, body.to_string()).unwrap();
     let started = Instant::now();
-    let out = std::process::Command::new(exe)
-        .args(["read", "--config"])
-        .arg(&config)
-        .arg("--output")
-        .arg(dir.join("data"))
-        .arg("--component")
-        .arg(wasm)
-        .output()
-        .unwrap();
+    let out = super::cli_read(exe, wasm, &config, &dir.join("data"));
     let wall = started.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let rss = text
-        .lines()
-        .find(|l| l.starts_with("peak memory"))
-        .and_then(|l| l.split_whitespace().find(|w| w.parse::<f64>().is_ok()))
+    let rss = super::peak_memory(&String::from_utf8_lossy(&out.stdout))
+        .first()
         .map_or("?".to_owned(), |n| format!("{n} MiB"));
     let _ = std::fs::remove_dir_all(&dir);
     (wall, rss)

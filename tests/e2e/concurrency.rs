@@ -2,12 +2,11 @@
 //! killed after any batch resumes with nothing lost, tenants sharing a token stay inside its
 //! budget, and a limit that drops in the middle of a sync costs waits, not the sync.
 
-use crate::harness::{by_key, host, micro, quick, sync_with, Collected, ALL};
+use crate::harness::{by_key, micro, quick, run_for, run_with, sync_on, sync_with, Collected, ALL};
 use crate::truth::expected;
 use clickup_sim::{LatencyConfig, RateLimitConfig, SimConfig, Simulator, Size};
-use host_harness::sync::{self, Checkpoint, Observer, SyncEnd, SyncOptions, SyncState};
+use host_harness::sync::{Checkpoint, Observer, SyncEnd, SyncOptions, SyncState};
 use host_harness::{EgressPolicy, TokenLimiters};
-use host_harness::{Run, RunOptions};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -154,26 +153,10 @@ async fn two_tenants_sharing_a_token_side_by_side_earn_no_429() {
         egress.limiter = Some(limiters.for_token(&sim.token()));
         let config = config.clone();
         async move {
-            let mut run = Run::new(
-                &host(),
-                RunOptions {
-                    egress,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+            let mut run = run_with(egress).await;
             let mut out = Collected::default();
-            let end = sync::sync(
-                &mut run,
-                &config,
-                &crate::harness::choices(&["tasks", "time_entries", "lists"]),
-                &mut SyncState::new(),
-                &quick(),
-                &mut out,
-            )
-            .await
-            .unwrap();
+            let streams = ["tasks", "time_entries", "lists"];
+            let end = sync_on(&mut run, &config, &streams, &mut out).await;
             (out, end)
         }
     };
@@ -220,23 +203,15 @@ impl Observer for LowersTheLimit<'_> {
 #[tokio::test]
 async fn a_limit_that_drops_in_the_middle_of_a_sync_costs_waits_not_the_sync() {
     let sim = business_plus(144, micro());
-    let mut run = crate::harness::run_for(&sim).await;
+    let mut run = run_for(&sim).await;
     let mut observer = LowersTheLimit {
         sim: &sim,
         pages: 0,
         out: Collected::default(),
     };
     let streams = ["tasks", "time_entries", "lists"];
-    let end = sync::sync(
-        &mut run,
-        &config_with(&sim, json!({})),
-        &crate::harness::choices(&streams),
-        &mut SyncState::new(),
-        &quick(),
-        &mut observer,
-    )
-    .await
-    .unwrap();
+    let config = config_with(&sim, json!({}));
+    let end = sync_on(&mut run, &config, &streams, &mut observer).await;
     assert!(matches!(end, SyncEnd::Complete), "{end:?}");
     let world = sim.world();
     for stream in streams {

@@ -41,15 +41,39 @@ pub(crate) fn config(sim: &Simulator) -> String {
 
 /// A run allowed to reach the simulator only.
 pub(crate) async fn run_for(sim: &Simulator) -> Run {
+    run_with(EgressPolicy::for_base_url(&sim.base_url()).unwrap()).await
+}
+
+/// A run of the project's component under `egress`.
+pub(crate) async fn run_with(egress: EgressPolicy) -> Run {
     Run::new(
         &host(),
         RunOptions {
-            egress: EgressPolicy::for_base_url(&sim.base_url()).unwrap(),
+            egress,
             ..Default::default()
         },
     )
     .await
     .expect("instantiate")
+}
+
+/// Syncs `streams` from scratch on `run`: what came out and how it ended.
+pub(crate) async fn sync_on(
+    run: &mut Run,
+    config: &str,
+    streams: &[&str],
+    observer: &mut dyn Observer,
+) -> SyncEnd {
+    sync::sync(
+        run,
+        config,
+        &choices(streams),
+        &mut SyncState::new(),
+        &quick(),
+        observer,
+    )
+    .await
+    .expect("the sync driver itself must not fail")
 }
 
 /// What a sync delivered, in the order the observer saw it.
