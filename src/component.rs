@@ -129,6 +129,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Transport for WasiTransport {
     fn get(&mut self, url: &str, token: Option<&str>) -> Result<HttpResponse, TransportError> {
+        if let Some(answer) = side_by_side::get_started(url, token) {
+            return answer;
+        }
         let mut request = waki::Client::new()
             .get(url)
             .connect_timeout(CONNECT_TIMEOUT)
@@ -158,6 +161,11 @@ impl Transport for WasiTransport {
         token: Option<&str>,
     ) -> Vec<Result<HttpResponse, TransportError>> {
         side_by_side::get_many(urls, token)
+    }
+
+    fn start_many(&mut self, urls: &[String], token: Option<&str>) -> bool {
+        side_by_side::start_many(urls, token);
+        true
     }
 
     fn now_ms(&self) -> i64 {

@@ -72,6 +72,9 @@ pub struct Session {
     /// count. A live list's tasks are the team endpoint's live partition; any list's count is
     /// what its own task endpoint's live partition holds. Both bound the pages sent ahead.
     list_tasks: HashMap<(String, String, String), (String, bool, u64)>,
+    /// Requests an earlier call started and left in flight (by token and URL), for the next
+    /// call to take ([`Fetcher::start_ahead`]).
+    started: std::collections::HashSet<(String, String)>,
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.
@@ -211,9 +214,12 @@ impl<'a, T: Transport> Fetcher<'a, T> {
                     if failures + throttled > 0 {
                         self.stats.retries += 1;
                     }
-                    self.stats.requests += 1;
                     let sent_at = self.transport.now_ms();
-                    self.session.pacer.on_sent(sent_at);
+                    // Started by an earlier call: the transport takes its answer, counted then.
+                    if !self.take_started(&url) {
+                        self.stats.requests += 1;
+                        self.session.pacer.on_sent(sent_at);
+                    }
                     let answer = self.transport.get(&url, self.config.api_token.as_deref());
                     let took = (self.transport.now_ms() - sent_at).max(0) as u64;
                     self.session.pacer.on_latency(took);

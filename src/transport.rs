@@ -65,6 +65,13 @@ pub trait Transport {
     ) -> Vec<Result<HttpResponse, TransportError>> {
         urls.iter().map(|url| self.get(url, token)).collect()
     }
+    /// Starts `GET` for every URL without waiting for the answers, which a later `get` or
+    /// `get_many` of the same URL takes (a `get_many` drops the started requests it was not
+    /// asked for). Returns whether it did: the default cannot, and sends nothing.
+    fn start_many(&mut self, urls: &[String], token: Option<&str>) -> bool {
+        let _ = (urls, token);
+        false
+    }
     /// Wall-clock time, in ms since the Unix epoch.
     fn now_ms(&self) -> i64;
     /// Blocks for `ms` milliseconds.

@@ -6,6 +6,10 @@
 //! every request, then waits on all the unanswered ones together and reads each answer's body as
 //! soon as it is there. The host's HTTP client (wasmtime-wasi-http) sends them side by side;
 //! the host's egress hooks still see, pace and may refuse each one.
+//!
+//! Requests can also be started and left in flight when a call returns ([`start_many`]): the
+//! instance keeps their futures, and the next call's `get` or `get_many` of the same URL takes
+//! them. A `get_many` drops the started requests it was not asked for.
 
 use super::bindings::wasi::http::outgoing_handler;
 use super::bindings::wasi::http::types::{
@@ -16,20 +20,81 @@ use super::bindings::wasi::io::poll;
 use super::bindings::wasi::io::streams::StreamError;
 use super::{describe_error_code, headers_of, CONNECT_TIMEOUT};
 use crate::transport::{HttpResponse, TransportError};
+use std::cell::RefCell;
 
-/// `GET` of every URL, side by side; the answers in the order of `urls`.
+thread_local! {
+    /// Requests started by an earlier call, by (token, URL), for a later one to take.
+    static STARTED: RefCell<Vec<((String, String), FutureIncomingResponse)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Starts `GET` of every URL and keeps the futures for a later call (see the module docs).
+pub(super) fn start_many(urls: &[String], token: Option<&str>) {
+    for url in urls {
+        if let Ok(future) = start(url, token) {
+            let key = (token.unwrap_or_default().to_owned(), url.clone());
+            STARTED.with(|s| s.borrow_mut().push((key, future)));
+        }
+    }
+}
+
+/// The started request of `url` with `token`, taken out of the instance's keeping.
+fn take_started(url: &str, token: Option<&str>) -> Option<FutureIncomingResponse> {
+    let key = (token.unwrap_or_default().to_owned(), url.to_owned());
+    STARTED.with(|s| {
+        let mut started = s.borrow_mut();
+        let at = started.iter().position(|(k, _)| *k == key)?;
+        Some(started.swap_remove(at).1)
+    })
+}
+
+/// `GET` of `url`, taking the started request when there is one; `None` when there is not.
+pub(super) fn get_started(
+    url: &str,
+    token: Option<&str>,
+) -> Option<Result<HttpResponse, TransportError>> {
+    let future = take_started(url, token)?;
+    wait(vec![(0, future)], std::slice::from_ref(&url.to_owned()))
+        .into_iter()
+        .next()
+}
+
+/// `GET` of every URL, side by side; the answers in the order of `urls`. Started requests of
+/// these URLs are taken; the others started are dropped.
 pub(super) fn get_many(
     urls: &[String],
     token: Option<&str>,
 ) -> Vec<Result<HttpResponse, TransportError>> {
-    let mut answers: Vec<Option<Result<HttpResponse, TransportError>>> = vec![None; urls.len()];
+    let mut failed: Vec<Option<TransportError>> = vec![None; urls.len()];
     let mut pending: Vec<(usize, FutureIncomingResponse)> = Vec::new();
     for (i, url) in urls.iter().enumerate() {
+        if let Some(future) = take_started(url, token) {
+            pending.push((i, future));
+            continue;
+        }
         match start(url, token) {
             Ok(future) => pending.push((i, future)),
-            Err(e) => answers[i] = Some(Err(e)),
+            Err(e) => failed[i] = Some(e),
         }
     }
+    STARTED.with(|s| s.borrow_mut().clear());
+    wait(pending, urls)
+        .into_iter()
+        .zip(failed)
+        .map(|(answer, failed)| match failed {
+            Some(e) => Err(e),
+            None => answer,
+        })
+        .collect()
+}
+
+/// Waits for every future of `pending` (each with its index in `urls`) and reads each answer
+/// as it comes: an answer for every index of `urls` (one without a future: "not sent").
+fn wait(
+    mut pending: Vec<(usize, FutureIncomingResponse)>,
+    urls: &[String],
+) -> Vec<Result<HttpResponse, TransportError>> {
+    let mut answers: Vec<Option<Result<HttpResponse, TransportError>>> = vec![None; urls.len()];
     while !pending.is_empty() {
         let ready: Vec<usize> = {
             // Each pollable is a child of its future: dropped here, before any future is.
@@ -61,7 +126,7 @@ pub(super) fn get_many(
     }
     answers
         .into_iter()
-        .map(|a| a.unwrap_or_else(|| Err(TransportError::Unavailable("no answer came".to_owned()))))
+        .map(|a| a.unwrap_or_else(|| Err(TransportError::Unavailable("not sent".to_owned()))))
         .collect()
 }
 

@@ -9,9 +9,9 @@
 //! When the fetcher's width is above 1 (see [`crate::concurrency`]), the first step that needs
 //! the network sends its request together with those of the next steps on the cursor and the
 //! pages ahead of task pages ([`Walk::send_ahead`]); the call then runs every step whose answer
-//! came with the batch, or needs none (cached), in any order ([`Walk::take_ready`]), and ends. Answers no step took
-//! (pages past a partition's end) are dropped with the call. At width 1 this is the serial
-//! read: one request per call.
+//! came with the batch, or needs none (cached), in any order ([`Walk::take_ready`]), and ends.
+//! Answers no step took (pages past a partition's end) are dropped with the call. At width 1
+//! this is the serial read: one request per call.
 //!
 //! Which steps a stream needs:
 //!
@@ -119,6 +119,9 @@ pub fn read_page<T: Transport>(
         walk.run(step, &mut cursor, &mut fetcher, out)?;
     }
     let complete = cursor.stack.is_empty();
+    if !complete {
+        walk.start_ahead(&cursor, &mut fetcher);
+    }
     let new_state = (complete && stream.is_incremental()).then(|| {
         let mut next = state.clone();
         for (ws, ms) in &cursor.next_watermarks {
@@ -221,9 +224,31 @@ impl Walk<'_> {
         if width < 2 {
             return;
         }
+        let mut requests = self.batch(step, &cursor.stack, width, f);
+        // What the call before started for this one, wherever its step now is on the cursor
+        // (steps that needed no request may have pushed others above it).
+        for s in &cursor.stack {
+            if let Some(r) = self.request(s).filter(|r| f.is_started(r)) {
+                requests.push(r);
+                let depth = tasks::depth_ahead(s, width as u32, f);
+                requests.extend(tasks::pages_after(self, s, depth));
+            }
+        }
+        f.prefetch(&requests, width);
+    }
+
+    /// The requests of a batch that starts at `step`, with `below` the cursor under it: the
+    /// steps' own first (needed in any case), then the pages ahead of task pages.
+    fn batch<T: Transport>(
+        &self,
+        step: &Step,
+        below: &[Step],
+        width: usize,
+        f: &Fetcher<'_, T>,
+    ) -> Vec<Request> {
         let mut needed = Vec::new();
         let mut ahead = Vec::new();
-        let upcoming = std::iter::once(step).chain(cursor.stack.iter().rev());
+        let upcoming = std::iter::once(step).chain(below.iter().rev());
         // Cached answers are left out by the fetcher: look a little further than `width`.
         for s in upcoming.take(SEND_AHEAD_LOOK * width) {
             needed.extend(self.request(s));
@@ -231,7 +256,24 @@ impl Walk<'_> {
             ahead.extend(tasks::pages_after(self, s, depth));
         }
         needed.extend(ahead);
-        f.prefetch(&needed, width);
+        needed
+    }
+
+    /// Starts the next call's batch (what [`Walk::send_ahead`] will ask for from this cursor)
+    /// before this call returns, so that it is in flight while the host stores this call's
+    /// records and starts the next call. A transport that cannot keep requests open between
+    /// calls starts nothing.
+    fn start_ahead<T: Transport>(&self, cursor: &Cursor, f: &mut Fetcher<'_, T>) {
+        let width = f.width() as usize;
+        let Some(top) = cursor.stack.last() else {
+            return;
+        };
+        if width < 2 {
+            return;
+        }
+        let below = &cursor.stack[..cursor.stack.len() - 1];
+        let requests = self.batch(top, below, width, f);
+        f.start_ahead(&requests, width);
     }
 
     /// Takes off the cursor a step that needs no request now (nearest the top first): its

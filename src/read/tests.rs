@@ -166,6 +166,12 @@ struct Routed {
     now: i64,
     batches: Vec<usize>,
     answer: fn(&str) -> String,
+    /// Whether requests may be started at the end of a call for the next one to take.
+    can_start: bool,
+    /// Started requests not taken yet.
+    started: Vec<String>,
+    /// Batches whose every request was started by the call before: no round trip waited.
+    taken_whole: usize,
 }
 
 impl Routed {
@@ -195,9 +201,23 @@ impl crate::transport::Transport for Routed {
         urls: &[String],
         _token: Option<&str>,
     ) -> Vec<Result<crate::transport::HttpResponse, crate::transport::TransportError>> {
-        self.now += 300;
-        self.batches.push(urls.len());
+        let all_started = urls.iter().all(|u| self.started.contains(u));
+        if all_started {
+            self.taken_whole += 1;
+        } else {
+            self.now += 300;
+        }
+        self.batches
+            .push(urls.iter().filter(|u| !self.started.contains(u)).count());
+        self.started.clear();
         urls.iter().map(|u| Ok(self.respond(u))).collect()
+    }
+    fn start_many(&mut self, urls: &[String], _token: Option<&str>) -> bool {
+        if self.can_start {
+            self.started.extend(urls.iter().cloned());
+            self.batches.push(urls.len());
+        }
+        self.can_start
     }
     fn now_ms(&self) -> i64 {
         self.now
@@ -234,11 +254,14 @@ fn twelve_pages(url: &str) -> String {
     serde_json::json!({ "tasks": tasks }).to_string()
 }
 
-fn read_routed(config: &str) -> (Vec<String>, Routed, usize) {
+fn read_routed(config: &str, can_start: bool) -> (Vec<String>, Routed, usize) {
     let mut t = Routed {
         now: 1_000_000,
         batches: Vec::new(),
         answer: twelve_pages,
+        can_start,
+        started: Vec::new(),
+        taken_whole: 0,
     };
     let mut session = Session::default();
     let (mut cursor, mut records, mut most) = (None, Vec::new(), 0);
@@ -266,8 +289,8 @@ fn read_routed(config: &str) -> (Vec<String>, Routed, usize) {
 fn side_by_side_task_pages_give_the_serial_records_in_fewer_round_trips_and_little_waste() {
     let serial = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":1}"#;
     let wide = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":8}"#;
-    let (one, t1, _) = read_routed(serial);
-    let (many, t8, most) = read_routed(wide);
+    let (one, t1, _) = read_routed(serial, false);
+    let (many, t8, most) = read_routed(wide, false);
     assert_eq!(one.len(), 1_140);
     let sorted = |mut v: Vec<String>| {
         v.sort();
@@ -297,4 +320,36 @@ fn side_by_side_task_pages_give_the_serial_records_in_fewer_round_trips_and_litt
         sent(&t1)
     );
     assert!(most <= 8 * 100, "one call returned {most} records");
+}
+
+#[test]
+fn the_next_calls_batch_is_started_before_a_call_returns_and_taken_by_the_next() {
+    let wide = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":8}"#;
+    let (plain, t_plain, _) = read_routed(wide, false);
+    let (piped, t_piped, _) = read_routed(wide, true);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(plain), sorted(piped), "other records when pipelined");
+    assert!(
+        t_piped.taken_whole > 0,
+        "no batch was started ahead: {:?}",
+        t_piped.batches
+    );
+    let sent = |t: &Routed| t.batches.iter().sum::<usize>();
+    assert!(
+        t_piped.now < t_plain.now,
+        "pipelined {} ms, not {} ms",
+        t_piped.now - 1_000_000,
+        t_plain.now - 1_000_000
+    );
+    // At most the last batch started is not taken (the stream ended).
+    assert!(
+        sent(&t_piped) <= sent(&t_plain) + 8,
+        "{} sent against {}: {:?}",
+        sent(&t_piped),
+        sent(&t_plain),
+        t_piped.batches
+    );
 }

@@ -3,7 +3,7 @@
 //! Where the time_entries stream makes its requests: here, `GET /team/{id}/time_entries` once per
 //! date window × chunk of member ids ([`entries`]). [`first_steps`] plans the first window of
 //! each chunk when `/team` answers; each window, once read, plans the next, up to the moment the
-//! read began, scaled towards a thousand entries (at most twice as wide after a window that
+//! read began, scaled towards a thousand entries (at most four times as wide after a window that
 //! held little, so the years before a Workspace's history began cost a few requests, not one per
 //! 90 days; at least half as wide after one that held a lot; see [`time_entries::next_width`]).
 //! The chunks' and Workspaces' windows go side by side.

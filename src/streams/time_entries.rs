@@ -37,13 +37,13 @@ pub fn base_width(window_days: u32) -> i64 {
 }
 
 /// The width (ms) of the window after one `width` wide that held `held` entries: scaled by
-/// [`TARGET_WINDOW`]` / held`, but at most doubled and at least halved, and kept between a day
-/// and [`MAX_WIDENING`] × `base`. So the empty years before a Workspace's first entry cost a
+/// [`TARGET_WINDOW`]` / held`, but at most four times as wide and at least half as wide, and
+/// kept between a day and [`MAX_WIDENING`] × `base`. So the empty years before a Workspace's first entry cost a
 /// few requests instead of one per window, sparse history is read in wide windows, and a dense
 /// stretch narrows them before an answer grows large.
 pub fn next_width(width: i64, held: usize, base: i64) -> i64 {
     let width = width.max(DAY_MS) as f64;
-    let factor = (TARGET_WINDOW as f64 / held.max(1) as f64).clamp(0.5, 2.0);
+    let factor = (TARGET_WINDOW as f64 / held.max(1) as f64).clamp(0.5, 4.0);
     let widest = (base.max(DAY_MS) * MAX_WIDENING) as f64;
     (width * factor).clamp(DAY_MS as f64, widest) as i64
 }
@@ -71,8 +71,13 @@ mod width_tests {
     #[test]
     fn windows_aim_at_a_thousand_entries_and_stay_between_a_day_and_sixteen_widths() {
         let base = base_width(90);
-        assert_eq!(next_width(base, 0, base), 2 * base, "empty: twice as wide");
-        assert_eq!(next_width(base, 400, base), 2 * base, "at most twice");
+        assert_eq!(
+            next_width(base, 0, base),
+            4 * base,
+            "empty: four times as wide"
+        );
+        assert_eq!(next_width(base, 200, base), 4 * base, "at most four times");
+        assert_eq!(next_width(base, 400, base), base * 5 / 2);
         assert_eq!(next_width(base, 800, base), base * 5 / 4);
         assert_eq!(next_width(base, 1_000, base), base, "on target");
         assert_eq!(next_width(base, 1_600, base), base * 5 / 8);

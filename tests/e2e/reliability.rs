@@ -30,18 +30,20 @@ async fn run_sync(
     state: &mut SyncState,
     options: &SyncOptions,
 ) -> (Collected, SyncEnd) {
+    run_sync_with(sim, &config(sim), state, options).await
+}
+
+async fn run_sync_with(
+    sim: &Simulator,
+    config: &str,
+    state: &mut SyncState,
+    options: &SyncOptions,
+) -> (Collected, SyncEnd) {
     let mut run = run_for(sim).await;
     let mut out = Collected::default();
-    let end = sync::sync(
-        &mut run,
-        &config(sim),
-        &choices(&ALL),
-        state,
-        options,
-        &mut out,
-    )
-    .await
-    .unwrap();
+    let end = sync::sync(&mut run, config, &choices(&ALL), state, options, &mut out)
+        .await
+        .unwrap();
     (out, end)
 }
 
@@ -150,7 +152,10 @@ async fn a_page_malformed_on_every_attempt_stops_with_a_typed_error_and_the_stat
     // Once would be retried (`corrupt_bodies.rs`); the same bytes on every attempt are not.
     sim.inject(&page1, Fault::Malformed, MAX_ATTEMPTS);
     let mut state = SyncState::new();
-    let (first, end) = run_sync(&sim, &mut state, &quick()).await;
+    // Serially, one page per checkpoint: the state can point at the bad page itself. (Side by
+    // side, the bad page's batch is the unit, and `concurrency.rs` resumes after each.)
+    let serial = serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url(), "max_concurrency": 1}).to_string();
+    let (first, end) = run_sync_with(&sim, &serial, &mut state, &quick()).await;
     match end {
         SyncEnd::Failed {
             stream,
