@@ -75,6 +75,18 @@ pub struct Session {
     /// Requests an earlier call started and left in flight (by token and URL), for the next
     /// call to take ([`Fetcher::start_ahead`]).
     started: std::collections::HashSet<(String, String)>,
+    /// `read-page` calls this instance has begun.
+    calls: u64,
+}
+
+impl Session {
+    /// Counts a `read-page` call; returns how many this instance has begun, this one included.
+    /// An instance on its first call may be a one-shot host's (`wasmtime run --invoke`, one
+    /// process per call), which would never take what the call started ahead.
+    pub fn begin_call(&mut self) -> u64 {
+        self.calls = self.calls.saturating_add(1);
+        self.calls
+    }
 }
 
 /// How long a cached hierarchy answer stays fresh, in ms.

@@ -87,6 +87,7 @@ pub fn read_page<T: Transport>(
         Some(text) => Cursor::parse(text, stream.name())?,
         None => Cursor::start(stream.name(), transport.now_ms()),
     };
+    let call = session.begin_call();
     let mut fetcher = Fetcher::new(transport, session, &config);
     let walk = Walk {
         stream,
@@ -119,7 +120,9 @@ pub fn read_page<T: Transport>(
         walk.run(step, &mut cursor, &mut fetcher, out)?;
     }
     let complete = cursor.stack.is_empty();
-    if !complete {
+    // Not on an instance's first call: a host that keeps its instance has shown it (see
+    // `Session::begin_call`).
+    if !complete && call > 1 {
         walk.start_ahead(&cursor, &mut fetcher);
     }
     let new_state = (complete && stream.is_incremental()).then(|| {

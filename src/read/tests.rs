@@ -255,6 +255,11 @@ fn twelve_pages(url: &str) -> String {
 }
 
 fn read_routed(config: &str, can_start: bool) -> (Vec<String>, Routed, usize) {
+    read_routed_on(config, can_start, false)
+}
+
+/// `one_shot`: a fresh instance (session) per call, as `wasmtime run --invoke` gives.
+fn read_routed_on(config: &str, can_start: bool, one_shot: bool) -> (Vec<String>, Routed, usize) {
     let mut t = Routed {
         now: 1_000_000,
         batches: Vec::new(),
@@ -266,6 +271,9 @@ fn read_routed(config: &str, can_start: bool) -> (Vec<String>, Routed, usize) {
     let mut session = Session::default();
     let (mut cursor, mut records, mut most) = (None, Vec::new(), 0);
     for _ in 0..100 {
+        if one_shot {
+            session = Session::default();
+        }
         let page = read_page(
             &mut t,
             &mut session,
@@ -352,4 +360,14 @@ fn the_next_calls_batch_is_started_before_a_call_returns_and_taken_by_the_next()
         sent(&t_plain),
         t_piped.batches
     );
+}
+
+#[test]
+fn an_instance_on_its_first_call_starts_nothing_ahead_for_a_next_call_it_may_never_see() {
+    let wide = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":8}"#;
+    let (records, t, _) = read_routed_on(wide, true, true);
+    assert_eq!(records.len(), 1_140);
+    assert_eq!(t.taken_whole, 0);
+    assert!(t.started.is_empty(), "started for nobody: {:?}", t.started);
+    assert!(t.batches.iter().all(|&n| n == 1), "{:?}", t.batches);
 }
