@@ -13,11 +13,16 @@ use std::time::Duration;
 
 /// ClickUp's Business Plus limit, and answers that take 60–100 ms.
 fn business_plus(seed: u64, size: Size) -> Simulator {
+    plan(seed, size, 1_000)
+}
+
+/// `limit` requests a minute, and answers that take 60–100 ms.
+fn plan(seed: u64, size: Size, limit: u32) -> Simulator {
     Simulator::start(SimConfig {
         seed,
         size,
         rate_limit: RateLimitConfig {
-            limit: 1_000,
+            limit,
             window: Duration::from_secs(60),
         },
         latency: LatencyConfig::ms(60, 40),
@@ -43,7 +48,8 @@ fn keyed(out: &Collected) -> BTreeMap<String, BTreeMap<String, Value>> {
 
 #[tokio::test]
 async fn side_by_side_at_latency_every_stream_is_the_ground_truth_and_the_serial_syncs_records() {
-    let sim = business_plus(141, Size::tiny());
+    // Enterprise's limit: at this latency Business Plus's would allow only 2–3 in flight.
+    let sim = plan(141, Size::tiny(), 10_000);
     let (wide, end) = sync_with(
         &sim,
         &config_with(&sim, json!({})),
