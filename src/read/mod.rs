@@ -233,7 +233,7 @@ impl Walk<'_> {
         for s in &cursor.stack {
             if let Some(r) = self.request(s).filter(|r| f.is_started(r)) {
                 requests.push(r);
-                let depth = tasks::depth_ahead(s, width as u32, f);
+                let depth = tasks::depth_ahead(self, s, width as u32, f);
                 requests.extend(tasks::pages_after(self, s, depth));
             }
         }
@@ -255,7 +255,7 @@ impl Walk<'_> {
         // Cached answers are left out by the fetcher: look a little further than `width`.
         for s in upcoming.take(SEND_AHEAD_LOOK * width) {
             needed.extend(self.request(s));
-            let depth = tasks::depth_ahead(s, width as u32, f);
+            let depth = tasks::depth_ahead(self, s, width as u32, f);
             ahead.extend(tasks::pages_after(self, s, depth));
         }
         needed.extend(ahead);

@@ -91,37 +91,51 @@ pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Reque
 
 /// How far ahead of a task page its partition's next pages are sent, at most `width - 1`.
 ///
+/// - Slow start: as many pages as were read before this one (a partition that proved long is
+///   likely longer), so a partition of one page costs nothing ahead, and one that ends after
+///   `n` pages wastes fewer than `n`.
 /// - A live partition whose size this instance knows from the lists' `task_count` (seen by a
-///   hierarchy walk): the team endpoint's holds what the Workspace's live lists count, a list
-///   endpoint's what that list counts. Up to the page that count ends on, and no further (a
-///   page past the end is a request spent on nothing); one page at a time beyond it, should
-///   the count have been short.
-/// - Otherwise (archived partitions, or no count seen), slow start: as many pages as were read
-///   before this one (a partition that proved long is likely longer), so a partition of one
-///   page costs nothing ahead, and one that ends after `n` pages wastes fewer than `n`.
-pub(super) fn depth_ahead<T: Transport>(step: &Step, width: u32, f: &Fetcher<'_, T>) -> u32 {
+///   hierarchy walk; the team endpoint's holds what the Workspace's live lists count, a list
+///   endpoint's what that list counts): never past the page that count ends on (a page past
+///   the end is a request spent on nothing), and, when the read asks for every task (no
+///   `date_updated_gt`: no watermark and no `start_date`), all the way there at once. A filter
+///   only removes tasks, so the count still bounds a filtered read, which starts slow. One page
+///   at a time past the count, should it have been short.
+pub(super) fn depth_ahead<T: Transport>(
+    walk: &Walk<'_>,
+    step: &Step,
+    width: u32,
+    f: &Fetcher<'_, T>,
+) -> u32 {
     let most = width.saturating_sub(1);
-    let (page, counted) = match step {
+    let (ws, page, counted) = match step {
         Step::TeamTasks {
             ws, archived, page, ..
-        } => (*page, if *archived { None } else { f.live_tasks(ws) }),
+        } => (ws, *page, if *archived { None } else { f.live_tasks(ws) }),
         Step::ListTasks {
+            ws,
             list,
             archived,
             page,
             ..
-        } => (*page, if *archived { None } else { f.list_tasks(list) }),
+        } => (ws, *page, if *archived { None } else { f.list_tasks(list) }),
         _ => return 0,
     };
-    match counted {
-        Some(tasks) => {
-            let pages = tasks.div_ceil(PAGE_SIZE as u64).max(1);
-            match pages.checked_sub(u64::from(page) + 1) {
-                Some(left) => left.min(u64::from(most)) as u32,
-                None => most.min(1),
+    let slow = page.min(most);
+    let Some(tasks) = counted else {
+        return slow;
+    };
+    let pages = tasks.div_ceil(PAGE_SIZE as u64).max(1);
+    match pages.checked_sub(u64::from(page) + 1) {
+        Some(left) => {
+            let left = left.min(u64::from(most)) as u32;
+            if updated_since(walk, ws).is_some() {
+                left.min(slow)
+            } else {
+                left
             }
         }
-        None => page.min(most),
+        None => most.min(1),
     }
 }
 
@@ -327,6 +341,8 @@ mod tests {
         use crate::config::Config;
         use crate::cursor::Step;
         use crate::fetch::Fetcher;
+        use crate::read::Walk;
+        use crate::streams::Stream;
         let team = |page, archived| Step::TeamTasks {
             ws: "1".into(),
             archived,
@@ -341,36 +357,47 @@ mod tests {
             prev_first: None,
         };
         let config = Config::parse(CONFIG).unwrap();
+        let fresh = StreamState::empty("tasks");
+        let walk = Walk {
+            stream: Stream::Tasks,
+            config: &config,
+            state: &fresh,
+        };
         let (mut t, mut s) = (Script::default(), Session::default());
         let mut f = Fetcher::new(&mut t, &mut s, &config);
-        assert_eq!(
-            depth_ahead(&team(0, false), 8, &f),
-            0,
-            "nothing counted yet"
-        );
-        assert_eq!(depth_ahead(&team(3, false), 8, &f), 3, "slow start");
-        assert_eq!(depth_ahead(&team(30, false), 8, &f), 7);
+        let d = |step: &Step, width, f: &Fetcher<'_, Script>| depth_ahead(&walk, step, width, f);
+        assert_eq!(d(&team(0, false), 8, &f), 0, "nothing counted yet");
+        assert_eq!(d(&team(3, false), 8, &f), 3, "slow start");
+        assert_eq!(d(&team(30, false), 8, &f), 7);
         // 11 pages (0..=10) of live tasks, in two live lists; an archived list of 250.
         f.note_list("1", "L1", true, 1_000);
         f.note_list("1", "L2", true, 50);
         f.note_list("1", "L9", false, 250);
         f.note_list("2", "L3", true, 9_999);
-        assert_eq!(depth_ahead(&team(0, false), 8, &f), 7);
-        assert_eq!(depth_ahead(&team(6, false), 8, &f), 4);
-        assert_eq!(depth_ahead(&team(10, false), 8, &f), 0, "the last page");
+        assert_eq!(d(&team(0, false), 8, &f), 7);
+        assert_eq!(d(&team(6, false), 8, &f), 4);
+        assert_eq!(d(&team(10, false), 8, &f), 0, "the last page");
+        assert_eq!(d(&team(11, false), 8, &f), 1, "the count was short");
+        assert_eq!(d(&team(0, false), 1, &f), 0, "serial");
+        assert_eq!(d(&team(3, true), 8, &f), 3, "archived: slow start");
+        assert_eq!(d(&list(0), 8, &f), 2, "250 tasks: pages 0..=2");
+        assert_eq!(d(&list(2), 8, &f), 0);
+        // An incremental read asks for the changed tasks only: slow start, within the count.
+        let mut prior = StreamState::empty("tasks");
+        prior.advance("1", 1_000_000);
+        let walk = Walk {
+            stream: Stream::Tasks,
+            config: &config,
+            state: &prior,
+        };
+        let d = |step: &Step, f: &Fetcher<'_, Script>| depth_ahead(&walk, step, 8, f);
         assert_eq!(
-            depth_ahead(&team(11, false), 8, &f),
-            1,
-            "the count was short"
+            d(&team(0, false), &f),
+            0,
+            "a changed page costs nothing ahead"
         );
-        assert_eq!(depth_ahead(&team(0, false), 1, &f), 0, "serial");
-        assert_eq!(
-            depth_ahead(&team(3, true), 8, &f),
-            3,
-            "archived: slow start"
-        );
-        assert_eq!(depth_ahead(&list(0), 8, &f), 2, "250 tasks: pages 0..=2");
-        assert_eq!(depth_ahead(&list(2), 8, &f), 0);
+        assert_eq!(d(&team(3, false), &f), 3);
+        assert_eq!(d(&team(8, false), &f), 2, "never past the count");
     }
 
     #[test]
