@@ -128,10 +128,16 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         }
     }
 
+    /// `{base_url}{path}?{query}`: the URL of a GET, and the key of everything kept per
+    /// request (the cache, the answers sent ahead, the requests started).
+    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
+        format!("{}{}", self.config.base_url, path_with_query(path, query))
+    }
+
     fn cache_key(&self, path: &str, query: &[(&str, String)]) -> (String, String) {
         (
             self.config.api_token.clone().unwrap_or_default(),
-            format!("{}{}", self.config.base_url, path_with_query(path, query)),
+            self.url(path, query),
         )
     }
 
@@ -200,7 +206,7 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             return Ok(Fetched::Skipped);
         }
         let endpoint = path_with_query(path, query);
-        let url = format!("{}{}", self.config.base_url, endpoint);
+        let url = self.url(path, query);
         let wait_budget_ms = u64::from(self.config.max_rate_limit_wait_seconds) * 1000;
         let mut failures = 0u32;
         let mut throttled = 0u32;

@@ -6,7 +6,7 @@
 //! rate-limit window's room, one request per resource not yet known readable, and the lists'
 //! `task_count` ([`Fetcher::note_list`]) that says where a task partition ends.
 
-use super::{denials, path_with_query, Fetcher, Request};
+use super::{denials, Fetcher, Request};
 use crate::transport::Transport;
 
 impl<T: Transport> Fetcher<'_, T> {
@@ -86,11 +86,7 @@ impl<T: Transport> Fetcher<'_, T> {
         if self.session.started.is_empty() {
             return false;
         }
-        let url = format!(
-            "{}{}",
-            self.config.base_url,
-            path_with_query(&request.path, &request.query)
-        );
+        let url = self.url(&request.path, &request.query);
         let token = self.config.api_token.clone().unwrap_or_default();
         self.session.started.contains(&(token, url))
     }
@@ -132,7 +128,7 @@ impl<T: Transport> Fetcher<'_, T> {
             {
                 continue;
             }
-            let url = format!("{}{}", config.base_url, path_with_query(&r.path, &r.query));
+            let url = self.url(&r.path, &r.query);
             if self.prefetched.contains_key(&url) || taken.contains(&url) || fresh.contains(&url) {
                 continue;
             }
@@ -153,11 +149,6 @@ impl<T: Transport> Fetcher<'_, T> {
             .allowance(now, config.max_requests_per_minute) as usize;
         fresh.truncate(room.min(max - taken.len()));
         (taken, fresh)
-    }
-
-    /// Answers sent ahead that no `get` took yet.
-    pub fn prefetched(&self) -> usize {
-        self.prefetched.len()
     }
 
     /// Notes that list `list` of Workspace `ws` holds `tasks` tasks (its `task_count`), and
@@ -203,12 +194,8 @@ impl<T: Transport> Fetcher<'_, T> {
 
     /// Whether the answer of `request` was sent ahead and waits to be taken.
     pub fn has_answer(&self, request: &Request) -> bool {
-        let url = format!(
-            "{}{}",
-            self.config.base_url,
-            path_with_query(&request.path, &request.query)
-        );
-        self.prefetched.contains_key(&url)
+        self.prefetched
+            .contains_key(&self.url(&request.path, &request.query))
     }
 
     /// Whether `request` is answered without the network now: its answer was sent ahead, or is

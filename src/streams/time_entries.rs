@@ -48,22 +48,6 @@ pub fn next_width(width: i64, held: usize, base: i64) -> i64 {
     (width * factor).clamp(DAY_MS as f64, widest) as i64
 }
 
-/// The windows `[from, to]` (inclusive, ms) covering `start..=end`, `window_days` wide.
-pub fn windows(start: i64, end: i64, window_days: u32) -> Vec<(i64, i64)> {
-    let width = i64::from(window_days.max(1)) * DAY_MS;
-    let mut out = Vec::new();
-    let mut from = start;
-    while from <= end {
-        let to = from.saturating_add(width - 1).min(end);
-        out.push((from, to));
-        if to >= end {
-            break;
-        }
-        from = to + 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod width_tests {
     use super::*;
@@ -131,24 +115,6 @@ pub fn schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_cover_the_range_without_gaps_or_overlap() {
-        let w = windows(0, 10 * DAY_MS, 4);
-        assert_eq!(w.first().map(|w| w.0), Some(0));
-        assert_eq!(w.last().map(|w| w.1), Some(10 * DAY_MS));
-        for pair in w.windows(2) {
-            assert_eq!(pair[0].1 + 1, pair[1].0);
-        }
-        assert_eq!(w.len(), 3);
-        assert_eq!(windows(5, 5, 30), [(5, 5)]);
-        assert!(windows(6, 5, 30).is_empty());
-        // The end of time does not loop forever.
-        assert_eq!(
-            windows(i64::MAX - 1, i64::MAX, 30),
-            [(i64::MAX - 1, i64::MAX)]
-        );
-    }
 
     #[test]
     fn an_entry_belongs_to_the_window_it_starts_in() {
