@@ -25,7 +25,8 @@ mod bindings {
 }
 
 use bindings::exports::connector::source::source::{
-    Error as WitError, Guest, Page, PageStats, RateLimit, StreamDescriptor, SyncMode,
+    ChildRecords, Error as WitError, Guest, Page, PageAndChildren, PageStats, RateLimit,
+    StreamDescriptor, SyncMode,
 };
 
 thread_local! {
@@ -65,6 +66,7 @@ impl Guest for Connector {
                 } else {
                     vec![SyncMode::FullRefresh]
                 },
+                parent: d.parent,
             })
             .collect())
     }
@@ -86,17 +88,50 @@ impl Guest for Connector {
             )
         })
         .map_err(to_wit)?;
-        Ok(Page {
-            records: page.records,
-            state: page.state,
-            cursor: page.cursor,
-            warnings: page.warnings,
-            stats: PageStats {
-                requests: page.stats.requests,
-                retries: page.stats.retries,
-                rate_limit_wait_ms: page.stats.rate_limit_wait_ms,
-            },
+        Ok(to_wit_page(page))
+    }
+
+    fn read_page_and_children(
+        config: String,
+        stream_name: String,
+        state: Option<String>,
+        cursor: Option<String>,
+        children: Vec<String>,
+    ) -> Result<PageAndChildren, WitError> {
+        let read = with_session(|t, s| {
+            read::read_page_and_children(
+                t,
+                s,
+                &config,
+                &stream_name,
+                state.as_deref(),
+                cursor.as_deref(),
+                &children,
+            )
         })
+        .map_err(to_wit)?;
+        Ok(PageAndChildren {
+            page: to_wit_page(read.page),
+            children: read
+                .children
+                .into_iter()
+                .map(|(name, records)| ChildRecords { name, records })
+                .collect(),
+        })
+    }
+}
+
+fn to_wit_page(page: read::Page) -> Page {
+    Page {
+        records: page.records,
+        state: page.state,
+        cursor: page.cursor,
+        warnings: page.warnings,
+        stats: PageStats {
+            requests: page.stats.requests,
+            retries: page.stats.retries,
+            rate_limit_wait_ms: page.stats.rate_limit_wait_ms,
+        },
     }
 }
 

@@ -5,6 +5,7 @@ use crate::config::{
     DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, DEFAULT_TIME_ENTRIES_WINDOW_DAYS,
 };
 use crate::error::ConnectorError;
+use crate::streams::task_children::Child;
 use crate::streams::Stream;
 use serde_json::{json, Value};
 
@@ -48,9 +49,12 @@ pub struct Descriptor {
     pub cursor_field: Vec<String>,
     /// Whether incremental reads are supported (full refresh always is).
     pub incremental: bool,
+    /// For a derived stream: the stream whose pages carry its records.
+    pub parent: Option<String>,
 }
 
-/// The `discover` verb: validates the config, then lists the streams (no request is needed).
+/// The `discover` verb: validates the config, then lists the streams (no request is needed): the
+/// eight, then the task's child streams (derived from `tasks`).
 pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
     Config::parse(config_json)?;
     Ok(Stream::ALL
@@ -61,7 +65,22 @@ pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
             primary_key: s.primary_key(),
             cursor_field: s.cursor_field(),
             incremental: s.is_incremental(),
+            parent: None,
         })
+        .chain(Child::ALL.iter().map(|c| {
+            Descriptor {
+                name: c.name().to_owned(),
+                json_schema: c.json_schema().to_string(),
+                primary_key: c
+                    .primary_key()
+                    .iter()
+                    .map(|k| vec![(*k).to_owned()])
+                    .collect(),
+                cursor_field: Vec::new(),
+                incremental: Stream::Tasks.is_incremental(),
+                parent: Some(Child::PARENT.to_owned()),
+            }
+        }))
         .collect())
 }
 
@@ -87,9 +106,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn eight_streams_with_keys() {
+    fn eight_streams_and_the_task_child_streams_with_keys() {
         let d = discover(r#"{"api_token":"pk_1"}"#).unwrap();
-        assert_eq!(d.len(), 8);
+        assert_eq!(d.len(), 14);
+        let own: Vec<&str> = d
+            .iter()
+            .filter(|s| s.parent.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(own, Stream::NAMES);
+        let tags = d.iter().find(|s| s.name == "task_tags").unwrap();
+        assert_eq!(tags.parent.as_deref(), Some("tasks"));
+        assert_eq!(tags.primary_key, [["task_id"], ["tag_name"]]);
+        assert!(tags.incremental);
         let tasks = d.iter().find(|s| s.name == "tasks").unwrap();
         assert!(tasks.incremental);
         assert_eq!(tasks.cursor_field, ["date_updated"]);

@@ -59,10 +59,14 @@ pub mod runtime;
 pub mod sync;
 pub mod tenants;
 
-pub use bindings::{Page, PageStats, RateLimit, StreamDescriptor, SyncMode, WitError};
+pub use bindings::{
+    ChildRecords, Page, PageAndChildren, PageStats, RateLimit, StreamDescriptor, SyncMode, WitError,
+};
 pub use egress::{EgressPolicy, HostAllowList, RequestCounter, TokenLimiter, TokenLimiters};
 pub use runtime::{
     describe, Allocation, CallError, ConnectorHost, Limits, LoadOptions, Run, RunOptions, Stop,
 };
-pub use sync::{sync, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState};
+pub use sync::{
+    align_children, sync, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState,
+};
 pub use tenants::{run_many, OpenOutput, Tenant, TenantFailure, TenantOutput, TenantReport};

@@ -6,11 +6,16 @@
 //! at most the page in flight is read twice (with a connector that sends requests side by side,
 //! the page is one call's batch: the requests that were in flight together).
 //!
+//! Derived streams (`parent` in `discover`, `connector:source@0.2.0`) are read with their
+//! parent: each of its pages brings their records (`read-page-and-children`), and their
+//! checkpoint is the parent's, given to the observer just before the parent's own. A sync
+//! resumes a derived stream from its parent's checkpoint; its own is never read back.
+//!
 //! Failures: a connector that reports `rate-limited` is waited for (until the reset it names) and
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error
 //! stops the sync with that error, after the records and checkpoints before it were delivered.
 
-use crate::bindings::{Page, PageStats, StreamDescriptor, SyncMode, WitError};
+use crate::bindings::{PageAndChildren, PageStats, StreamDescriptor, SyncMode, WitError};
 use crate::runtime::{CallError, Run};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -21,8 +26,13 @@ use std::time::Duration;
 pub struct StreamChoice {
     /// Stream name.
     pub name: String,
-    /// Read incrementally from the saved state (else: everything, state ignored).
+    /// Read incrementally from the saved state (else: everything, state ignored). A derived
+    /// stream's mode is its parent's.
     pub incremental: bool,
+    /// For a derived stream (`parent` in its descriptor): the stream whose pages carry its
+    /// records. It is read with that stream, which must be chosen too, and has no checkpoint of
+    /// its own. `None`: an ordinary stream.
+    pub parent: Option<String>,
 }
 
 impl StreamChoice {
@@ -34,9 +44,61 @@ impl StreamChoice {
             .map(|d| StreamChoice {
                 name: d.name.clone(),
                 incremental: d.sync_modes.contains(&SyncMode::Incremental),
+                parent: d.parent.clone(),
             })
             .collect()
     }
+
+    /// The derived streams chosen with `self` (those whose parent it is), in `streams`' order.
+    pub fn children_in(&self, streams: &[StreamChoice]) -> Vec<String> {
+        streams
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(self.name.as_str()))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+}
+
+/// Gives each derived stream its parent's mode (a catalog may ask otherwise: the child is read
+/// with its parent, so its mode is the parent's whatever it asks).
+pub fn align_children(streams: &mut [StreamChoice]) {
+    let modes: BTreeMap<String, bool> = streams
+        .iter()
+        .filter(|c| c.parent.is_none())
+        .map(|c| (c.name.clone(), c.incremental))
+        .collect();
+    for child in streams.iter_mut() {
+        if let Some(mode) = child.parent.as_ref().and_then(|p| modes.get(p)) {
+            child.incremental = *mode;
+        }
+    }
+}
+
+/// Refuses a choice of a derived stream without its parent (nothing would read it), or in
+/// another mode than its parent's (see [`align_children`]).
+fn check_parents(streams: &[StreamChoice]) -> anyhow::Result<()> {
+    for child in streams {
+        let Some(parent) = &child.parent else {
+            continue;
+        };
+        match streams
+            .iter()
+            .find(|c| &c.name == parent && c.parent.is_none())
+        {
+            None => anyhow::bail!(
+                "stream {} is derived from stream {parent} (its records come with {parent}'s \
+                 pages): choose {parent} too",
+                child.name
+            ),
+            Some(p) if p.incremental != child.incremental => anyhow::bail!(
+                "stream {} is derived from stream {parent}, and is read in its mode: choose \
+                 both incremental or both full refresh",
+                child.name
+            ),
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Where each stream is: its connector state and, mid-stream, its cursor.
@@ -138,6 +200,11 @@ pub enum SyncEnd {
 }
 
 /// Reads `streams` in order with `run`, starting from `state`, which is updated as it goes.
+///
+/// A derived stream (one with a `parent`) is read with its parent, which must be among `streams`
+/// (else an error before any call): each of the parent's pages delivers the parent's records,
+/// then the derived streams', then the derived streams' checkpoints (the parent's), then the
+/// parent's.
 pub async fn sync(
     run: &mut Run,
     config: &str,
@@ -146,15 +213,21 @@ pub async fn sync(
     options: &SyncOptions,
     observer: &mut dyn Observer,
 ) -> anyhow::Result<SyncEnd> {
+    check_parents(streams)?;
     let mut pages = 0u64;
     let mut refused_state = None;
-    for choice in streams {
+    for choice in streams.iter().filter(|c| c.parent.is_none()) {
         let stream = choice.name.as_str();
+        let children = choice.children_in(streams);
         let mut checkpoint = state.get(stream).cloned().unwrap_or_default();
         if !choice.incremental && checkpoint.cursor.is_none() {
             checkpoint.state = None;
         }
         observer.stream_started(stream);
+        children.iter().for_each(|c| observer.stream_started(c));
+        // A warning repeated by later pages (an option missing from a custom field's config,
+        // on every task that has it) is reported once per stream.
+        let mut said = std::collections::BTreeSet::new();
         loop {
             if options.stop_after_pages.is_some_and(|max| pages >= max) {
                 return Ok(SyncEnd::Interrupted);
@@ -167,6 +240,7 @@ pub async fn sync(
                 stream,
                 state_text.as_deref(),
                 cursor_text.as_deref(),
+                &children,
                 options,
                 observer,
             )
@@ -176,11 +250,17 @@ pub async fn sync(
                 Err(error @ CallError::Connector(WitError::InvalidState(_))) => {
                     // Only this stream's saved state is at fault: the others can still sync.
                     observer.stream_failed(stream, &error);
+                    children
+                        .iter()
+                        .for_each(|c| observer.stream_failed(c, &error));
                     refused_state.get_or_insert((stream.to_owned(), error));
                     break;
                 }
                 Err(error) => {
                     observer.stream_failed(stream, &error);
+                    children
+                        .iter()
+                        .for_each(|c| observer.stream_failed(c, &error));
                     return Ok(SyncEnd::Failed {
                         stream: stream.to_owned(),
                         error,
@@ -188,12 +268,28 @@ pub async fn sync(
                 }
             };
             pages += 1;
+            let PageAndChildren {
+                page,
+                children: carried,
+            } = page;
             for w in &page.warnings {
-                observer.warning(stream, w);
+                if said.insert(w.clone()) {
+                    observer.warning(stream, w);
+                }
             }
             observer.page(stream, page.records.len(), &page.stats);
             if !page.records.is_empty() {
                 observer.records(stream, &page.records)?;
+            }
+            for child in carried.iter().filter(|c| !c.records.is_empty()) {
+                if !children.contains(&child.name) {
+                    anyhow::bail!(
+                        "the connector returned records of stream {} with {stream}, which were \
+                         not asked for",
+                        child.name
+                    );
+                }
+                observer.records(&child.name, &child.records)?;
             }
             if let Some(s) = &page.state {
                 checkpoint.state = Some(parse_opaque(s, "state")?);
@@ -202,10 +298,17 @@ pub async fn sync(
                 Some(c) => Some(parse_opaque(c, "cursor")?),
                 None => None,
             };
+            // A derived stream's checkpoint is its parent's: the observer stores each stream
+            // alike, and the parent's comes last, once everything it covers is stored.
+            for child in &children {
+                state.insert(child.clone(), checkpoint.clone());
+                observer.checkpoint(child, &checkpoint)?;
+            }
             state.insert(stream.to_owned(), checkpoint.clone());
             observer.checkpoint(stream, &checkpoint)?;
             if checkpoint.cursor.is_none() {
                 observer.stream_complete(stream);
+                children.iter().for_each(|c| observer.stream_complete(c));
                 break;
             }
         }
@@ -227,13 +330,17 @@ async fn read_with_retries(
     stream: &str,
     state: Option<&str>,
     cursor: Option<&str>,
+    children: &[String],
     options: &SyncOptions,
     observer: &mut dyn Observer,
-) -> Result<Page, CallError> {
+) -> Result<PageAndChildren, CallError> {
     let mut transient = 0;
     let mut limited = 0;
     loop {
-        match run.read_page(config, stream, state, cursor).await {
+        match run
+            .read_page_and_children(config, stream, state, cursor, children)
+            .await
+        {
             Err(CallError::Connector(WitError::RateLimited(r)))
                 if limited < options.rate_limit_retries =>
             {

@@ -35,6 +35,7 @@
 //! Hierarchy answers are cached in the instance's [`Session`], so a full sync of all streams asks
 //! for each of them once.
 
+mod children;
 mod goals;
 mod hierarchy;
 mod tasks;
@@ -48,9 +49,12 @@ use crate::cursor::{Cursor, Step};
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher, Request, Session, Stats};
 use crate::state::StreamState;
+use crate::streams::task_children::Child;
 use crate::streams::{id_of, workspaces, Stream};
 use crate::transport::Transport;
 use serde_json::Value;
+
+pub use children::{read_page_and_children, PageAndChildren};
 
 /// One page of a stream (mirrors the WIT `page`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,7 +71,8 @@ pub struct Page {
     pub stats: Stats,
 }
 
-/// The `read-page` verb.
+/// The `read-page` verb. A child stream (`task_tags`, …) is read through its parent's pages
+/// (see [`children`]).
 pub fn read_page<T: Transport>(
     transport: &mut T,
     session: &mut Session,
@@ -76,6 +81,9 @@ pub fn read_page<T: Transport>(
     state: Option<&str>,
     cursor: Option<&str>,
 ) -> Result<Page, ConnectorError> {
+    if let Some(child) = Child::from_name(stream_name) {
+        return children::read_child(transport, session, config_json, child, state, cursor);
+    }
     let config = Config::parse(config_json)?;
     let stream = Stream::from_name(stream_name)?;
     let state = if stream.is_incremental() {

@@ -10,6 +10,7 @@ pub mod goals;
 pub mod lists;
 pub mod members;
 pub mod spaces;
+pub mod task_children;
 pub mod task_pages;
 pub mod tasks;
 pub mod time_entries;

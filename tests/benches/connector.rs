@@ -85,6 +85,7 @@ fn choices() -> Vec<StreamChoice> {
         .map(|n| StreamChoice {
             name: (*n).into(),
             incremental: matches!(*n, "tasks" | "time_entries"),
+            parent: None,
         })
         .collect()
 }

@@ -112,13 +112,18 @@ impl Observer for Collected {
     }
 }
 
-/// Streams by name, incremental where the connector supports it.
+/// Streams by name, incremental where the connector supports it (the task's child streams with
+/// `tasks`, their parent).
 pub(crate) fn choices(names: &[&str]) -> Vec<StreamChoice> {
     names
         .iter()
-        .map(|n| StreamChoice {
-            name: (*n).to_owned(),
-            incremental: matches!(*n, "tasks" | "time_entries"),
+        .map(|n| {
+            let child = clickup_connector::streams::task_children::Child::from_name(n);
+            StreamChoice {
+                name: (*n).to_owned(),
+                incremental: matches!(*n, "tasks" | "time_entries") || child.is_some(),
+                parent: child.map(|_| "tasks".to_owned()),
+            }
         })
         .collect()
 }

@@ -7,6 +7,7 @@ mod harness;
 mod truth;
 
 mod concurrency;
+mod contract_versions;
 mod corrupt_bodies;
 mod embedding;
 mod errors;
@@ -19,4 +20,5 @@ mod reliability;
 mod security;
 mod sharp_edges;
 mod streams;
+mod task_children;
 mod tenants;

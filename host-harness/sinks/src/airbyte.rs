@@ -68,8 +68,12 @@ pub fn catalog(streams: &[StreamDescriptor]) -> Value {
                 "source_defined_primary_key": s.primary_key,
                 "is_resumable": true,
             });
-            if !s.cursor_field.is_empty() {
+            // The source keeps the cursor of every incremental stream; a derived stream has no
+            // cursor field of its own (its parent's state orders it).
+            if s.sync_modes.contains(&SyncMode::Incremental) {
                 stream["source_defined_cursor"] = json!(true);
+            }
+            if !s.cursor_field.is_empty() {
                 stream["default_cursor_field"] = json!(s.cursor_field);
             }
             stream
@@ -242,9 +246,14 @@ pub fn load_catalog(
             Ok(StreamChoice {
                 name: name.to_owned(),
                 incremental,
+                parent: offered.and_then(|d| d.parent.clone()),
             })
         })
-        .collect()
+        .collect::<anyhow::Result<Vec<StreamChoice>>>()
+        .map(|mut chosen| {
+            host_harness::align_children(&mut chosen);
+            chosen
+        })
 }
 
 /// Airbyte messages as JSON lines on a writer (stdout).

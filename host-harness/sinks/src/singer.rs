@@ -157,6 +157,7 @@ pub fn selected_streams(
         chosen.push(StreamChoice {
             name: name.to_owned(),
             incremental,
+            parent: descriptor.parent.clone(),
         });
     }
     if chosen.is_empty() {
@@ -166,6 +167,7 @@ pub fn selected_streams(
                 .into(),
         );
     }
+    host_harness::align_children(&mut chosen);
     Ok(chosen)
 }
 
@@ -306,6 +308,7 @@ mod tests {
             } else {
                 vec![SyncMode::FullRefresh]
             },
+            parent: None,
         }
     }
 
@@ -321,11 +324,13 @@ mod tests {
             vec![
                 StreamChoice {
                     name: "tasks".into(),
-                    incremental: true
+                    incremental: true,
+                    parent: None,
                 },
                 StreamChoice {
                     name: "spaces".into(),
-                    incremental: false
+                    incremental: false,
+                    parent: None,
                 },
             ]
         );

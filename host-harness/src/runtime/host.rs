@@ -10,7 +10,7 @@ use super::cache;
 use super::error::wasmtime_error;
 use super::limits::EPOCH_TICK;
 use super::store::RunState;
-use crate::bindings::SourceHostPre;
+use crate::bindings::{SourcePre, VERSIONS};
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -53,7 +53,7 @@ pub struct LoadOptions {
 pub struct ConnectorHost {
     engine: Engine,
     component: Component,
-    pre: SourceHostPre<RunState>,
+    pre: SourcePre,
     wasm_sha256: String,
     /// Whether the compiled component came from the disk cache.
     pub loaded_from_cache: bool,
@@ -128,9 +128,16 @@ impl ConnectorHost {
             .context(
             "the component's imports cannot be satisfied: it needs more than WASI and wasi:http",
         )?;
-        let pre = SourceHostPre::new(instance_pre)
-            .map_err(wasmtime_error)
-            .context("the component does not export connector:source/source@0.1.0")?;
+        let pre = SourcePre::new(instance_pre).with_context(|| {
+            let versions: Vec<String> = VERSIONS
+                .iter()
+                .map(|v| format!("connector:source/source@{v}"))
+                .collect();
+            format!(
+                "the component exports none of {} (with their exact functions and types)",
+                versions.join(", ")
+            )
+        })?;
         let host = Arc::new(ConnectorHost {
             engine,
             component: component.clone(),
@@ -169,8 +176,14 @@ impl ConnectorHost {
     }
 
     /// The linked component.
-    pub fn pre(&self) -> &SourceHostPre<RunState> {
+    pub(crate) fn pre(&self) -> &SourcePre {
         &self.pre
+    }
+
+    /// The `connector:source` version the component implements (`0.2.0`, or `0.1.0` for a
+    /// component built against the frozen 0.1 contract: it runs, with no derived streams).
+    pub fn contract_version(&self) -> &'static str {
+        self.pre.version()
     }
 
     /// SHA-256 of the component's bytes, in hex.

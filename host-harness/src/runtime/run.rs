@@ -11,7 +11,7 @@ use super::error::wasmtime_error;
 use super::host::ConnectorHost;
 use super::limits::{Limits, EPOCH_TICK};
 use super::store::{new_store, RunState};
-use crate::bindings::{Page, SourceHost, StreamDescriptor, WitError};
+use crate::bindings::{Page, PageAndChildren, ReadArgs, Source, StreamDescriptor, WitError};
 use crate::egress::{EgressPolicy, RequestCounter};
 use std::sync::Arc;
 use wasmtime::Store;
@@ -128,7 +128,7 @@ fn redact_error(secrets: &[String], mut e: WitError) -> WitError {
 /// One instance of a connector with its own store.
 pub struct Run {
     store: Store<RunState>,
-    bindings: SourceHost,
+    bindings: Source,
     counter: Arc<RequestCounter>,
     limits: Limits,
     secrets: Vec<String>,
@@ -143,7 +143,7 @@ impl Run {
         let mut store = new_store(host.engine(), &limits, options.egress, counter.clone());
         let bindings = host
             .pre()
-            .instantiate_async(&mut store)
+            .instantiate(&mut store)
             .await
             .map_err(wasmtime_error)?;
         Ok(Run {
@@ -173,28 +173,22 @@ impl Run {
 
     /// `spec`: the configuration's JSON Schema, as text.
     pub async fn spec(&mut self) -> Result<String, CallError> {
-        self.call(|b, s| {
-            Box::pin(async move { b.connector_source_source().call_spec(s).await.map(Ok) })
-        })
-        .await
+        self.call(|b, s| Box::pin(async move { b.spec(s).await }))
+            .await
     }
 
     /// `check`: whether a sync can start with this config.
     pub async fn check(&mut self, config: &str) -> Result<(), CallError> {
         let config = config.to_owned();
-        self.call(move |b, s| {
-            Box::pin(async move { b.connector_source_source().call_check(s, &config).await })
-        })
-        .await
+        self.call(move |b, s| Box::pin(async move { b.check(s, &config).await }))
+            .await
     }
 
     /// `discover`: the streams.
     pub async fn discover(&mut self, config: &str) -> Result<Vec<StreamDescriptor>, CallError> {
         let config = config.to_owned();
-        self.call(move |b, s| {
-            Box::pin(async move { b.connector_source_source().call_discover(s, &config).await })
-        })
-        .await
+        self.call(move |b, s| Box::pin(async move { b.discover(s, &config).await }))
+            .await
     }
 
     /// `read-page`: the next page of a stream (its warnings redacted, see
@@ -206,27 +200,44 @@ impl Run {
         state: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<Page, CallError> {
-        let (config, stream) = (config.to_owned(), stream.to_owned());
-        let (state, cursor) = (state.map(str::to_owned), cursor.map(str::to_owned));
-        let mut page = self
-            .call(move |b, s| {
-                Box::pin(async move {
-                    b.connector_source_source()
-                        .call_read_page(s, &config, &stream, state.as_deref(), cursor.as_deref())
-                        .await
-                })
-            })
+        let read = self
+            .read_page_and_children(config, stream, state, cursor, &[])
             .await?;
-        for warning in &mut page.warnings {
+        Ok(read.page)
+    }
+
+    /// `read-page-and-children`: the next page of a stream and the records of the derived
+    /// streams named in `children` that it carried (a 0.1 component has none: asking it for some
+    /// is `unknown-stream`, and with none this is its `read-page`). Warnings are redacted (see
+    /// [`RunOptions::secrets`]).
+    pub async fn read_page_and_children(
+        &mut self,
+        config: &str,
+        stream: &str,
+        state: Option<&str>,
+        cursor: Option<&str>,
+        children: &[String],
+    ) -> Result<PageAndChildren, CallError> {
+        let args = ReadArgs {
+            config: config.to_owned(),
+            stream: stream.to_owned(),
+            state: state.map(str::to_owned),
+            cursor: cursor.map(str::to_owned),
+            children: children.to_vec(),
+        };
+        let mut read = self
+            .call(move |b, s| Box::pin(async move { b.read_page(s, &args).await }))
+            .await?;
+        for warning in &mut read.page.warnings {
             redact(&self.secrets, warning);
         }
-        Ok(page)
+        Ok(read)
     }
 
     async fn call<R: Send + 'static>(
         &mut self,
         f: impl for<'a> FnOnce(
-            &'a SourceHost,
+            &'a Source,
             &'a mut Store<RunState>,
         ) -> std::pin::Pin<
             Box<

@@ -3,7 +3,8 @@
 //! Incremental syncs append what changed, so a record updated between two runs would otherwise be
 //! in the file twice. At the end of each stream the folder sink rewrites its file keeping, for
 //! each primary key, only the last record written (where it stands in the file); records that
-//! lack the key are all kept. Each line is parsed once. The rewrite goes to a temporary file that is synced and renamed over
+//! lack the key are all kept. A tombstone (`_ab_cdc_deleted_at` set: the source deleted the row)
+//! removes its key's record and is not kept itself. Each line is parsed once. The rewrite goes to a temporary file that is synced and renamed over
 //! the old one: a crash leaves one or the other whole. Memory: one entry per distinct key, and a flag per line.
 
 use anyhow::Context;
@@ -38,12 +39,14 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
     let mut keep: Vec<bool> = Vec::new();
     for line in read()?.lines() {
         let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        if let Some(k) = key_of(&line, key) {
+        let mut kept = true;
+        if let Some((k, tombstone)) = key_of(&line, key) {
             if let Some(earlier) = last.insert(k, keep.len()) {
                 keep[earlier] = false;
             }
+            kept = !tombstone;
         }
-        keep.push(true);
+        keep.push(kept);
     }
     if keep.iter().all(|&k| k) {
         return Ok(Deduped {
@@ -74,9 +77,13 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
     Ok(done)
 }
 
-/// The record's primary key as JSON text, or `None` when a part of it is missing or null.
-fn key_of(line: &str, key: &[Vec<String>]) -> Option<String> {
+/// The record's primary key as JSON text, or `None` when a part of it is missing or null; and
+/// whether the record is a tombstone (`_ab_cdc_deleted_at` set).
+fn key_of(line: &str, key: &[Vec<String>]) -> Option<(String, bool)> {
     let record: Value = serde_json::from_str(line).ok()?;
+    let tombstone = record
+        .get("_ab_cdc_deleted_at")
+        .is_some_and(|v| !v.is_null());
     let parts: Option<Vec<&Value>> = key
         .iter()
         .map(|path| {
@@ -85,7 +92,7 @@ fn key_of(line: &str, key: &[Vec<String>]) -> Option<String> {
                 .filter(|v| !v.is_null())
         })
         .collect();
-    serde_json::to_string(&parts?).ok()
+    Some((serde_json::to_string(&parts?).ok()?, tombstone))
 }
 
 #[cfg(test)]
@@ -122,6 +129,26 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
             "{\"id\":\"2\",\"v\":1}\n{\"v\":\"no key\"}\n{\"id\":\"1\",\"v\":2}\n"
+        );
+    }
+
+    #[test]
+    fn a_tombstone_removes_its_key_and_a_later_copy_brings_it_back() {
+        let p = file(
+            "tombstone",
+            &[
+                r#"{"task_id":"1","field_id":"a","v":1,"_ab_cdc_deleted_at":null}"#,
+                r#"{"task_id":"1","field_id":"b","v":1,"_ab_cdc_deleted_at":null}"#,
+                r#"{"task_id":"1","field_id":"a","_ab_cdc_deleted_at":"2026-01-01T00:00:00.000Z"}"#,
+                r#"{"task_id":"1","field_id":"b","_ab_cdc_deleted_at":"2026-01-01T00:00:00.000Z"}"#,
+                r#"{"task_id":"1","field_id":"b","v":2,"_ab_cdc_deleted_at":null}"#,
+            ],
+        );
+        let key = [vec!["task_id".into()], vec!["field_id".into()]];
+        assert_eq!(dedupe_file(&p, &key).unwrap().kept, 1);
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"task_id\":\"1\",\"field_id\":\"b\",\"v\":2,\"_ab_cdc_deleted_at\":null}\n"
         );
     }
 

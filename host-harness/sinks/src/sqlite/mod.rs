@@ -37,6 +37,11 @@
 //! deleted, in the same transaction as its last page. The table is queryable at every moment and
 //! always holds whole rows; it matches the source's snapshot once the stream completes.
 //!
+//! A record whose `_ab_cdc_deleted_at` is set (a tombstone, Airbyte's CDC convention: a task's
+//! custom field value that was cleared, say) deletes the row with its key instead.
+//! A derived stream (a task's child table) gets its parent's checkpoints (see
+//! `host_harness::sync`), so it is written like any other stream.
+//!
 //! # Exactly once
 //!
 //! The sync state lives in the same database (table `<prefix>state`: `stream`, `state`,
@@ -297,8 +302,18 @@ impl SqliteDestination {
             self.names.rejected_table()
         ))?;
         let (mut written, mut rejected) = (0u64, 0u64);
+        let mut delete = match &table.delete {
+            Some(sql) => Some(self.conn.prepare_cached(sql)?),
+            None => None,
+        };
         for text in records {
             match row_of(table, text) {
+                Ok(row) if is_tombstone(text) => {
+                    if let Some(delete) = &mut delete {
+                        delete.execute(rusqlite::params_from_iter(&row[..table.key_len]))?;
+                    }
+                    written += 1;
+                }
                 Ok(row) => {
                     insert.execute(rusqlite::params_from_iter(row))?;
                     written += 1;
@@ -380,6 +395,17 @@ impl Observer for SqliteDestination {
             ))
         })
     }
+}
+
+/// Whether a record is a tombstone: a row the source deleted (`_ab_cdc_deleted_at` set, the
+/// Airbyte CDC convention). Its row is deleted instead of written.
+fn is_tombstone(text: &str) -> bool {
+    // Cheap test first: most records carry no such field.
+    text.contains("\"_ab_cdc_deleted_at\"")
+        && serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(|r| r.get("_ab_cdc_deleted_at").map(|v| !v.is_null()))
+            .unwrap_or(false)
 }
 
 /// Opens an existing database for reading. Not with `SQLITE_OPEN_READ_ONLY`: a read-only

@@ -77,6 +77,8 @@ pub(super) struct Table {
     /// Top-level properties that have a column (the rest goes to the extra column).
     pub(super) properties: HashSet<String>,
     pub(super) insert: String,
+    /// `DELETE` of the row with a record's key (for a tombstone), when the table has a key.
+    pub(super) delete: Option<String>,
     /// The number of this sync of the stream.
     pub(super) sync: i64,
 }
@@ -107,7 +109,9 @@ pub(super) fn prepare_table(
     }
     let sync = sync_number(conn, names, name, resuming)?;
     let insert = upsert_sql(names, name, &columns, key_len);
+    let delete = (key_len > 0).then(|| delete_sql(name, &columns[..key_len]));
     Ok(Table {
+        delete,
         name: name.to_owned(),
         incremental,
         properties: columns
@@ -293,6 +297,20 @@ fn sync_number(
         (None, _) => 1,
     };
     Ok(sync)
+}
+
+/// `DELETE … WHERE` each key column is its placeholder, in key order.
+fn delete_sql(name: &str, key: &[Column]) -> String {
+    let conditions: Vec<String> = key
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", quote(&c.name), i + 1))
+        .collect();
+    format!(
+        "DELETE FROM {} WHERE {}",
+        quote(name),
+        conditions.join(" AND ")
+    )
 }
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE` over every column, the extra and sync columns last.

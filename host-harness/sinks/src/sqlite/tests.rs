@@ -15,6 +15,7 @@ fn descriptor(name: &str, key: &[&[&str]], properties: Value) -> StreamDescripto
             .collect(),
         cursor_field: vec![],
         sync_modes: vec![SyncMode::FullRefresh],
+        parent: None,
     }
 }
 
@@ -29,6 +30,7 @@ fn choice(name: &str, incremental: bool) -> StreamChoice {
     StreamChoice {
         name: name.to_owned(),
         incremental,
+        parent: None,
     }
 }
 
@@ -238,4 +240,38 @@ fn a_changed_key_is_a_clear_error_and_new_properties_become_columns() {
     .err()
     .unwrap();
     assert!(format!("{e:#}").contains("SQLite"), "{e:#}");
+}
+
+#[test]
+fn a_tombstone_deletes_the_row_with_its_key_and_nothing_else() {
+    let path = scratch("tombstone");
+    let d = [descriptor(
+        "v",
+        &[&["task_id"], &["field_id"]],
+        json!({"task_id": {"type": "string"}, "field_id": {"type": "string"},
+               "value_number": {"type": ["number", "null"]},
+               "_ab_cdc_deleted_at": {"type": ["string", "null"]}}),
+    )];
+    let streams = [choice("v", true)];
+    let mut db = SqliteDestination::open(&path, P, &d, &streams, &SyncState::new()).unwrap();
+    let live = |f: &str| {
+        format!(r#"{{"task_id":"1","field_id":"{f}","value_number":1,"_ab_cdc_deleted_at":null}}"#)
+    };
+    db.records("v", &[live("a"), live("b"), live("c")]).unwrap();
+    db.checkpoint("v", &done(json!({"t": 1}))).unwrap();
+    let gone = r#"{"task_id":"1","field_id":"b","_ab_cdc_deleted_at":"2026-12-01T00:00:00.000Z"}"#;
+    // A tombstone for a row that was never stored deletes nothing and is not an error.
+    let never = r#"{"task_id":"9","field_id":"z","_ab_cdc_deleted_at":"2026-12-01T00:00:00.000Z"}"#;
+    db.records("v", &[gone.into(), never.into()]).unwrap();
+    db.checkpoint("v", &done(json!({"t": 2}))).unwrap();
+    drop(db);
+    let conn = Connection::open(&path).unwrap();
+    let left: Vec<String> = conn
+        .prepare("SELECT field_id FROM v ORDER BY field_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(left, ["a", "c"]);
 }

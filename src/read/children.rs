@@ -1,0 +1,118 @@
+//! Derived streams: the rows of the task's child tables, taken from the task records a page
+//! already has (see [`crate::streams::task_children`]). No request of their own.
+//!
+//! [`read_page_and_children`] reads a `tasks` page as [`super::read_page`] does, then derives
+//! each asked-for child stream's rows from its records. [`read_child`] serves `read-page` of a
+//! child stream by itself: the `tasks` page, its records swapped for the child's.
+//!
+//! Tombstones: a read that starts from a saved `tasks` state is incremental, and its re-read
+//! tasks say which custom fields they no longer have a value for: those rows come as tombstones
+//! stamped with the call's time. A read from no state emits only rows with values.
+
+use super::{read_page, Page};
+use crate::error::ConnectorError;
+use crate::fetch::Session;
+use crate::streams::task_children::{Child, Context};
+use crate::timestamp::format_ms;
+use crate::transport::Transport;
+use serde_json::Value;
+
+/// A page of a parent stream and its child streams' records, in the order asked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageAndChildren {
+    /// The parent's page, as `read-page` gives it.
+    pub page: Page,
+    /// Per child stream asked for: its name and its records as JSON text.
+    pub children: Vec<(String, Vec<String>)>,
+}
+
+/// The `read-page-and-children` verb.
+pub fn read_page_and_children<T: Transport>(
+    transport: &mut T,
+    session: &mut Session,
+    config_json: &str,
+    stream_name: &str,
+    state: Option<&str>,
+    cursor: Option<&str>,
+    children: &[String],
+) -> Result<PageAndChildren, ConnectorError> {
+    let wanted = Child::parse_all(stream_name, children)?;
+    let tombstone_at = state.and(format_ms(transport.now_ms()));
+    let mut page = read_page(transport, session, config_json, stream_name, state, cursor)?;
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
+    let mut warnings = Vec::new();
+    if !wanted.is_empty() {
+        for record in &page.records {
+            derive(
+                record,
+                &wanted,
+                tombstone_at.as_deref(),
+                &mut rows,
+                &mut warnings,
+            )?;
+        }
+    }
+    for w in warnings {
+        if !page.warnings.contains(&w) {
+            page.warnings.push(w);
+        }
+    }
+    let children = wanted
+        .iter()
+        .map(|c| c.name().to_owned())
+        .zip(rows)
+        .collect();
+    Ok(PageAndChildren { page, children })
+}
+
+/// `read-page` of a child stream: its parent's page, with the child's rows as its records.
+pub(super) fn read_child<T: Transport>(
+    transport: &mut T,
+    session: &mut Session,
+    config_json: &str,
+    child: Child,
+    state: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Page, ConnectorError> {
+    let names = [child.name().to_owned()];
+    let both = read_page_and_children(
+        transport,
+        session,
+        config_json,
+        Child::PARENT,
+        state,
+        cursor,
+        &names,
+    )?;
+    let mut page = both.page;
+    page.records = both.children.into_iter().flat_map(|(_, r)| r).collect();
+    Ok(page)
+}
+
+/// Adds one task record's rows to each wanted child's list.
+fn derive(
+    record: &str,
+    wanted: &[Child],
+    tombstone_at: Option<&str>,
+    rows: &mut [Vec<String>],
+    warnings: &mut Vec<String>,
+) -> Result<(), ConnectorError> {
+    let task: Value = serde_json::from_str(record).map_err(|e| {
+        ConnectorError::Protocol(format!("a task record could not be read back ({e})"))
+    })?;
+    let workspace_id = task
+        .get("workspace_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let ctx = Context {
+        workspace_id,
+        tombstone_at,
+    };
+    let mut out = Vec::new();
+    for (child, rows) in wanted.iter().zip(rows.iter_mut()) {
+        out.clear();
+        child.rows(&task, &ctx, &mut out, warnings);
+        rows.extend(out.iter().map(Value::to_string));
+    }
+    Ok(())
+}

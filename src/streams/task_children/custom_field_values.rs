@@ -1,0 +1,354 @@
+//! `task_custom_field_values`: one row per task and custom field that has a value, the value typed
+//! into a column of its own.
+//!
+//! In a task body a custom field's `value` changes shape with the field's type: a string, a
+//! number, an array of option ids, an object. A destination wants one type per column, so each
+//! kind of value gets its own typed column and every other typed column is null:
+//!
+//! | field `type` | typed column | read from `value` |
+//! |---|---|---|
+//! | `url`, `email`, `phone`, `short_text`, `text` | `value_text` | the string |
+//! | `number`, `currency` | `value_number` | a number or a numeric string (`"12.50"` → 12.5) |
+//! | `emoji` (rating) | `value_number` | an integer or a numeric string |
+//! | `checkbox` | `value_bool` | a boolean, `"true"`/`"false"` (any case), 1/0 |
+//! | `date` | `value_date` | epoch ms as a string or a number → RFC 3339 UTC with ms |
+//! | `drop_down` | `value_option_ids`, `value_option_labels` | the selected option's `orderindex` |
+//! | `labels` | `value_option_ids`, `value_option_labels` | an array of option ids |
+//! | `users` | `value_user_ids` | an array of users (`id` integer or string; bare ids too) |
+//! | `tasks`, `list_relationship` | `value_task_ids` | an array of tasks (`id`; bare ids too) |
+//! | `manual_progress` | `value_number` | `percent_completed` |
+//! | `automatic_progress` | `value_number` | `percent_completed`, else `percent_complete` |
+//! | `location` | `value_text` | `formatted_address` |
+//! | `formula` | `value_number` and/or `value_text` | a number; or a string (see below) |
+//! | `attachment`, `multi_key`, any other type | none | |
+//!
+//! `value_json` always carries the value as ClickUp sent it (its JSON text: `"12.50"` stays the
+//! string `"\"12.50\""`), so nothing is lost when a value is of a type or shape this table does
+//! not know: a shape that does not match the type (a string for `users`, an unparseable number)
+//! leaves the typed columns null. Arrays are null when they do not apply to the type, and empty
+//! when they apply but nothing matched.
+//!
+//! Choices:
+//! - A `drop_down` value is the **`orderindex`** of the selected option (an integer, sometimes a
+//!   numeric string), matched against each option's `orderindex` (an integer or a string such as
+//!   `"0"`), never against the option's position in `type_config.options`.
+//! - `labels` keeps every id in `value_option_ids`, in order; `value_option_labels` holds the
+//!   labels (`label`, else `name`) of the ids found among the options.
+//! - An option that is no longer in the field's `type_config` (a `drop_down` orderindex or a
+//!   `labels` id) gives a warning naming the field and the option, not the task, so the caller
+//!   reports it once however many tasks hold it.
+//! - Progress: the percentage is the value (`current` of `manual_progress` depends on the
+//!   field's `start` and `end`, so it stays in `value_json`); `automatic_progress` reads
+//!   `percent_completed` like `manual_progress`, and `percent_complete` when that is absent (one
+//!   client reads that name; the shape is little documented).
+//! - `formula`: a number goes to `value_number`; a string goes to `value_text`, and to
+//!   `value_number` as well when it parses as a number.
+//!
+//! A field without a value (`value` absent or `null`) gives no row in a full read, and a
+//! tombstone in an incremental read: the key, the field's name and type, every `value_*` null and
+//! `_ab_cdc_deleted_at` set, so a value cleared in ClickUp is deleted downstream.
+
+use super::super::{array_at, id_of, types};
+use super::Context;
+use crate::timestamp;
+use serde_json::{json, Map, Number, Value};
+
+/// The primary key field names, in order.
+pub const PRIMARY_KEY: [&str; 2] = ["task_id", "field_id"];
+
+/// Appends the rows of one task record (as [`super::super::tasks::record`] makes it) to `rows`,
+/// and a warning to `warnings` for each option id no longer in its field's `type_config`.
+///
+/// Anything that is not a field object with an id is skipped, as is a task without an id.
+pub fn rows(task: &Value, ctx: &Context<'_>, rows: &mut Vec<Value>, warnings: &mut Vec<String>) {
+    let Some(task_id) = id_of(task) else {
+        return;
+    };
+    for field in array_at(task, "custom_fields") {
+        let Some(field_id) = id_of(field) else {
+            continue;
+        };
+        let value = field.get("value").filter(|v| !v.is_null());
+        let key = || key(&task_id, &field_id, field, ctx);
+        let row = match (value, ctx.tombstone_at) {
+            (Some(value), _) => live(key(), field, value, warnings),
+            (None, Some(at)) => tombstone(key(), at),
+            (None, None) => continue,
+        };
+        rows.push(Value::Object(row));
+    }
+}
+
+/// The stream's JSON Schema `properties`.
+pub fn schema() -> Value {
+    let ids = || json!({"type": ["array", "null"], "items": types::id()});
+    json!({
+        "task_id": types::id(), "field_id": types::id(), "workspace_id": types::id(),
+        "field_name": types::string(), "field_type": types::string(),
+        "value_text": types::string(), "value_number": types::number(),
+        "value_bool": types::boolean(), "value_date": types::timestamp(),
+        "value_option_ids": ids(), "value_option_labels": ids(),
+        "value_user_ids": ids(), "value_task_ids": ids(),
+        "value_json": types::string(), "_ab_cdc_deleted_at": types::timestamp(),
+    })
+}
+
+/// A row with a value: the typed columns, the raw text, no deletion.
+fn live(
+    mut row: Map<String, Value>,
+    field: &Value,
+    value: &Value,
+    warnings: &mut Vec<String>,
+) -> Map<String, Value> {
+    typed(field, value, warnings).write(&mut row);
+    row.insert("value_json".into(), Value::String(value.to_string()));
+    row.insert("_ab_cdc_deleted_at".into(), Value::Null);
+    row
+}
+
+/// A row whose value was cleared: every value column null, deleted at `at`.
+fn tombstone(mut row: Map<String, Value>, at: &str) -> Map<String, Value> {
+    Typed::default().write(&mut row);
+    row.insert("value_json".into(), Value::Null);
+    row.insert("_ab_cdc_deleted_at".into(), Value::String(at.to_owned()));
+    row
+}
+
+/// The columns every row has: the key, the Workspace, the field's name and type.
+fn key(task_id: &str, field_id: &str, field: &Value, ctx: &Context<'_>) -> Map<String, Value> {
+    let text = |name: &str| field.get(name).and_then(Value::as_str).map(str::to_owned);
+    let mut row = Map::new();
+    row.insert("task_id".into(), task_id.into());
+    row.insert("field_id".into(), field_id.into());
+    row.insert("workspace_id".into(), ctx.workspace_id.into());
+    row.insert("field_name".into(), text("name").into());
+    row.insert("field_type".into(), text("type").into());
+    row
+}
+
+/// The typed columns of one value; `None` is written as null.
+#[derive(Debug, Default)]
+struct Typed {
+    text: Option<String>,
+    number: Option<Number>,
+    boolean: Option<bool>,
+    date: Option<String>,
+    option_ids: Option<Vec<String>>,
+    option_labels: Option<Vec<String>>,
+    user_ids: Option<Vec<String>>,
+    task_ids: Option<Vec<String>>,
+}
+
+impl Typed {
+    /// Writes all the typed columns into a row.
+    fn write(self, row: &mut Map<String, Value>) {
+        row.insert("value_text".into(), self.text.into());
+        row.insert("value_number".into(), self.number.into());
+        row.insert("value_bool".into(), self.boolean.into());
+        row.insert("value_date".into(), self.date.into());
+        row.insert("value_option_ids".into(), self.option_ids.into());
+        row.insert("value_option_labels".into(), self.option_labels.into());
+        row.insert("value_user_ids".into(), self.user_ids.into());
+        row.insert("value_task_ids".into(), self.task_ids.into());
+    }
+}
+
+/// Types a (non-null) value by its field's type.
+fn typed(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
+    let field_type = field.get("type").and_then(Value::as_str).unwrap_or("");
+    match field_type {
+        "url" | "email" | "phone" | "short_text" | "text" => Typed {
+            text: value.as_str().map(str::to_owned),
+            ..Typed::default()
+        },
+        "number" | "currency" | "emoji" => number_column(number(value)),
+        "manual_progress" => number_column(value.get("percent_completed").and_then(number)),
+        "automatic_progress" => number_column(
+            value
+                .get("percent_completed")
+                .and_then(number)
+                .or_else(|| value.get("percent_complete").and_then(number)),
+        ),
+        "checkbox" => Typed {
+            boolean: boolean(value),
+            ..Typed::default()
+        },
+        "date" => Typed {
+            date: timestamp::read_ms(value).and_then(timestamp::format_ms),
+            ..Typed::default()
+        },
+        "drop_down" => drop_down(field, value, warnings),
+        "labels" => labels(field, value, warnings),
+        "users" => Typed {
+            user_ids: id_list(value),
+            ..Typed::default()
+        },
+        "tasks" | "list_relationship" => Typed {
+            task_ids: id_list(value),
+            ..Typed::default()
+        },
+        "location" => Typed {
+            text: value
+                .get("formatted_address")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            ..Typed::default()
+        },
+        "formula" => formula(value),
+        _ => Typed::default(),
+    }
+}
+
+/// Only `value_number`.
+fn number_column(number: Option<Number>) -> Typed {
+    Typed {
+        number,
+        ..Typed::default()
+    }
+}
+
+/// A number, or a string holding one (trimmed; integers stay integers). Non-finite: none.
+fn number(value: &Value) -> Option<Number> {
+    match value {
+        Value::Number(n) => Some(n.clone()),
+        Value::String(s) => numeric_text(s),
+        _ => None,
+    }
+}
+
+/// The number a string holds, as [`number`] reads it.
+fn numeric_text(text: &str) -> Option<Number> {
+    let s = text.trim();
+    s.parse::<i64>()
+        .ok()
+        .map(Number::from)
+        .or_else(|| s.parse::<f64>().ok().and_then(Number::from_f64))
+}
+
+/// A checkbox: a boolean, `"true"`/`"false"` in any case, or 1/0.
+fn boolean(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => match n.as_f64() {
+            Some(1.0) => Some(true),
+            Some(0.0) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A formula's result: a number, or a string (a number too when it parses as one).
+fn formula(value: &Value) -> Typed {
+    match value {
+        Value::Number(n) => number_column(Some(n.clone())),
+        Value::String(s) => Typed {
+            text: Some(s.clone()),
+            number: numeric_text(s),
+            ..Typed::default()
+        },
+        _ => Typed::default(),
+    }
+}
+
+/// An id given bare (a string or a number) or as an object's `id`, as text.
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(_) => id_of(value),
+        _ => None,
+    }
+}
+
+/// The ids of an array of objects or bare ids (items without one skipped); none if not an array.
+fn id_list(value: &Value) -> Option<Vec<String>> {
+    let items = value.as_array()?;
+    Some(items.iter().filter_map(id_text).collect())
+}
+
+/// The field's options (`type_config.options`), empty when absent.
+fn options(field: &Value) -> &[Value] {
+    field
+        .get("type_config")
+        .map_or(&[], |c| array_at(c, "options"))
+}
+
+/// How a warning names a field: its name and id.
+fn describe(field: &Value) -> String {
+    let name = field.get("name").and_then(Value::as_str).unwrap_or("");
+    let id = id_of(field).unwrap_or_default();
+    format!("custom field {name:?} (id {id:?})")
+}
+
+/// A drop-down: the option whose `orderindex` is the value. Not found: empty arrays and a warning.
+fn drop_down(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
+    let Some(orderindex) = number(value).and_then(|n| n.as_i64()) else {
+        return Typed::default();
+    };
+    let selected = options(field).iter().find(|option| {
+        let index = option.get("orderindex").and_then(number);
+        index.and_then(|n| n.as_i64()) == Some(orderindex)
+    });
+    let Some(option) = selected else {
+        warnings.push(format!(
+            "{}: drop_down orderindex {orderindex} matches no option in its type_config \
+             (a removed option?); the row has no option id or label",
+            describe(field)
+        ));
+        return Typed {
+            option_ids: Some(Vec::new()),
+            option_labels: Some(Vec::new()),
+            ..Typed::default()
+        };
+    };
+    let name = option
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Typed {
+        option_ids: Some(id_of(option).into_iter().collect()),
+        option_labels: Some(name.into_iter().collect()),
+        ..Typed::default()
+    }
+}
+
+/// Labels: every id, in order, and the labels of the ids among the options (warning for others).
+fn labels(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
+    let Some(ids) = id_list(value) else {
+        return Typed::default();
+    };
+    let mut labels = Vec::new();
+    for id in &ids {
+        match options(field)
+            .iter()
+            .find(|o| id_of(o).as_ref() == Some(id))
+        {
+            Some(option) => labels.extend(label(option)),
+            None => warnings.push(format!(
+                "{}: labels option id {id:?} is not in its type_config (a removed option?); \
+                 the id is kept without a label",
+                describe(field)
+            )),
+        }
+    }
+    Typed {
+        option_ids: Some(ids),
+        option_labels: Some(labels),
+        ..Typed::default()
+    }
+}
+
+/// A labels option's text: `label`, else `name`.
+fn label(option: &Value) -> Option<String> {
+    let text = |key: &str| option.get(key).and_then(Value::as_str).map(str::to_owned);
+    text("label").or_else(|| text("name"))
+}
+
+#[cfg(test)]
+mod tests;
