@@ -1,7 +1,7 @@
 //! # The ClickUp source connector
 //!
 //! A ClickUp source for data pipelines, compiled to a `wasm32-wasip2` component that implements
-//! the generic `connector:source@0.1.0` WIT interface (`wit/source.wit`). A host (the project's
+//! the generic `connector:source@0.2.0` WIT interface (`wit/source.wit`). A host (the project's
 //! `host-harness`, the `wasmtime` CLI, any component runtime with `wasi:http`) calls `spec`,
 //! `check`, `discover` and `read-page`; the connector does the HTTP through the host's
 //! `wasi:http`, so paging, timestamp conversion and incremental state all run inside the sandbox.
@@ -15,11 +15,13 @@
 //!
 //! ## Map
 //! - [`config`]: the configuration and its validation.
-//! - [`streams`]: the eight streams, one module each: records and schemas.
+//! - [`streams`]: the eight streams, one module each: records and schemas; and
+//!   [`streams::task_children`], the task's child tables derived from the task pages.
 //! - [`read`]: the walk from `GET /team` to the records, page by page ([`read::read_page`]):
 //!   `read/mod.rs` holds the verbs and dispatches each cursor step to its family,
 //!   `read/hierarchy.rs` (`/team`, spaces, folders, lists), `read/tasks.rs` (task pages and the
-//!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members).
+//!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members), and
+//!   `read/children.rs` (`read-page-and-children`: the child rows of each task page).
 //! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers.
 //! - [`endpoint`]: ids from outside as percent-encoded path segments (no id can steer a request).
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,

@@ -11,6 +11,12 @@
 //!   folderless list), an **archived folder** in the first space, an archived
 //!   folder list and an archived folderless list in the first space, and a
 //!   **hidden** folder; all of them hold tasks;
+//! - custom fields of every type ClickUp documents, in the value shapes it sends;
+//!   in the big list, task 10 holds drop-down and labels values that point at
+//!   deleted options (elsewhere ~2% of such values do);
+//! - ~5% of tasks wait on an older task (`dependencies`) and ~4% link to another
+//!   (`linked_tasks`), both tasks of a pair listing the entry; every workspace with
+//!   2+ tasks has at least one of each;
 //! - in every list of 4+ tasks: a closed task (index 1), a subtask (index 2) and a
 //!   subtask of that subtask (index 3); elsewhere ~18% closed, ~5% `done`, ~15%
 //!   subtasks, ~2% individually archived tasks (never in archived lists);
@@ -26,24 +32,30 @@
 //!   owner has one entry 5 days old and one 45 days old, and in the first
 //!   workspace the owner's timer is running (no `end`, negative numeric duration).
 //!
-//! Generation is a pure function of (seed, size, now_ms).
+//! Generation is a pure function of (seed, size, now_ms). Custom fields beyond the
+//! first ten, dependencies and links draw from streams of their own (derived from
+//! the seed), so that adding them did not change the rest of the world.
 
 use super::clock::MS_PER_DAY;
 use super::config::Size;
 use super::goals::{Goal, GoalFolder, KeyResult};
 use super::hierarchy::{Folder, FolderRef, List, ListStatus, Space, SpaceRef, Status};
-use super::ids::IdMint;
+use super::ids::{uuid_from, IdMint};
 use super::names::{
     COLORS, FIRST_NAMES, FOLDER_NAMES, GOAL_NAMES, LAST_NAMES, LIST_NAMES, SPACE_NAMES, TAGS,
     TIME_DESCRIPTIONS, WORKSPACE_NAMES,
 };
 use super::people::{Member, User, ROLE_ADMIN, ROLE_GUEST, ROLE_MEMBER, ROLE_OWNER};
 use super::prng::SplitMix64;
-use super::task_factory::{build_task, FieldFill, Lifecycle, TaskContext, TaskPlan};
-use super::tasks::{CustomField, ListRef, Tag, Task};
+use super::task_factory::{build_task, FieldFill, Lifecycle, RefPool, TaskContext, TaskPlan};
+use super::tasks::{
+    CustomField, Dependency, ListRef, Tag, Task, TaskLink, DEPENDENCY_TYPE_BLOCKING,
+    DEPENDENCY_TYPE_WAITING_ON,
+};
 use super::time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
 use super::world::{Workspace, World};
-use serde_json::json;
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Tasks in the big list of the first workspace.
@@ -56,6 +68,7 @@ impl World {
     /// Unix epoch). The same arguments always give the same world.
     pub fn generate(seed: u64, size: &Size, now_ms: i64) -> World {
         let mut g = Generator {
+            seed,
             size,
             now: now_ms,
             ids: IdMint::new(seed),
@@ -79,6 +92,29 @@ impl World {
     }
 }
 
+/// Points each `list_relationship` field at the list it relates tasks from: the
+/// first live folderless list (else the first live list).
+fn bind_related_lists(ws: &mut Workspace) {
+    let target = ws
+        .lists
+        .iter()
+        .find(|l| ws.list_is_live(l) && l.folderless)
+        .or_else(|| ws.lists.iter().find(|l| ws.list_is_live(l)))
+        .map(|l| l.id.clone());
+    let Some(list_id) = target else {
+        return;
+    };
+    for field in &mut ws.custom_fields {
+        if field.kind == "list_relationship" {
+            let mut bound = CustomField::clone(field);
+            if let Value::Object(config) = &mut bound.type_config {
+                config.insert("subcategory_id".into(), json!(list_id));
+            }
+            *field = Arc::new(bound);
+        }
+    }
+}
+
 fn latest_timestamp(world: &World) -> i64 {
     let mut latest = i64::MIN;
     for ws in &world.workspaces {
@@ -96,6 +132,7 @@ fn latest_timestamp(world: &World) -> i64 {
 }
 
 struct Generator<'a> {
+    seed: u64,
     size: &'a Size,
     now: i64,
     ids: IdMint,
@@ -161,7 +198,7 @@ impl Generator<'_> {
             time_entries: Vec::new(),
         };
         ws.members = self.members(w, owner);
-        ws.custom_fields = self.custom_fields();
+        ws.custom_fields = self.custom_fields(w);
         ws.tags = TAGS
             .iter()
             .map(|(name, fg, bg)| Tag {
@@ -172,6 +209,7 @@ impl Generator<'_> {
             })
             .collect();
         self.hierarchy(&mut ws, w);
+        bind_related_lists(&mut ws);
         self.tasks(&mut ws, w == 0);
         self.goals(&mut ws);
         self.time_entries(&mut ws, w == 0);
@@ -221,7 +259,10 @@ impl Generator<'_> {
         members
     }
 
-    fn custom_fields(&mut self) -> Vec<Arc<CustomField>> {
+    /// The workspace's fields: the ten the simulator started with (their ids and
+    /// options from the generator's streams, as always), then one of every other type
+    /// ClickUp documents, from a stream of their own.
+    fn custom_fields(&mut self, w: usize) -> Vec<Arc<CustomField>> {
         let created = self.history_start();
         let options = |g: &mut Generator, names: &[&str], labels: bool| {
             names
@@ -238,40 +279,144 @@ impl Generator<'_> {
                 .collect::<Vec<_>>()
         };
         let labels = options(self, &["API", "Web", "Mobile"], true);
-        let stages = options(self, &["Discovery", "Build", "Launch"], false);
-        let defs = vec![
-            ("Story Points", "number", json!({})),
-            ("Customer", "short_text", json!({})),
-            ("Components", "labels", json!({ "options": labels })),
-            ("Office", "location", json!({})),
+        let mut stages = options(self, &["Discovery", "Build", "Launch"], false);
+        // Listed out of orderindex order: Build (1), Launch (2), Discovery (0).
+        stages.rotate_left(1);
+        let mut x = SplitMix64::derive(self.seed, &format!("custom-fields:{w}"));
+        let color = |x: &mut SplitMix64| x.pick(COLORS).copied().unwrap_or("#7b68ee");
+        let retired_label =
+            json!({ "id": uuid_from(&mut x), "label": "Legacy", "color": color(&mut x) });
+        let retired_stage = json!({
+            "id": uuid_from(&mut x), "name": "On hold", "color": color(&mut x), "orderindex": 3,
+        });
+        let users_config = json!({
+            "single_user": false, "include_groups": true, "include_guests": true,
+            "include_team_members": true,
+        });
+        let legacy = vec![
+            ("Story Points", "number", json!({}), Vec::new()),
+            ("Customer", "short_text", json!({}), Vec::new()),
+            (
+                "Components",
+                "labels",
+                json!({ "sorting": "manual", "options": labels }),
+                vec![retired_label],
+            ),
+            ("Office", "location", json!({}), Vec::new()),
             (
                 "Stage",
                 "drop_down",
-                json!({ "default": 0, "placeholder": null, "new_drop_down": true, "options": stages }),
+                json!({
+                    "default": 0, "placeholder": null, "new_drop_down": true,
+                    "sorting": "manual", "options": stages,
+                }),
+                vec![retired_stage],
             ),
-            ("Reviewed", "checkbox", json!({})),
-            ("Go-live", "date", json!({})),
-            ("Reviewer", "users", json!({})),
+            ("Reviewed", "checkbox", json!({}), Vec::new()),
+            ("Go-live", "date", json!({}), Vec::new()),
+            ("Reviewer", "users", users_config, Vec::new()),
             (
                 "Budget",
                 "currency",
                 json!({ "precision": 2, "currency_type": "USD", "default": null }),
+                Vec::new(),
             ),
-            ("Contact", "email", json!({})),
+            ("Contact", "email", json!({}), Vec::new()),
         ];
-        defs.into_iter()
-            .map(|(name, kind, type_config)| {
+        let mut fields: Vec<Arc<CustomField>> = legacy
+            .into_iter()
+            .map(|(name, kind, type_config, retired_options)| {
                 Arc::new(CustomField {
                     id: self.ids.uuid(),
                     name: name.to_string(),
                     kind: kind.to_string(),
                     type_config,
+                    retired_options,
                     date_created: created,
                     hide_from_guests: false,
                     required: false,
                 })
             })
-            .collect()
+            .collect();
+        let points_id = fields.first().map(|f| f.id.clone()).unwrap_or_default();
+        // Severity: orderindex as strings (as the docs show it), listed out of order,
+        // and "Medium" ("2") deleted after tasks had picked it.
+        let mut severity = Vec::new();
+        for (name, index) in [("High", "1"), ("Low", "3"), ("Critical", "0")] {
+            severity.push(json!({
+                "id": uuid_from(&mut x), "name": name, "color": color(&mut x), "orderindex": index,
+            }));
+        }
+        let retired_severity = json!({
+            "id": uuid_from(&mut x), "name": "Medium", "color": color(&mut x), "orderindex": "2",
+        });
+        let newer = vec![
+            ("Website", "url", json!({}), Vec::new()),
+            ("Phone", "phone", json!({}), Vec::new()),
+            ("Notes", "text", json!({}), Vec::new()),
+            (
+                "Rating",
+                "emoji",
+                json!({ "code_point": "2b50", "count": 5 }),
+                Vec::new(),
+            ),
+            ("Related tasks", "tasks", json!({}), Vec::new()),
+            (
+                "Account",
+                "list_relationship",
+                // `subcategory_id` (the related list) is set once lists exist.
+                json!({ "fields": [], "subcategory_id": "", "subcategory_inverted_name": "Related tasks" }),
+                Vec::new(),
+            ),
+            (
+                "Progress",
+                "manual_progress",
+                json!({ "start": 0, "end": 20 }),
+                Vec::new(),
+            ),
+            (
+                "Completion",
+                "automatic_progress",
+                json!({
+                    "tracking": { "subtasks": true, "checklists": true, "assigned_comments": true },
+                    "complete_on": 3,
+                    "subtask_rollup": false,
+                }),
+                Vec::new(),
+            ),
+            (
+                "Estimated cost",
+                "formula",
+                json!({
+                    "formula": format!("field(\"{points_id}\") * 37.5"),
+                    "version": "1.6",
+                    "is_dynamic": false,
+                    "return_types": ["number"],
+                    "calculation_state": "ready",
+                }),
+                Vec::new(),
+            ),
+            ("Files", "attachment", json!({}), Vec::new()),
+            (
+                "Severity",
+                "drop_down",
+                json!({ "sorting": "manual", "new_drop_down": true, "options": severity }),
+                vec![retired_severity],
+            ),
+        ];
+        for (name, kind, type_config, retired_options) in newer {
+            fields.push(Arc::new(CustomField {
+                id: uuid_from(&mut x),
+                name: name.to_string(),
+                kind: kind.to_string(),
+                type_config,
+                retired_options,
+                date_created: created + x.range_i64(0, 30) * MS_PER_DAY,
+                hide_from_guests: false,
+                required: false,
+            }));
+        }
+        fields
     }
 
     fn statuses(&mut self, space_id: &str) -> Vec<Status> {
@@ -470,6 +615,7 @@ impl Generator<'_> {
                 tags: &ws.tags,
                 list,
                 now_ms: self.now,
+                seed: self.seed,
             };
             let may_archive = !list.archived && Some(i) != exact;
             self.list_tasks(&ctx, n, Some(i) == big, may_archive, &mut tasks);
@@ -509,7 +655,134 @@ impl Generator<'_> {
                 }
             }
         }
+        let pool = RefPool::new(&tasks);
+        for task in &mut tasks {
+            pool.fill(task, self.seed);
+        }
+        self.relations(&ws.id, &mut tasks, &users);
         ws.tasks = tasks;
+    }
+
+    /// Dependencies and links between tasks of one workspace, from a stream of their
+    /// own. A task only waits on a task created before it (so there are no cycles);
+    /// most pairs share a list. Both tasks of a pair hold the entry.
+    fn relations(&self, ws_id: &str, tasks: &mut [Task], users: &[User]) {
+        let n = tasks.len();
+        if n < 2 {
+            return;
+        }
+        let mut r = SplitMix64::derive(self.seed, &format!("relations:{ws_id}"));
+        let created: Vec<i64> = tasks.iter().map(|t| t.date_created).collect();
+        let updated: Vec<i64> = tasks.iter().map(|t| t.date_updated).collect();
+        let mut by_list: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in tasks.iter().enumerate() {
+            by_list.entry(t.list.id.clone()).or_default().push(i);
+        }
+        let lists: Vec<&[usize]> = tasks
+            .iter()
+            .map(|t| by_list.get(&t.list.id).map_or(&[][..], Vec::as_slice))
+            .collect();
+        let partner = |r: &mut SplitMix64, i: usize| -> usize {
+            let same = lists.get(i).copied().unwrap_or(&[]);
+            if same.len() > 1 && r.chance(0.7) {
+                r.pick(same).copied().unwrap_or(i)
+            } else {
+                r.below(n as u64) as usize
+            }
+        };
+        let stamp = |r: &mut SplitMix64, i: usize, j: usize| -> (i64, i64) {
+            let lo = created[i].max(created[j]);
+            let hi = lo.max(updated[i].min(updated[j]));
+            let user = r.pick(users).map(|u| u.id).unwrap_or(0);
+            (r.range_i64(lo, hi), user)
+        };
+        let mut deps: Vec<(usize, usize, Dependency)> = Vec::new();
+        let mut links: Vec<(usize, usize, TaskLink)> = Vec::new();
+        let mut dep_pairs: HashSet<(usize, usize)> = HashSet::new();
+        let mut link_pairs: HashSet<(usize, usize)> = HashSet::new();
+        let mut add_dep = |r: &mut SplitMix64, i: usize, j: usize, deps: &mut Vec<_>| -> bool {
+            if i == j || created[j] >= created[i] || !dep_pairs.insert((i, j)) {
+                return false;
+            }
+            let (date_created, userid) = stamp(r, i, j);
+            let kind = if r.chance(0.3) {
+                DEPENDENCY_TYPE_BLOCKING
+            } else {
+                DEPENDENCY_TYPE_WAITING_ON
+            };
+            let (Some(a), Some(b)) = (tasks.get(i), tasks.get(j)) else {
+                return false;
+            };
+            let dep = Dependency {
+                task_id: a.id.clone(),
+                depends_on: b.id.clone(),
+                kind,
+                date_created,
+                userid,
+                workspace_id: ws_id.to_string(),
+            };
+            deps.push((i, j, dep));
+            true
+        };
+        let mut add_link = |r: &mut SplitMix64, i: usize, j: usize, links: &mut Vec<_>| {
+            if i == j || !link_pairs.insert((i.min(j), i.max(j))) {
+                return;
+            }
+            let (date_created, userid) = stamp(r, i, j);
+            let (Some(a), Some(b)) = (tasks.get(i), tasks.get(j)) else {
+                return;
+            };
+            let link = TaskLink {
+                task_id: a.id.clone(),
+                link_id: b.id.clone(),
+                date_created,
+                userid,
+                workspace_id: ws_id.to_string(),
+            };
+            links.push((i, j, link));
+        };
+        for i in 0..n {
+            if r.chance(0.06) {
+                let count = if r.chance(0.25) { 2 } else { 1 };
+                for _ in 0..count {
+                    // A few tries to find a task created before this one.
+                    for _ in 0..4 {
+                        let j = partner(&mut r, i);
+                        if add_dep(&mut r, i, j, &mut deps) {
+                            break;
+                        }
+                    }
+                }
+            }
+            if r.chance(0.04) {
+                let j = partner(&mut r, i);
+                add_link(&mut r, i, j, &mut links);
+            }
+        }
+        if deps.is_empty() {
+            let newest = (0..n).max_by_key(|&i| (created[i], i)).unwrap_or(0);
+            let oldest = (0..n).min_by_key(|&i| (created[i], i)).unwrap_or(0);
+            let _ = add_dep(&mut r, newest, oldest, &mut deps);
+        }
+        if links.is_empty() {
+            add_link(&mut r, 0, 1, &mut links);
+        }
+        for (i, j, dep) in deps {
+            if let Some(t) = tasks.get_mut(j) {
+                t.dependencies.push(dep.clone());
+            }
+            if let Some(t) = tasks.get_mut(i) {
+                t.dependencies.push(dep);
+            }
+        }
+        for (i, j, link) in links {
+            if let Some(t) = tasks.get_mut(j) {
+                t.linked_tasks.push(link.clone());
+            }
+            if let Some(t) = tasks.get_mut(i) {
+                t.linked_tasks.push(link);
+            }
+        }
     }
 
     fn list_tasks(
@@ -566,6 +839,7 @@ impl Generator<'_> {
                 archived,
                 fields,
                 fractional_estimate: big && i == 6,
+                option_drift: big && i == 10,
             };
             let task = build_task(ctx, &mut self.ids, &mut self.rng, i as i64, plan);
             let top = match &parent {

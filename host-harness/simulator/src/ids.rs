@@ -84,16 +84,7 @@ impl IdMint {
     /// A new random UUID (version 4 layout), as goals, goal folders, key results,
     /// checklists and custom fields use.
     pub fn uuid(&mut self) -> String {
-        let a = self.rng.next_u64();
-        let b = self.rng.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0x0fff,
-            ((b >> 48) & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        uuid_from(&mut self.rng)
     }
 
     /// A short random lowercase token (status ids, tokens in URLs).
@@ -103,6 +94,22 @@ impl IdMint {
         s.truncate(len);
         s
     }
+}
+
+/// A random UUID (version 4 layout) drawn from `rng` rather than from a mint: for ids
+/// made from a purpose-specific stream (see [`SplitMix64::derive`]), so that adding
+/// them does not shift the mint's other sequences.
+pub fn uuid_from(rng: &mut SplitMix64) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        ((b >> 48) & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 fn base36(mut v: u64, width: usize) -> String {

@@ -5,8 +5,10 @@
 //! to be faithful where connectors go wrong, so its data contains every layout
 //! that breaks the known connectors (pagination past 100, folderless and archived
 //! lists, closed tasks and subtasks, tasks in several lists, goal folders, the
-//! 30-day/owner-only time-entry default, polymorphic custom fields, ...), and its
-//! endpoints reproduce ClickUp's defaults, errors and rate limiting. Facts come
+//! 30-day/owner-only time-entry default, custom fields of every type in their
+//! polymorphic shapes, options deleted under their values, task dependencies and
+//! links, ...), and its endpoints reproduce ClickUp's defaults, errors and rate
+//! limiting. Facts come
 //! from `CLICKUP_API.md` (beside this crate's `Cargo.toml`: ClickUp's docs and
 //! recorded answers, each fact tagged with how sure it is); where that file says GUESS, the module that
 //! implements the behaviour documents the choice made.
@@ -64,6 +66,8 @@ pub mod world;
 mod test_client;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_task_shapes;
 
 pub use config::{
     Fault, FaultConfig, LatencyConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec,
@@ -75,7 +79,10 @@ pub use goals::{Goal, GoalFolder, KeyResult};
 pub use hierarchy::{Folder, FolderRef, List, Space, SpaceRef, Status};
 pub use people::{Member, User};
 pub use task_search::PAGE_SIZE;
-pub use tasks::{CustomField, CustomValue, FieldValue, ListRef, Tag, Task};
+pub use tasks::{
+    CustomField, CustomValue, Dependency, FieldValue, ListRef, Tag, Task, TaskLink,
+    DEPENDENCY_TYPE_BLOCKING, DEPENDENCY_TYPE_WAITING_ON,
+};
 pub use time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
 pub use time_entry_endpoints::DEFAULT_WINDOW_MS;
 pub use world::{Workspace, World};

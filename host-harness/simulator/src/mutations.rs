@@ -8,8 +8,8 @@
 
 use super::clock::MS_PER_DAY;
 use super::people::User;
-use super::task_factory::{build_task, pick_status, Lifecycle, TaskContext, TaskPlan};
-use super::tasks::ListRef;
+use super::task_factory::{build_task, pick_status, Lifecycle, RefPool, TaskContext, TaskPlan};
+use super::tasks::{CustomValue, ListRef};
 use super::time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
 use super::world::World;
 use std::collections::HashSet;
@@ -61,6 +61,7 @@ impl World {
                 workspaces,
                 ids: mint,
                 rng,
+                seed,
                 ..
             } = self;
             let Some(ws) = workspaces.get_mut(w) else {
@@ -83,8 +84,10 @@ impl World {
                 tags: &ws.tags,
                 list,
                 now_ms: stamp,
+                seed: *seed,
             };
             let mut task = build_task(&ctx, mint, rng, orderindex, TaskPlan::open(stamp));
+            RefPool::new(&ws.tasks).fill(&mut task, *seed);
             task.date_updated = stamp;
             ids.push(task.id.clone());
             ws.tasks.push(task);
@@ -170,6 +173,62 @@ impl World {
             }
             None => false,
         }
+    }
+
+    /// Removes a task's value of one custom field (ClickUp's "Remove Custom Field
+    /// Value": the slot stays, without a `value` key) and stamps `date_updated`. False
+    /// if the task does not exist or its workspace has no such field.
+    pub fn clear_custom_field(&mut self, task_id: &str, field_id: &str) -> bool {
+        self.edit_custom_field(task_id, field_id, CustomValue::Absent)
+    }
+
+    /// Sets a task's value of one custom field to `value`, sent as is (`null` gives
+    /// `"value": null`), and stamps `date_updated`. False if the task does not exist or
+    /// its workspace has no such field.
+    pub fn set_custom_field(
+        &mut self,
+        task_id: &str,
+        field_id: &str,
+        value: serde_json::Value,
+    ) -> bool {
+        let value = match value {
+            serde_json::Value::Null => CustomValue::Null,
+            v => CustomValue::Set(v),
+        };
+        self.edit_custom_field(task_id, field_id, value)
+    }
+
+    fn edit_custom_field(&mut self, task_id: &str, field_id: &str, value: CustomValue) -> bool {
+        let Some((w, t)) = self.find_task(task_id) else {
+            return false;
+        };
+        let has_field = self
+            .workspaces
+            .get(w)
+            .and_then(|ws| ws.tasks.get(t))
+            .is_some_and(|task| task.custom_field(field_id).is_some());
+        if !has_field {
+            return false;
+        }
+        let stamp = self.stamp();
+        let Some(task) = self
+            .workspaces
+            .get_mut(w)
+            .and_then(|ws| ws.tasks.get_mut(t))
+        else {
+            return false;
+        };
+        let Some(slot) = task
+            .custom_fields
+            .iter_mut()
+            .find(|f| f.field.id == field_id)
+        else {
+            return false;
+        };
+        slot.value = value;
+        slot.value_richtext = None;
+        task.date_updated = stamp;
+        true
     }
 
     /// Adds `n` finished time entries that started within the last two days, for

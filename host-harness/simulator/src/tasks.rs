@@ -8,7 +8,8 @@
 //!
 //! The home list, folder and space are denormalised into the task (as ClickUp
 //! returns them) so a task renders itself without the rest of the world;
-//! `World::move_task` keeps them in step.
+//! `World::move_task` keeps them in step. So are its dependencies and links: each
+//! [`Dependency`] and [`TaskLink`] is held (and rendered) by both tasks it joins.
 
 use super::clock::{ms, opt_ms};
 use super::hierarchy::{priority_name_color, FolderRef, Status};
@@ -23,12 +24,18 @@ pub struct CustomField {
     pub id: String,
     /// Field name as shown in ClickUp.
     pub name: String,
-    /// `number`, `short_text`, `labels`, `location`, `drop_down`, `checkbox`,
-    /// `date`, `users`, `currency`, `progress`, ...
+    /// The field type as ClickUp names it (`type`): `url`, `email`, `phone`,
+    /// `short_text`, `text`, `number`, `currency`, `date`, `checkbox`, `drop_down`,
+    /// `labels`, `emoji`, `users`, `tasks`, `list_relationship`, `manual_progress`,
+    /// `automatic_progress`, `location`, `formula` or `attachment`.
     pub kind: String,
     /// The type's settings as ClickUp sends them (the `options` of drop-downs and
     /// labels, a currency's precision, ...); `{}` for most types.
     pub type_config: Value,
+    /// Options (of a `drop_down` or `labels` field) deleted from `type_config` after
+    /// some tasks had picked them, in the shape they had in `options`. Not rendered:
+    /// it says which stale `orderindex` or option id a task's value may still hold.
+    pub retired_options: Vec<Value>,
     /// When the field was created, in ms since the Unix epoch (sent as a string).
     pub date_created: i64,
     /// Whether guests cannot see the field.
@@ -49,6 +56,26 @@ pub enum CustomValue {
     Set(Value),
 }
 
+impl CustomField {
+    /// The `options` of its `type_config` (drop-downs and labels); empty otherwise.
+    pub fn options(&self) -> &[Value] {
+        self.type_config
+            .get("options")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// For a `list_relationship` field: the id of the list it relates tasks from
+    /// (`type_config.subcategory_id`).
+    pub fn related_list_id(&self) -> Option<&str> {
+        self.type_config
+            .get("subcategory_id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+}
+
 /// One entry of a task's `custom_fields[]`: the field's definition and the task's
 /// value.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,10 +84,14 @@ pub struct FieldValue {
     pub field: Arc<CustomField>,
     /// The task's value for the field.
     pub value: CustomValue,
+    /// `value_richtext`, sent beside `value` for some `text` fields: the value as a
+    /// Quill delta in a JSON string (`"{\"ops\":[{\"insert\":\"...\\n\"}]}"`).
+    pub value_richtext: Option<String>,
 }
 
 impl FieldValue {
-    /// Renders the entry: the definition's keys, plus `value` unless it is absent.
+    /// Renders the entry: the definition's keys, plus `value` unless it is absent
+    /// (and `value_richtext` when there is one).
     pub fn to_api_json(&self) -> Value {
         let f = &self.field;
         let mut map = Map::new();
@@ -80,7 +111,84 @@ impl FieldValue {
                 map.insert("value".into(), v.clone());
             }
         }
+        if let Some(rich) = &self.value_richtext {
+            map.insert("value_richtext".into(), json!(rich));
+        }
         Value::Object(map)
+    }
+}
+
+/// `type` of a dependency entry created from the waiting task (`POST
+/// /task/{waiting}/dependency` with `depends_on`). The direction is always the same:
+/// `task_id` waits on `depends_on`; see [`Dependency::kind`].
+pub const DEPENDENCY_TYPE_WAITING_ON: i64 = 0;
+/// `type` of a dependency entry created from the blocking task (`POST
+/// /task/{blocking}/dependency` with `dependency_of`); `task_id` still waits on
+/// `depends_on`.
+pub const DEPENDENCY_TYPE_BLOCKING: i64 = 1;
+
+/// A dependency between two tasks of one workspace: `task_id` cannot start until
+/// `depends_on` is done. Both tasks' `dependencies[]` list this same entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dependency {
+    /// The waiting task (ClickUp's "waiting on").
+    pub task_id: String,
+    /// The task it waits on (ClickUp's "blocking").
+    pub depends_on: String,
+    /// ClickUp's integer `type`, undocumented: [`DEPENDENCY_TYPE_WAITING_ON`] (0) or
+    /// [`DEPENDENCY_TYPE_BLOCKING`] (1), which side the dependency was added from.
+    /// It never reverses the direction of `task_id` / `depends_on`.
+    pub kind: i64,
+    /// When it was added, in ms since the Unix epoch (sent as a string).
+    pub date_created: i64,
+    /// Id of the user who added it (sent as a string, unlike user ids elsewhere).
+    pub userid: i64,
+    /// Id of the workspace (a numeric string).
+    pub workspace_id: String,
+}
+
+impl Dependency {
+    /// Renders `{task_id, depends_on, type, date_created, userid, workspace_id,
+    /// chain_id: null}`.
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "task_id": self.task_id,
+            "depends_on": self.depends_on,
+            "type": self.kind,
+            "date_created": ms(self.date_created),
+            "userid": self.userid.to_string(),
+            "workspace_id": self.workspace_id,
+            "chain_id": null,
+        })
+    }
+}
+
+/// A link between two tasks of one workspace (no blocking meaning). Both tasks'
+/// `linked_tasks[]` list this same entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskLink {
+    /// The task the link was made from.
+    pub task_id: String,
+    /// The task it links to (`link_id` is a task id).
+    pub link_id: String,
+    /// When it was made, in ms since the Unix epoch (sent as a string).
+    pub date_created: i64,
+    /// Id of the user who made it (sent as a string).
+    pub userid: i64,
+    /// Id of the workspace (a numeric string).
+    pub workspace_id: String,
+}
+
+impl TaskLink {
+    /// Renders `{task_id, link_id, date_created, userid, workspace_id}`.
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "task_id": self.task_id,
+            "link_id": self.link_id,
+            "date_created": ms(self.date_created),
+            "userid": self.userid.to_string(),
+            "workspace_id": self.workspace_id,
+        })
     }
 }
 
@@ -238,6 +346,11 @@ pub struct Task {
     pub time_spent: i64,
     /// A slot for every custom field of the workspace, whether set or not.
     pub custom_fields: Vec<FieldValue>,
+    /// Dependencies it takes part in, waiting or blocking (`task_id` is this task, or
+    /// `depends_on` is); the other task holds the same entries.
+    pub dependencies: Vec<Dependency>,
+    /// Links it takes part in, from either side; the other task holds the same entries.
+    pub linked_tasks: Vec<TaskLink>,
     /// Other lists the task was added to (not its home list).
     pub locations: Vec<ListRef>,
     /// Id of the workspace (team) it belongs to.
@@ -260,6 +373,11 @@ impl Task {
     /// Whether it has a parent: task listings leave it out unless `subtasks=true`.
     pub fn is_subtask(&self) -> bool {
         self.parent.is_some()
+    }
+
+    /// Its slot for the custom field with this id, if the workspace has the field.
+    pub fn custom_field(&self, field_id: &str) -> Option<&FieldValue> {
+        self.custom_fields.iter().find(|f| f.field.id == field_id)
     }
 
     /// The task object the task endpoints send (without `markdown_description`).
@@ -333,8 +451,22 @@ impl Task {
                 .map(FieldValue::to_api_json)
                 .collect::<Vec<_>>()),
         );
-        map.insert("dependencies".into(), json!([]));
-        map.insert("linked_tasks".into(), json!([]));
+        map.insert(
+            "dependencies".into(),
+            json!(self
+                .dependencies
+                .iter()
+                .map(Dependency::to_api_json)
+                .collect::<Vec<_>>()),
+        );
+        map.insert(
+            "linked_tasks".into(),
+            json!(self
+                .linked_tasks
+                .iter()
+                .map(TaskLink::to_api_json)
+                .collect::<Vec<_>>()),
+        );
         map.insert(
             "locations".into(),
             json!(self
