@@ -23,13 +23,16 @@ pub const DEFAULT_OVERLAP_SECONDS: u32 = 300;
 /// Default longest wait for ClickUp's rate-limit window inside one call, in seconds.
 pub const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: u32 = 120;
 
+/// Default hours between two sweeps for deleted tasks (see [`crate::read`]'s deletes).
+pub const DEFAULT_DELETES_SWEEP_INTERVAL_HOURS: u32 = 24;
+
 /// Default ceiling on requests in flight at once (see [`crate::concurrency`]).
 pub const DEFAULT_MAX_CONCURRENCY: u32 = 32;
 /// The highest `max_concurrency` a config may set.
 pub const MAX_CONCURRENCY_LIMIT: u32 = 64;
 
 /// Every field a configuration may have (the spec's `properties`).
-pub const FIELDS: [&str; 11] = [
+pub const FIELDS: [&str; 12] = [
     "api_token",
     "base_url",
     "start_date",
@@ -41,6 +44,7 @@ pub const FIELDS: [&str; 11] = [
     "incremental_overlap_seconds",
     "max_rate_limit_wait_seconds",
     "max_concurrency",
+    "deletes_sweep_interval_hours",
 ];
 
 /// A validated configuration.
@@ -74,6 +78,10 @@ pub struct Config {
     /// from the token's rate limit and the latency it observes, never above this.
     /// Default [`DEFAULT_MAX_CONCURRENCY`], at most [`MAX_CONCURRENCY_LIMIT`].
     pub max_concurrency: u32,
+    /// Hours between two sweeps of every task for deletions (an incremental sync that is due
+    /// reads every task page, unfiltered, and compares the ids with the last sweep's); 0 sweeps
+    /// on every incremental sync. Default [`DEFAULT_DELETES_SWEEP_INTERVAL_HOURS`].
+    pub deletes_sweep_interval_hours: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -140,6 +148,9 @@ impl Config {
             max_rate_limit_wait_seconds: fields
                 .positive("max_rate_limit_wait_seconds", 3_600)?
                 .unwrap_or(DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
+            deletes_sweep_interval_hours: fields
+                .whole("deletes_sweep_interval_hours", 8_760)?
+                .unwrap_or(DEFAULT_DELETES_SWEEP_INTERVAL_HOURS),
         };
         Ok(config)
     }
@@ -263,6 +274,18 @@ impl Fields<'_> {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(_) => Err(config_error(format!("{key} must be true or false."))),
+        }
+    }
+
+    fn whole(&self, key: &str, max: u32) -> Result<Option<u32>, ConnectorError> {
+        let Some(v) = self.present(key) else {
+            return Ok(None);
+        };
+        match v.as_u64() {
+            Some(n) if n <= u64::from(max) => Ok(Some(n as u32)),
+            _ => Err(config_error(format!(
+                "{key} must be a whole number from 0 to {max}."
+            ))),
         }
     }
 

@@ -9,6 +9,7 @@
 //! is data from outside too: it is validated like the state.
 
 use crate::error::ConnectorError;
+use crate::known_ids::KnownIds;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -103,6 +104,36 @@ pub enum Step {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         listed: Option<serde_json::Value>,
     },
+    /// The end of a Workspace's task pages: when the read sweeps for deletions, the tasks the
+    /// last sweep saw and this one did not are each checked ([`Step::TaskGone`]).
+    SweepEnd {
+        /// The Workspace id.
+        ws: String,
+    },
+    /// `GET /task/{id}`: whether a task the last sweep saw, and this one did not, is deleted
+    /// (404) or only out of reach (moved where the token cannot see, archived when archived
+    /// tasks are left out).
+    TaskGone {
+        /// The Workspace id.
+        ws: String,
+        /// The task id.
+        id: String,
+    },
+    /// `GET /{team|space|folder|list}/{id}/field`: the custom fields defined at a node.
+    Fields {
+        /// The Workspace id.
+        ws: String,
+        /// The node's level.
+        level: crate::streams::custom_fields::FieldLevel,
+        /// The node's id.
+        id: String,
+        /// For a folder or a list: its space.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        space: Option<String>,
+        /// For a list in a folder: the folder.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        folder: Option<String>,
+    },
     /// `GET /team/{ws}/time_entries`: every listed user's entries that started in [from, to].
     TimeEntries {
         /// The Workspace id.
@@ -168,6 +199,10 @@ pub struct Cursor {
     /// Per Workspace: the watermark this read will leave in the state when it completes.
     #[serde(default)]
     pub next_watermarks: BTreeMap<String, i64>,
+    /// `tasks` only, per Workspace: the ids of the tasks this read has seen (every task, when
+    /// it sweeps for deletions; see `read/deletes.rs`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen: BTreeMap<String, KnownIds>,
 }
 
 impl Cursor {
@@ -179,6 +214,7 @@ impl Cursor {
             stack: vec![Step::Teams],
             started_ms: now_ms,
             next_watermarks: BTreeMap::new(),
+            seen: BTreeMap::new(),
         }
     }
 

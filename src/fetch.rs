@@ -113,6 +113,9 @@ pub struct Fetcher<'a, T: Transport> {
     pub stats: Stats,
     /// Warnings for the page (skipped resources).
     pub warnings: Vec<String>,
+    /// The HTTP status of the last answer a `get` classified (a skipped resource's 404 tells a
+    /// deleted task from one the token may not read).
+    pub last_status: Option<u16>,
 }
 
 impl<'a, T: Transport> Fetcher<'a, T> {
@@ -125,6 +128,7 @@ impl<'a, T: Transport> Fetcher<'a, T> {
             prefetched: HashMap::new(),
             stats: Stats::default(),
             warnings: Vec::new(),
+            last_status: None,
         }
     }
 
@@ -266,6 +270,7 @@ impl<'a, T: Transport> Fetcher<'a, T> {
                 }
             };
             self.session.pacer.on_response(&response);
+            self.last_status = Some(response.status);
             match classify(response.status, &response.body, path) {
                 Verdict::Success => {
                     if self.session.readable.len() > 20_000 {

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 const CONFIG: &str =
     r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_rate_limit_wait_seconds":1}"#;
-const STREAMS: [&str; 8] = crate::streams::Stream::NAMES;
+const STREAMS: [&str; 9] = crate::streams::Stream::NAMES;
 
 /// Any JSON value, nested a few levels, with ClickUp-ish keys so that the parsers go deep.
 fn any_json() -> impl Strategy<Value = Value> {

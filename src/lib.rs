@@ -22,7 +22,8 @@
 //!   `read/hierarchy.rs` (`/team`, spaces, folders, lists), `read/tasks.rs` (task pages and the
 //!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members), and
 //!   `read/children.rs` (`read-page-and-children`: the child rows of each task page).
-//! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers.
+//! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers;
+//!   [`known_ids`]: the task ids a sweep for deletions saw, compact.
 //! - [`endpoint`]: ids from outside as percent-encoded path segments (no id can steer a request).
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.
@@ -49,6 +50,7 @@ pub mod cursor;
 pub mod endpoint;
 pub mod error;
 pub mod fetch;
+pub mod known_ids;
 pub mod pagination;
 pub mod passthrough;
 pub mod ratelimit;

@@ -1,7 +1,8 @@
 //! `spec` and `discover`: what the connector needs, and what it offers.
 
 use crate::config::{
-    Config, DEFAULT_BASE_URL, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_OVERLAP_SECONDS,
+    Config, DEFAULT_BASE_URL, DEFAULT_DELETES_SWEEP_INTERVAL_HOURS,
+    DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_OVERLAP_SECONDS,
     DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, DEFAULT_TIME_ENTRIES_WINDOW_DAYS,
 };
 use crate::error::ConnectorError;
@@ -31,6 +32,7 @@ pub fn config_schema() -> Value {
             "time_entries_window_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_WINDOW_DAYS, "description": "Days per time-entry request (the endpoint has no paging)."},
             "time_entries_lookback_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, "description": "Incremental time-entry syncs re-read this many days before the last sync's end."},
             "incremental_overlap_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_OVERLAP_SECONDS, "description": "Incremental task syncs re-read changes this many seconds before the watermark (de-duplicate on id)."},
+            "deletes_sweep_interval_hours": {"type": "integer", "minimum": 0, "maximum": 8760, "default": DEFAULT_DELETES_SWEEP_INTERVAL_HOURS, "description": "Hours between two sweeps for deleted tasks: an incremental sync that is due reads every task page (as many requests as a full sync of tasks) and emits a tombstone (id and _ab_cdc_deleted_at) for each task that is gone. 0: sweep on every incremental sync."},
             "max_rate_limit_wait_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, "description": "Longest wait for ClickUp's rate-limit window inside one page before reporting rate-limited."}
         }
     })
@@ -54,7 +56,7 @@ pub struct Descriptor {
 }
 
 /// The `discover` verb: validates the config, then lists the streams (no request is needed): the
-/// eight, then the task's child streams (derived from `tasks`).
+/// nine, then the task's child streams (derived from `tasks`).
 pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
     Config::parse(config_json)?;
     Ok(Stream::ALL
@@ -106,9 +108,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn eight_streams_and_the_task_child_streams_with_keys() {
+    fn nine_streams_and_the_task_child_streams_with_keys() {
         let d = discover(r#"{"api_token":"pk_1"}"#).unwrap();
-        assert_eq!(d.len(), 14);
+        assert_eq!(d.len(), 15);
         let own: Vec<&str> = d
             .iter()
             .filter(|s| s.parent.is_none())

@@ -7,9 +7,10 @@
 //! the page is one call's batch: the requests that were in flight together).
 //!
 //! Derived streams (`parent` in `discover`, `connector:source@0.2.0`) are read with their
-//! parent: each of its pages brings their records (`read-page-and-children`), and their
-//! checkpoint is the parent's, given to the observer just before the parent's own. A sync
-//! resumes a derived stream from its parent's checkpoint; its own is never read back.
+//! parent: each of its pages brings their records (`read-page-and-children`), delivered after
+//! the parent's records and before the parent's checkpoint, which covers them. A derived stream
+//! has no checkpoint of its own (an observer that keeps files per stream finds its parent in
+//! [`StreamChoice::parent`]), so no saved state can disagree with its parent's.
 //!
 //! Failures: a connector that reports `rate-limited` is waited for (until the reset it names) and
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error
@@ -203,8 +204,7 @@ pub enum SyncEnd {
 ///
 /// A derived stream (one with a `parent`) is read with its parent, which must be among `streams`
 /// (else an error before any call): each of the parent's pages delivers the parent's records,
-/// then the derived streams', then the derived streams' checkpoints (the parent's), then the
-/// parent's.
+/// then the derived streams', then the parent's checkpoint, which covers them all.
 pub async fn sync(
     run: &mut Run,
     config: &str,
@@ -289,6 +289,13 @@ pub async fn sync(
                         child.name
                     );
                 }
+                // Their requests are the parent's: counted once, with the parent's page.
+                let none = PageStats {
+                    requests: 0,
+                    retries: 0,
+                    rate_limit_wait_ms: 0,
+                };
+                observer.page(&child.name, child.records.len(), &none);
                 observer.records(&child.name, &child.records)?;
             }
             if let Some(s) = &page.state {
@@ -298,12 +305,6 @@ pub async fn sync(
                 Some(c) => Some(parse_opaque(c, "cursor")?),
                 None => None,
             };
-            // A derived stream's checkpoint is its parent's: the observer stores each stream
-            // alike, and the parent's comes last, once everything it covers is stored.
-            for child in &children {
-                state.insert(child.clone(), checkpoint.clone());
-                observer.checkpoint(child, &checkpoint)?;
-            }
             state.insert(stream.to_owned(), checkpoint.clone());
             observer.checkpoint(stream, &checkpoint)?;
             if checkpoint.cursor.is_none() {

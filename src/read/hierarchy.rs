@@ -8,14 +8,17 @@
 //! - lists: … then `GET /folder/{id}/list` and `GET /space/{id}/list` ([`children`]).
 //! - tasks: the same walk as lists, to find the lists whose tasks `/team/{id}/task` leaves out;
 //!   their task pages are requested in `tasks.rs`.
+//! - custom_fields: the same walk as lists, with a fields step at every node
+//!   (`custom_fields.rs`).
 //!
 //! All of these answers are cached in the session ([`Fetcher::get_cached`]).
 
-use super::{goals, tasks, time_entries, Walk};
+use super::{custom_fields, goals, tasks, time_entries, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{expect_array, Fetched, Fetcher, Request};
+use crate::streams::custom_fields::FieldLevel;
 use crate::streams::{count, folders, id_of, lists, members, spaces, workspaces, Stream};
 use crate::transport::Transport;
 use serde_json::Value;
@@ -79,6 +82,16 @@ pub(super) fn teams<T: Transport>(
             Stream::Workspaces => out.push(workspaces::record(team)?),
             Stream::Members => out.extend(members::records(team, &ws)),
             Stream::Spaces | Stream::Folders | Stream::Lists => next.extend(first_steps(walk, &ws)),
+            Stream::CustomFields => {
+                next.extend(custom_fields::step(
+                    walk,
+                    &ws,
+                    FieldLevel::Workspace,
+                    &ws,
+                    (None, None),
+                ));
+                next.extend(first_steps(walk, &ws));
+            }
             Stream::Tasks => next.extend(tasks::first_steps(walk, &ws)),
             Stream::Goals => next.extend(goals::first_steps(&ws)),
             Stream::TimeEntries => next.extend(time_entries::first_steps(walk, &ws, team, cursor)),
@@ -119,7 +132,14 @@ pub(super) fn spaces<T: Transport>(
         let in_archived = archived || flag(space, "archived");
         match walk.stream {
             Stream::Spaces => out.push(spaces::record(space, ws)?),
-            Stream::Folders | Stream::Lists | Stream::Tasks => {
+            Stream::Folders | Stream::Lists | Stream::Tasks | Stream::CustomFields => {
+                next.extend(custom_fields::step(
+                    walk,
+                    ws,
+                    FieldLevel::Space,
+                    &sid,
+                    (None, None),
+                ));
                 for &a in partitions {
                     next.push(Step::Folders {
                         ws: ws.to_owned(),
@@ -258,6 +278,14 @@ fn folders(
             continue;
         }
         let in_archived = at.in_archived || at.archived || flag(folder, "archived");
+        let ancestors = (Some(at.space), None);
+        next.extend(custom_fields::step(
+            walk,
+            at.ws,
+            FieldLevel::Folder,
+            &fid,
+            ancestors,
+        ));
         for &a in walk.partitions() {
             next.push(Step::FolderLists {
                 ws: at.ws.to_owned(),
@@ -290,6 +318,16 @@ fn lists<T: Transport>(
             Stream::Lists => out.push(lists::record(list, at.ws, at.space, at.folder)?),
             Stream::Tasks if at.in_archived || at.archived || lists::is_archived(list) => {
                 next.extend(tasks::list_steps(walk, at.ws, &lid));
+            }
+            Stream::CustomFields => {
+                let ancestors = (Some(at.space), at.folder);
+                next.extend(custom_fields::step(
+                    walk,
+                    at.ws,
+                    FieldLevel::List,
+                    &lid,
+                    ancestors,
+                ));
             }
             _ => {}
         }

@@ -21,21 +21,26 @@
 //! | spaces | `/team` → spaces (archived and not) |
 //! | folders | … → folders of each space (archived and not) |
 //! | lists | … → lists of each folder, and folderless lists of each space (archived and not) |
-//! | tasks | `/team/{id}/task` pages (archived and not), plus `/list/{id}/task` pages of every list the team endpoint leaves out (archived, or in an archived folder or space) |
+//! | tasks | `/team/{id}/task` pages (archived and not), plus `/list/{id}/task` pages of every list the team endpoint leaves out (archived, or in an archived folder or space); when sweeping for deletions, `/task/{id}` of each task gone missing |
 //! | goals | `/team/{id}/goal`, then `/goal/{id}` for each goal's targets |
 //! | time_entries | `/team/{id}/time_entries` per date window, for every member |
+//! | custom_fields | the lists walk, and `/{team,space,folder,list}/{id}/field` at each node |
 //!
 //! Where each stream makes its requests (this file only dispatches the steps):
 //! - `hierarchy.rs`: `GET /team` for every stream (workspaces and members are read there), and
 //!   the spaces, folders and lists requests of spaces, folders, lists and tasks.
-//! - `tasks.rs`: the task pages, `/team/{id}/task` and `/list/{id}/task`.
+//! - `tasks.rs`: the task pages, `/team/{id}/task` and `/list/{id}/task`; `deletes.rs`: the
+//!   sweep for deleted tasks.
 //! - `goals.rs`: `/team/{id}/goal` and `/goal/{id}`.
 //! - `time_entries.rs`: `/team/{id}/time_entries`, window by window.
+//! - `custom_fields.rs`: the fields of each node of the hierarchy.
 //!
 //! Hierarchy answers are cached in the instance's [`Session`], so a full sync of all streams asks
 //! for each of them once.
 
 mod children;
+mod custom_fields;
+mod deletes;
 mod goals;
 mod hierarchy;
 mod tasks;
@@ -101,6 +106,7 @@ pub fn read_page<T: Transport>(
         stream,
         config: &config,
         state: &state,
+        started_ms: cursor.started_ms,
     };
     let mut records = Vec::new();
     let mut written = Vec::new();
@@ -138,6 +144,7 @@ pub fn read_page<T: Transport>(
         for (ws, ms) in &cursor.next_watermarks {
             next.advance(ws, *ms);
         }
+        deletes::next_sweeps(&walk, &cursor, &mut next);
         next.to_json()
     });
     // One step gives records of one kind, so at most one of the two is not empty.
@@ -206,6 +213,8 @@ struct Walk<'a> {
     stream: Stream,
     config: &'a Config,
     state: &'a StreamState,
+    /// When the read began (the cursor's), in ms.
+    started_ms: i64,
 }
 
 impl Walk<'_> {
@@ -224,6 +233,8 @@ impl Walk<'_> {
             .or_else(|| tasks::request(self, step))
             .or_else(|| goals::request(step))
             .or_else(|| time_entries::request(step))
+            .or_else(|| custom_fields::request(step))
+            .or_else(|| deletes::request(step))
     }
 
     /// Sends the requests of `step` and of the steps after it side by side, as many as the
@@ -324,6 +335,12 @@ impl Walk<'_> {
             Step::Goals { ws } => goals::workspace_goals(&ws, cursor, f),
             Step::Goal { ws, goal, listed } => goals::goal(&ws, &goal, listed, f, out),
             Step::TimeEntries { .. } => time_entries::entries(self, step, cursor, f, out),
+            Step::Fields { .. } => custom_fields::fields(&step, f, out),
+            Step::SweepEnd { ws } => {
+                deletes::sweep_end(self, &ws, cursor);
+                Ok(())
+            }
+            Step::TaskGone { ws, id } => deletes::task_gone(&ws, &id, cursor, f, out),
         }
     }
 }

@@ -7,9 +7,9 @@
 //!
 //! Each page asks for the tasks updated since the Workspace's watermark (less the configured
 //! overlap), raises the watermark of the next sync, and stops the sync when ClickUp answers the
-//! same page twice.
+//! same page twice. Each page's task ids are kept for the sweep for deletions (`deletes.rs`).
 
-use super::{hierarchy, Walk};
+use super::{deletes, hierarchy, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
@@ -32,6 +32,7 @@ pub(super) fn first_steps(walk: &Walk<'_>, ws: &str) -> Vec<Step> {
         })
         .collect();
     steps.extend(hierarchy::first_steps(walk, ws));
+    steps.push(Step::SweepEnd { ws: ws.to_owned() });
     steps
 }
 
@@ -129,7 +130,7 @@ pub(super) fn depth_ahead<T: Transport>(
     match pages.checked_sub(u64::from(page) + 1) {
         Some(left) => {
             let left = left.min(u64::from(most)) as u32;
-            if updated_since(walk, ws).is_some() {
+            if asked_since(walk, ws).is_some() {
                 left.min(slow)
             } else {
                 left
@@ -187,7 +188,7 @@ impl<'s> TaskPage<'s> {
     /// The GET of this page.
     fn request(&self, walk: &Walk<'_>) -> Request {
         let mut query = tasks::base_query(self.page, self.archived);
-        if let Some(since) = updated_since(walk, self.ws) {
+        if let Some(since) = asked_since(walk, self.ws) {
             query.push(("date_updated_gt", since.to_string()));
         }
         Request {
@@ -205,6 +206,12 @@ fn updated_since(walk: &Walk<'_>, ws: &str) -> Option<i64> {
         (Some(w), start) => Some((w - overlap).max(start.unwrap_or(0))),
         (None, start) => start,
     }
+}
+
+/// The `date_updated_gt` a page asks for: [`updated_since`], except in a sweep for deletions,
+/// which reads every task (see `deletes.rs`).
+fn asked_since(walk: &Walk<'_>, ws: &str) -> Option<i64> {
+    updated_since(walk, ws).filter(|_| !deletes::sweeping(walk, ws))
 }
 
 /// One page of tasks. Returns `Some(first id)` when another page follows.
@@ -225,10 +232,18 @@ fn read<T: Transport>(
     }
     let count = page.tasks.len();
     refuse_a_repeated_page(at, page.first_id.as_deref())?;
+    // A sweep reads every task but emits only those the incremental read would have.
+    let emit_after = updated_since(walk, at.ws).filter(|_| deletes::sweeping(walk, at.ws));
     for task in page.tasks {
         // Each partition keeps its own kind, whether ClickUp's `archived=true` means "only" or
         // "also" archived tasks: no task is emitted twice.
         if task.archived != at.archived {
+            continue;
+        }
+        if let Some(id) = &task.id {
+            cursor.seen.entry(at.ws.to_owned()).or_default().insert(id);
+        }
+        if emit_after.is_some_and(|after| task.date_updated_ms.is_some_and(|u| u <= after)) {
             continue;
         }
         if let Some(updated) = task.date_updated_ms {
@@ -309,6 +324,12 @@ mod tests {
     fn incremental_tasks_ask_from_the_watermark_minus_the_overlap() {
         let mut prior = StreamState::empty("tasks");
         prior.advance("1", 1_000_000);
+        // Swept at the watermark: the next sweep is not due (it would read unfiltered).
+        let swept = crate::state::Sweep {
+            at_ms: 1_000_000,
+            ids: Default::default(),
+        };
+        prior.sweeps.insert("1".to_owned(), swept);
         let mut script = Script {
             answers: [
                 ok(r#"{"teams":[{"id":"1"}]}"#),
@@ -362,6 +383,7 @@ mod tests {
             stream: Stream::Tasks,
             config: &config,
             state: &fresh,
+            started_ms: 0,
         };
         let (mut t, mut s) = (Script::default(), Session::default());
         let mut f = Fetcher::new(&mut t, &mut s, &config);
@@ -385,10 +407,17 @@ mod tests {
         // An incremental read asks for the changed tasks only: slow start, within the count.
         let mut prior = StreamState::empty("tasks");
         prior.advance("1", 1_000_000);
+        // Swept an hour ago: not due (a sweep would ask for every task, unfiltered).
+        let swept = crate::state::Sweep {
+            at_ms: 0,
+            ids: Default::default(),
+        };
+        prior.sweeps.insert("1".to_owned(), swept);
         let walk = Walk {
             stream: Stream::Tasks,
             config: &config,
             state: &prior,
+            started_ms: 3_600_000,
         };
         let d = |step: &Step, f: &Fetcher<'_, Script>| depth_ahead(&walk, step, 8, f);
         assert_eq!(

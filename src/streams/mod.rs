@@ -1,10 +1,11 @@
-//! The eight streams: their names, schemas, keys, and how a ClickUp object becomes a record.
+//! The nine streams: their names, schemas, keys, and how a ClickUp object becomes a record.
 //!
 //! Every record keeps every field ClickUp sent (a new ClickUp field reaches the warehouse without a
 //! connector release), with three changes: the ids of its parents are added (`workspace_id`,
 //! `space_id`, `folder_id`, `list_id` as they apply), every millisecond timestamp becomes RFC 3339
 //! UTC text, and numbers that ClickUp sends as strings (counts, durations) become numbers.
 
+pub mod custom_fields;
 pub mod folders;
 pub mod goals;
 pub mod lists;
@@ -38,12 +39,14 @@ pub enum Stream {
     Goals,
     /// Time entries of every user, incremental by time window.
     TimeEntries,
+    /// Custom field definitions, with where each is defined.
+    CustomFields,
 }
 
 impl Stream {
     /// All streams, in the order a full sync reads them (hierarchy first, so later streams reuse
     /// the hierarchy answers cached in the instance).
-    pub const ALL: [Stream; 8] = [
+    pub const ALL: [Stream; 9] = [
         Stream::Workspaces,
         Stream::Members,
         Stream::Spaces,
@@ -52,10 +55,11 @@ impl Stream {
         Stream::Tasks,
         Stream::Goals,
         Stream::TimeEntries,
+        Stream::CustomFields,
     ];
 
     /// The streams' names in the protocol, in the order of [`Stream::ALL`].
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "workspaces",
         "members",
         "spaces",
@@ -64,6 +68,7 @@ impl Stream {
         "tasks",
         "goals",
         "time_entries",
+        "custom_fields",
     ];
 
     /// The stream's name in the protocol.
@@ -120,6 +125,7 @@ impl Stream {
             Stream::Tasks => tasks::schema(),
             Stream::Goals => goals::schema(),
             Stream::TimeEntries => time_entries::schema(),
+            Stream::CustomFields => custom_fields::schema(),
         };
         json!({
             "$schema": "http://json-schema.org/draft-07/schema#",

@@ -37,6 +37,8 @@ pub struct PageTask {
     pub archived: bool,
     /// Its `date_updated`, in ms.
     pub date_updated_ms: Option<i64>,
+    /// Its id (the sweep for deletions keeps it).
+    pub id: Option<String>,
 }
 
 /// A page of tasks, as the walk reads it.
@@ -117,6 +119,7 @@ pub fn reference(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json
     let tasks = tasks
         .into_iter()
         .map(|task| PageTask {
+            id: id_of(&task),
             archived: tasks::is_archived(&task),
             date_updated_ms: tasks::date_updated_ms(&task),
             record: tasks::record(task, workspace_id).map(|r| r.to_string()),
@@ -216,6 +219,7 @@ fn task(
         record: Ok(record),
         archived,
         date_updated_ms: updated,
+        id: id.clone(),
     };
     Ok((task, id))
 }

@@ -144,6 +144,8 @@ pub fn schema() -> Value {
             "date_created": types::timestamp(), "value": {}, "value_json": types::string()}}},
         "locations": types::array(), "team_id": types::string(), "url": types::string(),
         "list": types::object(), "folder": types::object(), "space": types::object(),
+        "_ab_cdc_deleted_at": {"type": ["string", "null"], "format": "date-time",
+            "description": "Set on a tombstone (a deleted task: only id and workspace_id besides): when the sweep found it gone (RFC 3339 UTC)."},
     })
 }
 

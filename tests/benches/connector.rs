@@ -17,7 +17,18 @@ use std::time::{Duration, Instant};
 
 mod latency;
 
-const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
+/// The eight streams the request tables have always measured (`custom_fields` has a row of its
+/// own: its cost is a request per node of the hierarchy).
+const ALL: [&str; 8] = [
+    "workspaces",
+    "members",
+    "spaces",
+    "folders",
+    "lists",
+    "tasks",
+    "goals",
+    "time_entries",
+];
 
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");

@@ -129,7 +129,7 @@ pub(crate) fn choices(names: &[&str]) -> Vec<StreamChoice> {
 }
 
 /// Every stream.
-pub(crate) const ALL: [&str; 8] = clickup_connector::streams::Stream::NAMES;
+pub(crate) const ALL: [&str; 9] = clickup_connector::streams::Stream::NAMES;
 
 /// Test sync options: quick retries.
 pub(crate) fn quick() -> SyncOptions {

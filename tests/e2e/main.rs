@@ -9,6 +9,7 @@ mod truth;
 mod concurrency;
 mod contract_versions;
 mod corrupt_bodies;
+mod deletes;
 mod embedding;
 mod errors;
 mod host_policy;

@@ -45,6 +45,17 @@ pub(crate) fn expected(world: &World, stream: &str) -> Vec<Value> {
                     .iter()
                     .map(|e| streams::time_entries::record(&e.to_api_json(), id).unwrap()),
             ),
+            "custom_fields" => out.extend(ws.field_definitions().iter().map(|f| {
+                use clickup_sim::FieldScope;
+                use streams::custom_fields::FieldLevel;
+                let (level, at) = match &f.scope {
+                    FieldScope::Workspace => (FieldLevel::Workspace, id),
+                    FieldScope::Space(s) => (FieldLevel::Space, s.as_str()),
+                    FieldScope::Folder(d) => (FieldLevel::Folder, d.as_str()),
+                    FieldScope::List(l) => (FieldLevel::List, l.as_str()),
+                };
+                streams::custom_fields::record(&f.to_api_json(), id, level, at).unwrap()
+            })),
             other => panic!("no stream {other}"),
         }
     }

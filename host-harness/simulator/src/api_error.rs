@@ -73,6 +73,22 @@ impl ApiError {
         ApiError::new(404, "Route not found", "APP_001")
     }
 
+    /// A time-in-status endpoint in a workspace whose plan lacks the feature (high
+    /// confidence for the code and text).
+    pub(crate) fn time_in_status_unavailable() -> ApiError {
+        ApiError::new(
+            403,
+            "Time In Status is not available on your plan.",
+            "TIS_027",
+        )
+    }
+
+    /// More `task_ids` than a bulk time-in-status request may carry (the limit of 100
+    /// is documented; this answer is a GUESS).
+    pub(crate) fn too_many_task_ids() -> ApiError {
+        ApiError::new(400, "Too many task ids: at most 100 per request", "TIS_003")
+    }
+
     /// A query value of the wrong type or out of range.
     pub(crate) fn bad_param(name: &str) -> ApiError {
         ApiError::new(

@@ -11,7 +11,9 @@
 //!   folderless list), an **archived folder** in the first space, an archived
 //!   folder list and an archived folderless list in the first space, and a
 //!   **hidden** folder; all of them hold tasks;
-//! - custom fields of every type ClickUp documents, in the value shapes it sends;
+//! - custom fields of every type ClickUp documents, in the value shapes it sends,
+//!   defined for the Workspace, plus a few defined at the first space, folder and
+//!   list (see `scoped_fields`), which only the tasks under them carry;
 //!   in the big list, task 10 holds drop-down and labels values that point at
 //!   deleted options (elsewhere ~2% of such values do);
 //! - ~5% of tasks wait on an older task (`dependencies`) and ~4% link to another
@@ -33,7 +35,7 @@
 //!   workspace the owner's timer is running (no `end`, negative numeric duration).
 //!
 //! Generation is a pure function of (seed, size, now_ms). Custom fields beyond the
-//! first ten, dependencies and links draw from streams of their own (derived from
+//! first ten (and those below the Workspace), dependencies and links draw from streams of their own (derived from
 //! the seed), so that adding them did not change the rest of the world.
 
 use super::clock::MS_PER_DAY;
@@ -47,9 +49,10 @@ use super::names::{
 };
 use super::people::{Member, User, ROLE_ADMIN, ROLE_GUEST, ROLE_MEMBER, ROLE_OWNER};
 use super::prng::SplitMix64;
+use super::scoped_fields::scoped_fields;
 use super::task_factory::{build_task, FieldFill, Lifecycle, RefPool, TaskContext, TaskPlan};
 use super::tasks::{
-    CustomField, Dependency, ListRef, Tag, Task, TaskLink, DEPENDENCY_TYPE_BLOCKING,
+    CustomField, Dependency, FieldScope, ListRef, Tag, Task, TaskLink, DEPENDENCY_TYPE_BLOCKING,
     DEPENDENCY_TYPE_WAITING_ON,
 };
 use super::time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
@@ -196,6 +199,7 @@ impl Generator<'_> {
             goal_folders: Vec::new(),
             goals: Vec::new(),
             time_entries: Vec::new(),
+            time_in_status: true,
         };
         ws.members = self.members(w, owner);
         ws.custom_fields = self.custom_fields(w);
@@ -210,6 +214,8 @@ impl Generator<'_> {
             .collect();
         self.hierarchy(&mut ws, w);
         bind_related_lists(&mut ws);
+        let scoped = scoped_fields(self.seed, w, &ws, self.history_start());
+        ws.custom_fields.extend(scoped);
         self.tasks(&mut ws, w == 0);
         self.goals(&mut ws);
         self.time_entries(&mut ws, w == 0);
@@ -328,6 +334,7 @@ impl Generator<'_> {
             .map(|(name, kind, type_config, retired_options)| {
                 Arc::new(CustomField {
                     id: self.ids.uuid(),
+                    scope: FieldScope::Workspace,
                     name: name.to_string(),
                     kind: kind.to_string(),
                     type_config,
@@ -407,6 +414,7 @@ impl Generator<'_> {
         for (name, kind, type_config, retired_options) in newer {
             fields.push(Arc::new(CustomField {
                 id: uuid_from(&mut x),
+                scope: FieldScope::Workspace,
                 name: name.to_string(),
                 kind: kind.to_string(),
                 type_config,
@@ -608,10 +616,11 @@ impl Generator<'_> {
                 let scale = 0.5 + self.rng.unit();
                 ((self.size.tasks_per_list as f64 * scale).round() as usize).max(1)
             };
+            let fields = ws.fields_for_list(&list.id);
             let ctx = TaskContext {
                 team_id: &ws.id,
                 users: &users,
-                fields: &ws.custom_fields,
+                fields: &fields,
                 tags: &ws.tags,
                 list,
                 now_ms: self.now,

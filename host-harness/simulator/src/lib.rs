@@ -22,9 +22,10 @@
 //! ```
 //!
 //! Layout: entities (`people`, `hierarchy`, `tasks`, `goals`, `time_entries`,
-//! `world`), how they are made (`generate`, `task_factory`, `ids`, `names`,
-//! `prng`) and changed (`mutations`); the endpoints (`routes`, `access`,
-//! `*_endpoints`, `task_search`, `query`, `api_error`); the request path
+//! `time_in_status`, `world`), how they are made (`generate`, `scoped_fields`,
+//! `task_factory`, `ids`, `names`, `prng`) and changed (`mutations`, `deletes`); the
+//! endpoints (`routes`, `access`, `*_endpoints`, `task_search`, `query`, `api_error`);
+//! the request path
 //! (`pipeline`: counting, `rate_limit`, `faults`, `auth`) and the server (`server`,
 //! `body`, `shared`).
 
@@ -35,7 +36,9 @@ mod body;
 pub mod clock;
 pub mod config;
 pub mod counts;
+mod deletes;
 mod faults;
+mod field_endpoints;
 pub mod generate;
 mod goal_endpoints;
 pub mod goals;
@@ -52,6 +55,7 @@ pub mod prng;
 mod query;
 mod rate_limit;
 mod routes;
+mod scoped_fields;
 mod server;
 mod shared;
 mod task_endpoints;
@@ -60,6 +64,8 @@ mod task_search;
 pub mod tasks;
 pub mod time_entries;
 mod time_entry_endpoints;
+pub mod time_in_status;
+mod time_in_status_endpoints;
 pub mod world;
 
 #[cfg(test)]
@@ -67,24 +73,32 @@ mod test_client;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_deletes;
+#[cfg(test)]
+mod tests_fields;
+#[cfg(test)]
 mod tests_task_shapes;
+#[cfg(test)]
+mod tests_time_in_status;
 
 pub use config::{
     Fault, FaultConfig, LatencyConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec,
     DEFAULT_TOKEN,
 };
 pub use counts::RequestCounts;
+pub use deletes::Deleted;
 pub use generate::{BIG_LIST_TASKS, EXACT_PAGE_LIST_TASKS};
 pub use goals::{Goal, GoalFolder, KeyResult};
 pub use hierarchy::{Folder, FolderRef, List, Space, SpaceRef, Status};
 pub use people::{Member, User};
 pub use task_search::PAGE_SIZE;
 pub use tasks::{
-    CustomField, CustomValue, Dependency, FieldValue, ListRef, Tag, Task, TaskLink,
+    CustomField, CustomValue, Dependency, FieldScope, FieldValue, ListRef, Tag, Task, TaskLink,
     DEPENDENCY_TYPE_BLOCKING, DEPENDENCY_TYPE_WAITING_ON,
 };
 pub use time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
 pub use time_entry_endpoints::DEFAULT_WINDOW_MS;
+pub use time_in_status::{StatusSpan, TimeInStatus};
 pub use world::{Workspace, World};
 
 use auth::TokenRegistry;

@@ -9,7 +9,7 @@
 use super::clock::MS_PER_DAY;
 use super::people::User;
 use super::task_factory::{build_task, pick_status, Lifecycle, RefPool, TaskContext, TaskPlan};
-use super::tasks::{CustomValue, ListRef};
+use super::tasks::{CustomValue, FieldValue, ListRef};
 use super::time_entries::{TaskLocation, TimeEntry, TimeEntryTask};
 use super::world::World;
 use std::collections::HashSet;
@@ -77,10 +77,11 @@ impl World {
                 break;
             };
             let orderindex = ws.tasks.iter().filter(|t| t.list.id == list.id).count() as i64;
+            let fields = ws.fields_for_list(&list.id);
             let ctx = TaskContext {
                 team_id: &ws.id,
                 users: &users,
-                fields: &ws.custom_fields,
+                fields: &fields,
                 tags: &ws.tags,
                 list,
                 now_ms: stamp,
@@ -123,8 +124,10 @@ impl World {
         true
     }
 
-    /// Changes a task's home list (within or across workspaces). False if either
-    /// the task or the list does not exist.
+    /// Changes a task's home list (within or across workspaces). Its custom fields
+    /// become those of the new list: slots of fields that still apply keep their
+    /// values, the others are dropped, and fields that now apply get a slot without a
+    /// value. False if either the task or the list does not exist.
     pub fn move_task(&mut self, id: &str, to_list: &str) -> bool {
         let (Some((w, t)), Some((lw, l))) = (self.find_task(id), self.find_list(to_list)) else {
             return false;
@@ -143,6 +146,11 @@ impl World {
             .get(lw)
             .map(|ws| ws.id.clone())
             .unwrap_or_default();
+        let fields = self
+            .workspaces
+            .get(lw)
+            .map(|ws| ws.fields_for_list(&list.id))
+            .unwrap_or_default();
         let Some(mut task) = self.workspaces.get_mut(w).map(|ws| ws.tasks.remove(t)) else {
             return false;
         };
@@ -154,6 +162,20 @@ impl World {
         task.space_id = list.space.id.clone();
         task.team_id = team_id;
         task.locations.retain(|loc| loc.id != list.id);
+        let mut old_slots = std::mem::take(&mut task.custom_fields);
+        task.custom_fields = fields
+            .into_iter()
+            .map(
+                |field| match old_slots.iter().position(|s| s.field.id == field.id) {
+                    Some(k) => old_slots.swap_remove(k),
+                    None => FieldValue {
+                        field,
+                        value: CustomValue::Absent,
+                        value_richtext: None,
+                    },
+                },
+            )
+            .collect();
         task.date_updated = stamp;
         if let Some(ws) = self.workspaces.get_mut(lw) {
             ws.tasks.push(task);
@@ -161,30 +183,16 @@ impl World {
         true
     }
 
-    /// Removes a task (the API then answers 404 for it). False if it does not exist.
-    pub fn delete_task(&mut self, id: &str) -> bool {
-        let Some((w, t)) = self.find_task(id) else {
-            return false;
-        };
-        match self.workspaces.get_mut(w) {
-            Some(ws) => {
-                ws.tasks.remove(t);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Removes a task's value of one custom field (ClickUp's "Remove Custom Field
     /// Value": the slot stays, without a `value` key) and stamps `date_updated`. False
-    /// if the task does not exist or its workspace has no such field.
+    /// if the task does not exist or the field does not apply to its home list.
     pub fn clear_custom_field(&mut self, task_id: &str, field_id: &str) -> bool {
         self.edit_custom_field(task_id, field_id, CustomValue::Absent)
     }
 
     /// Sets a task's value of one custom field to `value`, sent as is (`null` gives
     /// `"value": null`), and stamps `date_updated`. False if the task does not exist or
-    /// its workspace has no such field.
+    /// the field does not apply to its home list.
     pub fn set_custom_field(
         &mut self,
         task_id: &str,

@@ -8,7 +8,10 @@ use super::api_error::ApiError;
 use super::auth::Caller;
 use super::index::WorldState;
 use super::query::Query;
-use super::{goal_endpoints, hierarchy_endpoints, task_endpoints, time_entry_endpoints};
+use super::{
+    field_endpoints, goal_endpoints, hierarchy_endpoints, task_endpoints, time_entry_endpoints,
+    time_in_status_endpoints,
+};
 use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,14 +24,20 @@ pub(crate) enum Route {
     TeamTimeEntries(String),
     TeamTimeEntryCurrent(String),
     TeamTimeEntry(String, String),
+    TeamFields(String),
     Space(String),
+    SpaceFields(String),
     SpaceFolders(String),
     SpaceLists(String),
     Folder(String),
     FolderLists(String),
+    FolderFields(String),
     List(String),
     ListTasks(String),
+    ListFields(String),
     Task(String),
+    TaskTimeInStatus(String),
+    BulkTimeInStatus,
     Goal(String),
 }
 
@@ -50,6 +59,12 @@ impl Route {
             ["team", t, "time_entries"] => Route::TeamTimeEntries(id(t)),
             ["team", t, "time_entries", "current"] => Route::TeamTimeEntryCurrent(id(t)),
             ["team", t, "time_entries", e] => Route::TeamTimeEntry(id(t), id(e)),
+            ["team", t, "field"] => Route::TeamFields(id(t)),
+            ["space", s, "field"] => Route::SpaceFields(id(s)),
+            ["folder", f, "field"] => Route::FolderFields(id(f)),
+            ["list", l, "field"] => Route::ListFields(id(l)),
+            ["task", "bulk_time_in_status", "task_ids"] => Route::BulkTimeInStatus,
+            ["task", t, "time_in_status"] => Route::TaskTimeInStatus(id(t)),
             ["space", s] => Route::Space(id(s)),
             ["space", s, "folder"] => Route::SpaceFolders(id(s)),
             ["space", s, "list"] => Route::SpaceLists(id(s)),
@@ -73,6 +88,12 @@ impl Route {
             Route::TeamTimeEntries(_) => "/team/{id}/time_entries",
             Route::TeamTimeEntryCurrent(_) => "/team/{id}/time_entries/current",
             Route::TeamTimeEntry(_, _) => "/team/{id}/time_entries/{id}",
+            Route::TeamFields(_) => "/team/{id}/field",
+            Route::SpaceFields(_) => "/space/{id}/field",
+            Route::FolderFields(_) => "/folder/{id}/field",
+            Route::ListFields(_) => "/list/{id}/field",
+            Route::BulkTimeInStatus => "/task/bulk_time_in_status/task_ids",
+            Route::TaskTimeInStatus(_) => "/task/{id}/time_in_status",
             Route::Space(_) => "/space/{id}",
             Route::SpaceFolders(_) => "/space/{id}/folder",
             Route::SpaceLists(_) => "/space/{id}/list",
@@ -104,6 +125,12 @@ impl Route {
             }
             Route::TeamTimeEntryCurrent(t) => time_entry_endpoints::current(st, caller, t),
             Route::TeamTimeEntry(t, e) => time_entry_endpoints::single(st, caller, t, e, q),
+            Route::TeamFields(t) => field_endpoints::team_fields(st, caller, t),
+            Route::SpaceFields(s) => field_endpoints::space_fields(st, caller, s),
+            Route::FolderFields(f) => field_endpoints::folder_fields(st, caller, f),
+            Route::ListFields(l) => field_endpoints::list_fields(st, caller, l),
+            Route::BulkTimeInStatus => time_in_status_endpoints::bulk(st, caller, q),
+            Route::TaskTimeInStatus(t) => time_in_status_endpoints::single(st, caller, t, q),
             Route::Space(s) => hierarchy_endpoints::space(st, caller, s),
             Route::SpaceFolders(s) => hierarchy_endpoints::space_folders(st, caller, s, q),
             Route::SpaceLists(s) => hierarchy_endpoints::space_lists(st, caller, s, q),
@@ -132,6 +159,26 @@ mod tests {
         assert_eq!(
             Route::parse("/list/5/task"),
             Some(Route::ListTasks("5".into()))
+        );
+        assert_eq!(
+            Route::parse("/list/5/field"),
+            Some(Route::ListFields("5".into()))
+        );
+        assert_eq!(
+            Route::parse("/team/9/field"),
+            Some(Route::TeamFields("9".into()))
+        );
+        assert_eq!(
+            Route::parse("/task/bulk_time_in_status/task_ids/"),
+            Some(Route::BulkTimeInStatus)
+        );
+        assert_eq!(
+            Route::parse("/task/abc/time_in_status"),
+            Some(Route::TaskTimeInStatus("abc".into()))
+        );
+        assert_eq!(
+            Route::parse("/task/bulk_time_in_status"),
+            Some(Route::Task("bulk_time_in_status".into()))
         );
         assert_eq!(Route::parse("/list//task"), None);
         assert_eq!(Route::parse("/nope"), None);

@@ -1,4 +1,5 @@
-//! `GET /team/{id}/task`, `GET /list/{id}/task` and `GET /task/{id}`.
+//! `GET /team/{id}/task`, `GET /list/{id}/task` and `GET /task/{id}` (404
+//! `{"err":"Task not found, deleted","ECODE":"ITEM_013"}` for an unknown or deleted task).
 //!
 //! The two listing endpoints differ in *which* tasks they start from:
 //! - the list endpoint starts from tasks whose HOME list is the list (plus, with
@@ -112,7 +113,24 @@ pub(crate) fn task(
     id: &str,
     q: &Query,
 ) -> Result<Value, ApiError> {
-    let task = if q.flag("custom_task_ids")? {
+    let task = find_task(st, caller, id, q)?;
+    Ok(if q.flag("include_markdown_description")? {
+        task.to_api_json_with_markdown()
+    } else {
+        task.to_api_json()
+    })
+}
+
+/// The task a `/task/{id}...` path names: by id, or (with
+/// `custom_task_ids=true&team_id=`) by custom id. 404 `ITEM_013` if there is none
+/// (never created or deleted).
+pub(crate) fn find_task<'a>(
+    st: &'a WorldState,
+    caller: &Caller,
+    id: &str,
+    q: &Query,
+) -> Result<&'a Task, ApiError> {
+    if q.flag("custom_task_ids")? {
         let team_id = q
             .first("team_id")
             .ok_or_else(|| ApiError::bad_param("team_id"))?;
@@ -122,13 +140,8 @@ pub(crate) fn task(
             .iter()
             .find(|t| t.custom_id.as_deref() == Some(id))
             .ok_or_else(ApiError::task_not_found)?;
-        access::task(st, caller, &found.id)?
+        access::task(st, caller, &found.id)
     } else {
-        access::task(st, caller, id)?
-    };
-    Ok(if q.flag("include_markdown_description")? {
-        task.to_api_json_with_markdown()
-    } else {
-        task.to_api_json()
-    })
+        access::task(st, caller, id)
+    }
 }

@@ -13,11 +13,12 @@
 //! `"true"`. Rarely a drop-down or labels value still points at an option that was
 //! deleted since ([`CustomField::retired_options`]).
 //!
-//! Draws: the first ten fields of a workspace (the ones the simulator started with)
+//! Draws: the first ten Workspace-level fields (the ones the simulator started with)
 //! draw whether and what they hold from the generator's stream, exactly as before;
-//! every other draw about custom fields (the newer field types, the shape variations,
-//! the drift) comes from a stream of the task's own, derived from the world seed and
-//! the task id, so adding them left the rest of the world as it was.
+//! every other draw about Workspace-level fields (the newer field types, the shape
+//! variations, the drift) comes from a stream of the task's own, derived from the world
+//! seed and the task id, and fields defined at a space, folder or list draw from a
+//! second stream of the task's own, so adding them left the rest of the world as it was.
 
 use super::clock::{ms, MS_PER_DAY};
 use super::hierarchy::{List, Status};
@@ -26,7 +27,7 @@ use super::names::{TASK_OBJECTS, TASK_VERBS};
 use super::people::User;
 use super::prng::SplitMix64;
 use super::tasks::{
-    Checklist, ChecklistItem, CustomField, CustomValue, FieldValue, ListRef, Tag, Task,
+    Checklist, ChecklistItem, CustomField, CustomValue, FieldScope, FieldValue, ListRef, Tag, Task,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -46,7 +47,8 @@ pub struct TaskContext<'a> {
     pub team_id: &'a str,
     /// Members who may create, own and watch tasks (invited users excluded).
     pub users: &'a [User],
-    /// The workspace's custom-field definitions; the task gets a value slot for each.
+    /// The custom fields that apply to the home list (`Workspace::fields_for_list`:
+    /// the Workspace's first); the task gets a value slot for each.
     pub fields: &'a [Arc<CustomField>],
     /// The workspace's tags, from which the task's are drawn.
     pub tags: &'a [Tag],
@@ -210,18 +212,25 @@ pub fn build_task(
         rng.range_i64(60_000, 36_000_000)
     };
     let mut own = SplitMix64::derive(ctx.seed, &format!("task:{id}"));
+    let mut scoped = SplitMix64::derive(ctx.seed, &format!("task-scoped-fields:{id}"));
     let slot = Slot {
         ctx,
         plan: &plan,
         created,
         task_id: &id,
     };
+    let mut workspace_fields = 0;
     let custom_fields = ctx
         .fields
         .iter()
-        .enumerate()
-        .map(|(n, f)| {
-            let (value, value_richtext) = slot.value(f, n < LEGACY_FIELDS, rng, &mut own);
+        .map(|f| {
+            let (value, value_richtext) = if f.scope == FieldScope::Workspace {
+                let legacy = workspace_fields < LEGACY_FIELDS;
+                workspace_fields += 1;
+                slot.value(f, legacy, rng, &mut own)
+            } else {
+                slot.value(f, false, rng, &mut scoped)
+            };
             FieldValue {
                 field: Arc::clone(f),
                 value,

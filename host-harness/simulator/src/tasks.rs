@@ -17,11 +17,29 @@ use super::people::User;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
-/// A custom-field definition, shared by every task of a workspace.
+/// Where a custom field is defined. A field defined at a level applies to every
+/// list below it: a task's `custom_fields` lists the fields of the Workspace, of its
+/// home list's space and folder, and of the list itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FieldScope {
+    /// Defined for the whole Workspace (`GET /team/{id}/field`).
+    Workspace,
+    /// Defined at the space with this id (`GET /space/{id}/field`).
+    Space(String),
+    /// Defined at the folder with this id (`GET /folder/{id}/field`).
+    Folder(String),
+    /// Defined at the list with this id (`GET /list/{id}/field` lists it with the
+    /// inherited ones).
+    List(String),
+}
+
+/// A custom-field definition, shared by every task its scope covers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomField {
     /// Field id, a UUID.
     pub id: String,
+    /// The level it is defined at; it applies to every list under it.
+    pub scope: FieldScope,
     /// Field name as shown in ClickUp.
     pub name: String,
     /// The field type as ClickUp names it (`type`): `url`, `email`, `phone`,
@@ -57,6 +75,25 @@ pub enum CustomValue {
 }
 
 impl CustomField {
+    /// The definition as the field endpoints (and, with the task's `value`, task
+    /// bodies) send it: `{id, name, type, type_config, date_created, hide_from_guests,
+    /// required}`.
+    pub fn to_api_json(&self) -> Value {
+        let mut map = Map::new();
+        self.insert_definition(&mut map);
+        Value::Object(map)
+    }
+
+    fn insert_definition(&self, map: &mut Map<String, Value>) {
+        map.insert("id".into(), json!(self.id));
+        map.insert("name".into(), json!(self.name));
+        map.insert("type".into(), json!(self.kind));
+        map.insert("type_config".into(), self.type_config.clone());
+        map.insert("date_created".into(), ms(self.date_created));
+        map.insert("hide_from_guests".into(), json!(self.hide_from_guests));
+        map.insert("required".into(), json!(self.required));
+    }
+
     /// The `options` of its `type_config` (drop-downs and labels); empty otherwise.
     pub fn options(&self) -> &[Value] {
         self.type_config
@@ -80,7 +117,7 @@ impl CustomField {
 /// value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldValue {
-    /// The field's definition, shared with the workspace.
+    /// The field's definition, shared with the workspace (and every task it applies to).
     pub field: Arc<CustomField>,
     /// The task's value for the field.
     pub value: CustomValue,
@@ -93,15 +130,8 @@ impl FieldValue {
     /// Renders the entry: the definition's keys, plus `value` unless it is absent
     /// (and `value_richtext` when there is one).
     pub fn to_api_json(&self) -> Value {
-        let f = &self.field;
         let mut map = Map::new();
-        map.insert("id".into(), json!(f.id));
-        map.insert("name".into(), json!(f.name));
-        map.insert("type".into(), json!(f.kind));
-        map.insert("type_config".into(), f.type_config.clone());
-        map.insert("date_created".into(), ms(f.date_created));
-        map.insert("hide_from_guests".into(), json!(f.hide_from_guests));
-        map.insert("required".into(), json!(f.required));
+        self.field.insert_definition(&mut map);
         match &self.value {
             CustomValue::Absent => {}
             CustomValue::Null => {
@@ -344,7 +374,8 @@ pub struct Task {
     pub time_estimate: Option<f64>,
     /// Time tracked on it, in ms (a JSON number, often 0).
     pub time_spent: i64,
-    /// A slot for every custom field of the workspace, whether set or not.
+    /// A slot for every custom field that applies to its home list (the Workspace's,
+    /// then its space's, folder's and the list's own), whether set or not.
     pub custom_fields: Vec<FieldValue>,
     /// Dependencies it takes part in, waiting or blocking (`task_id` is this task, or
     /// `depends_on` is); the other task holds the same entries.
@@ -375,7 +406,7 @@ impl Task {
         self.parent.is_some()
     }
 
-    /// Its slot for the custom field with this id, if the workspace has the field.
+    /// Its slot for the custom field with this id, if the field applies to its home list.
     pub fn custom_field(&self, field_id: &str) -> Option<&FieldValue> {
         self.custom_fields.iter().find(|f| f.field.id == field_id)
     }

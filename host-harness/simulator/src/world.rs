@@ -15,7 +15,7 @@ use super::hierarchy::{Folder, List, Space};
 use super::ids::IdMint;
 use super::people::Member;
 use super::prng::SplitMix64;
-use super::tasks::{CustomField, Tag, Task};
+use super::tasks::{CustomField, FieldScope, Tag, Task};
 use super::time_entries::TimeEntry;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -42,7 +42,9 @@ pub struct Workspace {
     pub lists: Vec<List>,
     /// Every task of the workspace, closed, archived and subtasks included.
     pub tasks: Vec<Task>,
-    /// Its custom-field definitions; every task has a slot for each.
+    /// Its custom-field definitions at every level (each says where in
+    /// [`CustomField::scope`]): the Workspace's first, then those of spaces, folders
+    /// and lists. A task has a slot for each one that applies to its home list.
     pub custom_fields: Vec<Arc<CustomField>>,
     /// The tags its tasks and time entries draw from.
     pub tags: Vec<Tag>,
@@ -52,6 +54,9 @@ pub struct Workspace {
     pub goals: Vec<Goal>,
     /// The time entries of all its members, running timers included.
     pub time_entries: Vec<TimeEntry>,
+    /// Whether its plan has Time in Status (the "Total time in Status" ClickApp); on by
+    /// default. Without it the time-in-status endpoints answer 403 `TIS_027`.
+    pub time_in_status: bool,
 }
 
 impl Workspace {
@@ -84,6 +89,48 @@ impl Workspace {
     /// The list with this id, if the workspace has it.
     pub fn list(&self, id: &str) -> Option<&List> {
         self.lists.iter().find(|l| l.id == id)
+    }
+
+    /// Every custom-field definition of the workspace, at every level, each with its
+    /// [`CustomField::scope`]: the Workspace's first, then those of spaces, folders and
+    /// lists (the order of [`Workspace::custom_fields`]).
+    pub fn field_definitions(&self) -> &[Arc<CustomField>] {
+        &self.custom_fields
+    }
+
+    /// The fields defined exactly at `scope` (what `GET /team|space|folder/{id}/field`
+    /// serve for that level; for a list, only its own fields).
+    pub fn fields_at(&self, scope: &FieldScope) -> Vec<Arc<CustomField>> {
+        self.custom_fields
+            .iter()
+            .filter(|f| &f.scope == scope)
+            .cloned()
+            .collect()
+    }
+
+    /// The fields that apply to the list with this id, as `GET /list/{id}/field` serves
+    /// them and its tasks carry them: the Workspace's, then its space's, its folder's
+    /// (none for a folderless list) and its own. Empty if the workspace has no such list.
+    pub fn fields_for_list(&self, list_id: &str) -> Vec<Arc<CustomField>> {
+        let Some(list) = self.list(list_id) else {
+            return Vec::new();
+        };
+        let space = FieldScope::Space(list.space.id.clone());
+        let folder = (!list.folderless).then(|| FieldScope::Folder(list.folder.id.clone()));
+        let own = FieldScope::List(list.id.clone());
+        let mut out = Vec::new();
+        for level in [Some(FieldScope::Workspace), Some(space), folder, Some(own)]
+            .into_iter()
+            .flatten()
+        {
+            out.extend(
+                self.custom_fields
+                    .iter()
+                    .filter(|f| f.scope == level)
+                    .cloned(),
+            );
+        }
+        out
     }
 
     /// False when the list, its folder or its space is archived: the team-wide
@@ -169,6 +216,18 @@ impl World {
                 .position(|e| e.id == id)
                 .map(|e| (w, e))
         })
+    }
+
+    /// Turns Time in Status on or off for the workspace with this id (a plan without
+    /// it answers 403 `TIS_027`). False if there is no such workspace.
+    pub fn set_time_in_status(&mut self, team_id: &str, enabled: bool) -> bool {
+        match self.workspaces.iter_mut().find(|w| w.id == team_id) {
+            Some(ws) => {
+                ws.time_in_status = enabled;
+                true
+            }
+            None => false,
+        }
     }
 
     /// A fresh real-clock timestamp strictly above every earlier one.

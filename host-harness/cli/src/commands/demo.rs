@@ -17,6 +17,10 @@ use std::path::Path;
 
 /// The demo's database, in its output folder.
 const DEMO_DATABASE: &str = "clickup.sqlite";
+/// A typed custom field beside its task: the "Story Points" number and the "Stage" drop-down's
+/// label, from the `task_custom_field_values` child table.
+const CUSTOM_FIELD_QUERY: &str = "SELECT t.name, p.value_number AS story_points, json_extract(s.value_option_labels, '$[0]') AS stage FROM tasks t JOIN task_custom_field_values p ON p.task_id = t.id AND p.field_name = 'Story Points' LEFT JOIN task_custom_field_values s ON s.task_id = t.id AND s.field_name = 'Stage' ORDER BY p.value_number DESC, t.name LIMIT 5";
+
 /// The query the demo runs and shows.
 const DEMO_QUERY: &str = "SELECT name, json_extract(status, '$.status') AS status, json_extract(priority, '$.priority') AS priority, date_updated FROM tasks ORDER BY date_updated DESC LIMIT 8";
 
@@ -99,13 +103,13 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         tables.push((pass, progress.totals.clone()));
     }
     outln!(
-        "\n{:<14} {:>18} {:>18}",
+        "\n{:<26} {:>18} {:>18}",
         "stream",
         "full sync",
         "incremental sync"
     );
     outln!(
-        "{:<14} {:>18} {:>18}",
+        "{:<26} {:>18} {:>18}",
         "",
         "records/requests",
         "records/requests"
@@ -115,7 +119,7 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         let (records, requests, _) = tables[0].1.get(stream).copied().unwrap_or_default();
         let (r2, q2, _) = tables[1].1.get(stream).copied().unwrap_or_default();
         outln!(
-            "{stream:<14} {:>18} {:>18}",
+            "{stream:<26} {:>18} {:>18}",
             format!("{records}/{requests}"),
             format!("{r2}/{q2}")
         );
@@ -133,6 +137,12 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         sqlite::shell_quote(&db.display().to_string())
     );
     outln!("{}", sqlite::query_table(&db, DEMO_QUERY)?);
+    outln!(
+        "\nTasks with a typed custom field (task_custom_field_values: one row per task and field, \
+         its value in a column of its type):\n  sqlite3 -header -column {} \"{CUSTOM_FIELD_QUERY}\"\n",
+        sqlite::shell_quote(&db.display().to_string())
+    );
+    outln!("{}", sqlite::query_table(&db, CUSTOM_FIELD_QUERY)?);
     outln!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
     Ok(0)
 }

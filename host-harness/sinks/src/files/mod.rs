@@ -36,6 +36,8 @@ pub struct OutputDir {
     dir: PathBuf,
     incremental: BTreeMap<String, bool>,
     keys: BTreeMap<String, Vec<Vec<String>>>,
+    /// Per parent stream: its derived streams, whose files its checkpoint covers.
+    children: BTreeMap<String, Vec<String>>,
     files: BTreeMap<String, BufWriter<File>>,
     state: SyncState,
     /// Records written per stream in this sync.
@@ -67,6 +69,11 @@ impl OutputDir {
                 .iter()
                 .map(|d| (d.name.clone(), d.primary_key.clone()))
                 .collect(),
+            children: streams
+                .iter()
+                .filter(|s| s.parent.is_none())
+                .map(|s| (s.name.clone(), s.children_in(streams)))
+                .collect(),
             files: BTreeMap::new(),
             state: state.clone(),
             written: BTreeMap::new(),
@@ -92,7 +99,13 @@ impl OutputDir {
 
 impl Observer for OutputDir {
     fn stream_started(&mut self, stream: &str) {
-        let resuming = self.state.get(stream).is_some_and(|c| c.cursor.is_some());
+        // A derived stream resumes with its parent, whose checkpoint covers it.
+        let parent = self
+            .children
+            .iter()
+            .find(|(_, c)| c.iter().any(|c| c == stream));
+        let counted = parent.map_or(stream, |(p, _)| p.as_str());
+        let resuming = self.state.get(counted).is_some_and(|c| c.cursor.is_some());
         let path = self.data_path(stream);
         let incremental = self.incremental.get(stream).copied().unwrap_or(false);
         let file = OpenOptions::new()
@@ -125,24 +138,40 @@ impl Observer for OutputDir {
         Ok(())
     }
 
+    /// Makes the stream's records durable (and those of the streams derived from it, which its
+    /// checkpoint covers), finishes their files when the stream is complete, then saves the state.
     fn checkpoint(&mut self, stream: &str, checkpoint: &Checkpoint) -> anyhow::Result<()> {
-        if let Some(f) = self.files.get_mut(stream) {
-            f.flush()?;
-            f.get_ref().sync_data()?;
+        let mut covered = vec![stream.to_owned()];
+        covered.extend(self.children.get(stream).into_iter().flatten().cloned());
+        for name in &covered {
+            if let Some(f) = self.files.get_mut(name) {
+                f.flush()?;
+                f.get_ref().sync_data()?;
+            }
         }
         if checkpoint.cursor.is_none() {
-            self.files.remove(stream);
-            let done = self.dir.join(format!("{stream}.jsonl"));
-            if !self.incremental.get(stream).copied().unwrap_or(false) {
-                std::fs::rename(self.data_path(stream), &done)?;
+            for name in &covered {
+                self.finish(name)?;
             }
-            let key = self.keys.get(stream).map_or(&[][..], Vec::as_slice);
-            let removed = dedupe::dedupe_file(&done, key)?.removed;
-            self.deduped.insert(stream.to_owned(), removed);
         }
         self.state.insert(stream.to_owned(), checkpoint.clone());
         let text = serde_json::to_vec_pretty(&state_json(&self.state))?;
         write_atomically(&self.state_path(), &text)
+    }
+}
+
+impl OutputDir {
+    /// A complete stream's file: renamed into place (full refresh) and de-duplicated.
+    fn finish(&mut self, stream: &str) -> anyhow::Result<()> {
+        self.files.remove(stream);
+        let done = self.dir.join(format!("{stream}.jsonl"));
+        if !self.incremental.get(stream).copied().unwrap_or(false) {
+            std::fs::rename(self.data_path(stream), &done)?;
+        }
+        let key = self.keys.get(stream).map_or(&[][..], Vec::as_slice);
+        let removed = dedupe::dedupe_file(&done, key)?.removed;
+        self.deduped.insert(stream.to_owned(), removed);
+        Ok(())
     }
 }
 

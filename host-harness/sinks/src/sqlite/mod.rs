@@ -39,8 +39,9 @@
 //!
 //! A record whose `_ab_cdc_deleted_at` is set (a tombstone, Airbyte's CDC convention: a task's
 //! custom field value that was cleared, say) deletes the row with its key instead.
-//! A derived stream (a task's child table) gets its parent's checkpoints (see
-//! `host_harness::sync`), so it is written like any other stream.
+//! A derived stream (a task's child table, `parent` in its descriptor) has no checkpoint of its
+//! own: its rows are committed with its parent's checkpoint, it counts its parent's syncs, and a
+//! completed full refresh of the parent also deletes the child rows that sync did not see.
 //!
 //! # Exactly once
 //!
@@ -191,7 +192,9 @@ impl SqliteDestination {
                 // The connector will refuse the stream with its own message.
                 continue;
             };
-            let resuming = state.get(&choice.name).is_some_and(|c| c.cursor.is_some());
+            // A derived stream resumes with its parent, whose checkpoint covers it.
+            let counted = choice.parent.as_ref().unwrap_or(&choice.name);
+            let resuming = state.get(counted).is_some_and(|c| c.cursor.is_some());
             let table = prepare_table(&conn, &names, descriptor, choice.incremental, resuming)
                 .with_context(context)?;
             ownership::register(&conn, &names, &choice.name).with_context(context)?;
@@ -348,7 +351,13 @@ impl SqliteDestination {
                 sync
             ],
         )?;
-        if let Some(table) = self.tables.get(stream) {
+        // A completed full refresh: the rows this sync did not see are gone, in the stream's
+        // table and in those of the streams derived from it.
+        let covered = self
+            .tables
+            .values()
+            .filter(|t| t.name == stream || t.parent.as_deref() == Some(stream));
+        for table in covered {
             if checkpoint.cursor.is_none() && !table.incremental {
                 self.conn.execute(
                     &format!(

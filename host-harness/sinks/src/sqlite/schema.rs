@@ -79,7 +79,9 @@ pub(super) struct Table {
     pub(super) insert: String,
     /// `DELETE` of the row with a record's key (for a tombstone), when the table has a key.
     pub(super) delete: Option<String>,
-    /// The number of this sync of the stream.
+    /// For a derived stream: its parent, whose checkpoint covers it.
+    pub(super) parent: Option<String>,
+    /// The number of this sync of the stream (a derived stream's is its parent's).
     pub(super) sync: i64,
 }
 
@@ -107,11 +109,14 @@ pub(super) fn prepare_table(
     } else {
         extend_table(conn, names, name, &mut columns, key_len, existing)?;
     }
-    let sync = sync_number(conn, names, name, resuming)?;
+    // A derived stream has no checkpoint of its own: it counts its parent's syncs.
+    let counted = descriptor.parent.as_deref().unwrap_or(name);
+    let sync = sync_number(conn, names, counted, resuming)?;
     let insert = upsert_sql(names, name, &columns, key_len);
     let delete = (key_len > 0).then(|| delete_sql(name, &columns[..key_len]));
     Ok(Table {
         delete,
+        parent: descriptor.parent.clone(),
         name: name.to_owned(),
         incremental,
         properties: columns

@@ -1,0 +1,129 @@
+//! Deleted tasks: a full sync, deletions (and tasks closed or moved, which are not deletions),
+//! then an incremental sync that sweeps gives a tombstone for exactly the deleted tasks, and
+//! their rows leave the SQLite destination.
+
+use crate::harness::{choices, quick, run_for, sim, Collected};
+use clickup_sim::Size;
+use connector_sinks::sqlite::SqliteDestination;
+use connector_sinks::tee::Tee;
+use host_harness::sync::{sync, SyncEnd, SyncState};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// One sync of `tasks` into the database, also collected; from `state`.
+async fn sync_into(
+    sim: &clickup_sim::Simulator,
+    config: &str,
+    db: &Path,
+    state: &mut SyncState,
+) -> Collected {
+    let mut run = run_for(sim).await;
+    let descriptors = run.discover(config).await.unwrap();
+    let streams = choices(&["tasks"]);
+    let mut dest = SqliteDestination::open(db, "_clickup_", &descriptors, &streams, state).unwrap();
+    let mut seen = Collected::default();
+    let mut both = Tee(vec![&mut dest, &mut seen]);
+    let end = sync(&mut run, config, &streams, state, &quick(), &mut both)
+        .await
+        .unwrap();
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    seen
+}
+
+fn ids_in(db: &Path) -> BTreeSet<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT id FROM tasks").unwrap();
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    ids
+}
+
+#[tokio::test]
+async fn a_sweep_tombstones_exactly_the_deleted_tasks_and_their_sqlite_rows_are_gone() {
+    let sim = sim(53, Size::tiny());
+    let dir = std::env::temp_dir().join(format!("deletes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("db.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let config = serde_json::json!({
+        "api_token": sim.token(), "base_url": sim.base_url(), "deletes_sweep_interval_hours": 0,
+    })
+    .to_string();
+    let mut state = SyncState::new();
+    sync_into(&sim, &config, &db, &mut state).await;
+    let before = ids_in(&db);
+    assert_eq!(before.len(), sim.world().task_count());
+
+    let (deleted, closed, moved) = sim.mutate(|w| {
+        let ws = &w.workspaces[0];
+        let live: Vec<String> = ws
+            .tasks
+            .iter()
+            .filter(|t| !t.status.is_closed() && !t.is_subtask())
+            .map(|t| t.id.clone())
+            .collect();
+        let list = ws
+            .lists
+            .iter()
+            .find(|l| {
+                ws.list_is_live(l)
+                    && l.id != ws.tasks.iter().find(|t| t.id == live[3]).unwrap().list.id
+            })
+            .unwrap()
+            .id
+            .clone();
+        let mut deleted: BTreeSet<String> = BTreeSet::new();
+        for id in &live[..2] {
+            deleted.extend(w.delete_task(id).tasks);
+        }
+        assert!(w.close_task(&live[2]));
+        assert!(w.move_task(&live[3], &list));
+        (deleted, live[2].clone(), live[3].clone())
+    });
+    assert!(deleted.len() >= 2);
+    let second = sync_into(&sim, &config, &db, &mut state).await;
+    let tombstones: BTreeSet<String> = second.records["tasks"]
+        .iter()
+        .filter(|r| r["_ab_cdc_deleted_at"].is_string())
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        tombstones, deleted,
+        "tombstones for exactly the deleted tasks"
+    );
+    for t in second.records["tasks"]
+        .iter()
+        .filter(|r| r["_ab_cdc_deleted_at"].is_string())
+    {
+        assert_eq!(
+            t.as_object().unwrap().len(),
+            3,
+            "a tombstone is the key and the time: {t}"
+        );
+    }
+    let after = ids_in(&db);
+    assert!(
+        after.is_disjoint(&deleted),
+        "deleted tasks are still in SQLite"
+    );
+    assert!(after.contains(&closed) && after.contains(&moved));
+    let now: BTreeSet<String> = sim.with_world(|w| {
+        w.workspaces
+            .iter()
+            .flat_map(|ws| ws.tasks.iter().map(|t| t.id.clone()))
+            .collect()
+    });
+    assert_eq!(after, now, "SQLite holds exactly ClickUp's tasks");
+
+    // Nothing more is deleted: the next sweep finds nothing to tombstone.
+    let third = sync_into(&sim, &config, &db, &mut state).await;
+    assert!(third
+        .records
+        .get("tasks")
+        .into_iter()
+        .flatten()
+        .all(|r| r["_ab_cdc_deleted_at"].is_null()));
+}
