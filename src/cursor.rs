@@ -9,7 +9,7 @@
 //! is data from outside too: it is validated like the state.
 
 use crate::error::ConnectorError;
-use crate::known_ids::KnownIds;
+use crate::known_ids::{KnownEntries, KnownIds};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -110,6 +110,12 @@ pub enum Step {
         /// The Workspace id.
         ws: String,
     },
+    /// The end of a Workspace's time-entry windows: each entry the last sync saw in the
+    /// look-back and this one did not is deleted (a tombstone).
+    EntriesEnd {
+        /// The Workspace id.
+        ws: String,
+    },
     /// `GET /task/{id}`: whether a task the last sweep saw, and this one did not, is deleted
     /// (404) or only out of reach (moved where the token cannot see, archived when archived
     /// tasks are left out).
@@ -203,6 +209,10 @@ pub struct Cursor {
     /// it sweeps for deletions; see `read/deletes.rs`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seen: BTreeMap<String, KnownIds>,
+    /// `time_entries` only, per Workspace: the entries this read has seen that a look-back
+    /// window reads again (see `read/deletes.rs`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recent: BTreeMap<String, KnownEntries>,
 }
 
 impl Cursor {
@@ -215,6 +225,7 @@ impl Cursor {
             started_ms: now_ms,
             next_watermarks: BTreeMap::new(),
             seen: BTreeMap::new(),
+            recent: BTreeMap::new(),
         }
     }
 

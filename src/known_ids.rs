@@ -6,7 +6,8 @@
 //! sorted ids separated by spaces: about 10 bytes per task (ClickUp's task ids have 9
 //! characters), 1 MB per 100,000 tasks, and one string to parse instead of an array of them.
 //! An id is a non-empty run of characters other than whitespace; anything else is refused when
-//! the state is read.
+//! the state is read. [`KnownEntries`] is the same for time entries, each with its start
+//! (`id@ms`): those the next look-back window reads again.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeSet;
@@ -82,6 +83,48 @@ impl<'de> Deserialize<'de> for KnownIds {
     }
 }
 
+/// Time entries by id, with their start (ms): those a look-back window will read again.
+/// Serialized like [`KnownIds`], each as `id@start`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownEntries(pub std::collections::BTreeMap<String, i64>);
+
+impl KnownEntries {
+    /// Adds an entry (ignored if its id is empty or holds whitespace or `@`).
+    pub fn insert(&mut self, id: &str, start_ms: i64) {
+        if !id.is_empty() && !id.contains(|c: char| c.is_whitespace() || c == '@') {
+            self.0.insert(id.to_owned(), start_ms);
+        }
+    }
+}
+
+impl Serialize for KnownEntries {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let pairs: Vec<String> = self.0.iter().map(|(id, ms)| format!("{id}@{ms}")).collect();
+        s.serialize_str(&pairs.join(" "))
+    }
+}
+
+impl<'de> Deserialize<'de> for KnownEntries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let ids = KnownIds::deserialize(d)?;
+        let mut out = KnownEntries::default();
+        for pair in &ids.0 {
+            let parsed = pair
+                .split_once('@')
+                .and_then(|(id, ms)| Some((id, ms.parse::<i64>().ok()?)));
+            match parsed {
+                Some((id, ms)) if !id.is_empty() => out.insert(id, ms),
+                _ => {
+                    return Err(serde::de::Error::custom(format!(
+                        "{pair:?} is not id@start"
+                    )))
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +149,18 @@ mod tests {
         now.insert("9hx");
         let gone: Vec<&String> = ids.missing_from(&now).collect();
         assert_eq!(gone, ["86a1", "9hz"]);
+    }
+
+    #[test]
+    fn entries_round_trip_with_their_starts_and_a_pair_without_one_is_refused() {
+        let mut e = KnownEntries::default();
+        e.insert("4", 1_700_000_000_000);
+        e.insert("31", 5);
+        let text = serde_json::to_string(&e).unwrap();
+        assert_eq!(text, r#""31@5 4@1700000000000""#);
+        assert_eq!(serde_json::from_str::<KnownEntries>(&text).unwrap(), e);
+        for bad in [r#""4""#, r#""4@x""#, r#""@5""#] {
+            assert!(serde_json::from_str::<KnownEntries>(bad).is_err(), "{bad}");
+        }
     }
 }

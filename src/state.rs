@@ -12,7 +12,7 @@
 //! [`crate::known_ids`]): about 1 MB per 100,000 tasks.
 
 use crate::error::ConnectorError;
-use crate::known_ids::KnownIds;
+use crate::known_ids::{KnownEntries, KnownIds};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -36,6 +36,11 @@ pub struct StreamState {
     /// earlier builds (the next incremental sync then sweeps).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sweeps: BTreeMap<String, Sweep>,
+    /// `time_entries` only, per Workspace id: the entries the next sync's look-back reads again,
+    /// with their starts (an entry among them that does not come back was deleted). Absent in
+    /// states of earlier builds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recent: BTreeMap<String, KnownEntries>,
 }
 
 /// What the last sweep for deleted tasks of a Workspace found.
@@ -57,6 +62,7 @@ impl StreamState {
             stream: stream.to_owned(),
             watermarks: BTreeMap::new(),
             sweeps: BTreeMap::new(),
+            recent: BTreeMap::new(),
         }
     }
 
@@ -113,6 +119,23 @@ impl StreamState {
         {
             return Err(ConnectorError::InvalidState(format!(
                 "the state of stream {stream} holds an impossible time ({ms}) for Workspace {ws}. {start_over}"
+            )));
+        }
+        if let Some((ws, sweep)) = state
+            .sweeps
+            .iter()
+            .find(|(_, s)| !(0..=MAX_WATERMARK_MS).contains(&s.at_ms))
+        {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} holds an impossible sweep time ({}) for Workspace {ws}. {start_over}",
+                sweep.at_ms
+            )));
+        }
+        let impossible_start =
+            |e: &KnownEntries| e.0.values().any(|ms| !(0..=MAX_WATERMARK_MS).contains(ms));
+        if let Some((ws, _)) = state.recent.iter().find(|(_, e)| impossible_start(e)) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} holds a time entry with an impossible start for Workspace {ws}. {start_over}"
             )));
         }
         Ok(state)
@@ -200,6 +223,22 @@ mod tests {
                 "damaged",
             ),
             ("[]", "not written by"),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"sweeps":{"1":{"at_ms":-1,"ids":"a"}}}"#,
+                "impossible sweep time",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"sweeps":{"1":{"at_ms":1,"ids":"a  b"}}}"#,
+                "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"recent":{"1":"e@-4"}}"#,
+                "impossible start",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"recent":{"1":"e"}}"#,
+                "damaged",
+            ),
         ];
         for (text, expected) in cases {
             match StreamState::parse(Some(text), "tasks") {

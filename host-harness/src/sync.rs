@@ -234,18 +234,14 @@ pub async fn sync(
             }
             let state_text = checkpoint.state.as_ref().map(Value::to_string);
             let cursor_text = checkpoint.cursor.as_ref().map(Value::to_string);
-            let page = match read_with_retries(
-                run,
+            let at = PageAt {
                 config,
                 stream,
-                state_text.as_deref(),
-                cursor_text.as_deref(),
-                &children,
-                options,
-                observer,
-            )
-            .await
-            {
+                state: state_text.as_deref(),
+                cursor: cursor_text.as_deref(),
+                children: &children,
+            };
+            let page = match read_with_retries(run, &at, options, observer).await {
                 Ok(p) => p,
                 Err(error @ CallError::Connector(WitError::InvalidState(_))) => {
                     // Only this stream's saved state is at fault: the others can still sync.
@@ -325,16 +321,28 @@ fn parse_opaque(text: &str, what: &str) -> anyhow::Result<Value> {
         .map_err(|e| anyhow::anyhow!("the connector returned a {what} that is not JSON: {e}"))
 }
 
+/// The arguments of one `read-page-and-children` call.
+struct PageAt<'a> {
+    config: &'a str,
+    stream: &'a str,
+    state: Option<&'a str>,
+    cursor: Option<&'a str>,
+    children: &'a [String],
+}
+
 async fn read_with_retries(
     run: &mut Run,
-    config: &str,
-    stream: &str,
-    state: Option<&str>,
-    cursor: Option<&str>,
-    children: &[String],
+    at: &PageAt<'_>,
     options: &SyncOptions,
     observer: &mut dyn Observer,
 ) -> Result<PageAndChildren, CallError> {
+    let PageAt {
+        config,
+        stream,
+        state,
+        cursor,
+        children,
+    } = *at;
     let mut transient = 0;
     let mut limited = 0;
     loop {

@@ -32,7 +32,8 @@
 //! - `tasks.rs`: the task pages, `/team/{id}/task` and `/list/{id}/task`; `deletes.rs`: the
 //!   sweep for deleted tasks.
 //! - `goals.rs`: `/team/{id}/goal` and `/goal/{id}`.
-//! - `time_entries.rs`: `/team/{id}/time_entries`, window by window.
+//! - `time_entries.rs`: `/team/{id}/time_entries`, window by window; `deleted_entries.rs`: the
+//!   entries of the last look-back that did not come back.
 //! - `custom_fields.rs`: the fields of each node of the hierarchy.
 //!
 //! Hierarchy answers are cached in the instance's [`Session`], so a full sync of all streams asks
@@ -40,6 +41,7 @@
 
 mod children;
 mod custom_fields;
+mod deleted_entries;
 mod deletes;
 mod goals;
 mod hierarchy;
@@ -144,7 +146,10 @@ pub fn read_page<T: Transport>(
         for (ws, ms) in &cursor.next_watermarks {
             next.advance(ws, *ms);
         }
-        deletes::next_sweeps(&walk, &cursor, &mut next);
+        match stream {
+            Stream::Tasks => deletes::next_sweeps(&walk, &cursor, &mut next),
+            _ => deleted_entries::next_recent(&walk, &cursor, &mut next),
+        }
         next.to_json()
     });
     // One step gives records of one kind, so at most one of the two is not empty.
@@ -341,6 +346,11 @@ impl Walk<'_> {
                 Ok(())
             }
             Step::TaskGone { ws, id } => deletes::task_gone(&ws, &id, cursor, f, out),
+            Step::EntriesEnd { ws } => {
+                let from = time_entries::start(self, &ws);
+                deleted_entries::entries_end(self, &ws, from, cursor, out);
+                Ok(())
+            }
         }
     }
 }

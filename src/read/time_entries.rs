@@ -8,7 +8,7 @@
 //! 90 days; at least half as wide after one that held a lot; see [`time_entries::next_width`]).
 //! The chunks' and Workspaces' windows go side by side.
 
-use super::Walk;
+use super::{deleted_entries, Walk};
 use crate::cursor::{Cursor, Step};
 use crate::endpoint::segment;
 use crate::error::ConnectorError;
@@ -42,12 +42,13 @@ pub(super) fn first_steps(
         }
     }
     cursor.raise_watermark(ws, cursor.started_ms);
+    steps.push(Step::EntriesEnd { ws: ws.to_owned() });
     steps
 }
 
 /// The look-back start: `time_entries_lookback_days` before the last read's end (never before
 /// the configured start), or the configured start on a first sync.
-fn start(walk: &Walk<'_>, ws: &str) -> i64 {
+pub(super) fn start(walk: &Walk<'_>, ws: &str) -> i64 {
     match walk.state.watermark(ws) {
         Some(w) => {
             let lookback = i64::from(walk.config.time_entries_lookback_days) * 86_400_000;
@@ -127,6 +128,7 @@ pub(super) fn entries<T: Transport>(
         held = listed.len();
         for entry in listed {
             if time_entries::starts_in(entry, from, to) {
+                deleted_entries::note(walk, &ws, entry, cursor);
                 out.push(time_entries::record(entry, &ws)?);
             }
         }

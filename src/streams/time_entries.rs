@@ -109,6 +109,8 @@ pub fn schema() -> Value {
         "duration": {"type": ["integer", "null"], "description": "milliseconds; negative while the timer runs"},
         "description": types::string(), "tags": types::array(), "source": types::string(),
         "task_location": types::object(), "task_url": types::string(),
+        "_ab_cdc_deleted_at": {"type": ["string", "null"], "format": "date-time",
+            "description": "Set on a tombstone (an entry of the look-back that no longer comes back: only id and workspace_id besides): when it was found gone (RFC 3339 UTC)."},
     })
 }
 

@@ -54,6 +54,10 @@ fn main() {
     // `-- latency fast`: without section 5's cells at 100 requests a minute.
     let only_latency = std::env::args().any(|a| a == "latency");
     let bound = rt.block_on(requests(&wasm, quick));
+    // `-- requests`: section 1 alone (the request tables).
+    if std::env::args().any(|a| a == "requests") {
+        return;
+    }
     let exe = release_cli();
     if !only_latency {
         rt.block_on(throughput(&wasm, quick));
@@ -91,12 +95,16 @@ impl Observer for Count {
     }
 }
 
-fn choices() -> Vec<StreamChoice> {
-    ALL.iter()
-        .map(|n| StreamChoice {
-            name: (*n).into(),
-            incremental: matches!(*n, "tasks" | "time_entries"),
-            parent: None,
+fn choices(names: &[&str]) -> Vec<StreamChoice> {
+    names
+        .iter()
+        .map(|n| {
+            let child = clickup_connector::streams::task_children::Child::from_name(n);
+            StreamChoice {
+                name: (*n).into(),
+                incremental: matches!(*n, "tasks" | "time_entries") || child.is_some(),
+                parent: child.map(|_| "tasks".to_owned()),
+            }
         })
         .collect()
 }
@@ -106,6 +114,17 @@ async fn sync_once(
     sim: &Simulator,
     state: &mut SyncState,
     config: &str,
+) -> (u64, u64, Duration) {
+    sync_streams(host, sim, state, config, &ALL).await
+}
+
+/// A sync of `names` on a new instance: records, requests, wall time.
+async fn sync_streams(
+    host: &Arc<ConnectorHost>,
+    sim: &Simulator,
+    state: &mut SyncState,
+    config: &str,
+    names: &[&str],
 ) -> (u64, u64, Duration) {
     sim.reset_counts();
     let started = Instant::now();
@@ -122,7 +141,7 @@ async fn sync_once(
     let end = sync::sync(
         &mut run,
         config,
-        &choices(),
+        &choices(names),
         state,
         &SyncOptions::default(),
         &mut count,
@@ -229,7 +248,72 @@ async fn requests(wasm: &std::path::Path, quick: bool) -> u64 {
         "\nFull sync wall time against the in-memory simulator, unthrottled: {:.1} s. Time-entry windows made: {windows_made} (bound {window_bound}).\n",
         t1.as_secs_f64()
     );
+    warehouse_costs(&host, &sim, &config, &mut state, &world).await;
     bound
+}
+
+/// Section 1b: what the warehouse streams cost in requests, beside what they could cost.
+async fn warehouse_costs(
+    host: &Arc<ConnectorHost>,
+    sim: &Simulator,
+    config: &str,
+    state: &mut SyncState,
+    world: &World,
+) {
+    let children: Vec<&str> = std::iter::once("tasks")
+        .chain(
+            clickup_connector::streams::task_children::Child::ALL
+                .iter()
+                .map(|c| c.name()),
+        )
+        .collect();
+    let (_, tasks_alone, _) =
+        sync_streams(host, sim, &mut SyncState::new(), config, &["tasks"]).await;
+    let (rows, with_children, _) =
+        sync_streams(host, sim, &mut SyncState::new(), config, &children).await;
+    let (definitions, fields_requests, _) =
+        sync_streams(host, sim, &mut SyncState::new(), config, &["custom_fields"]).await;
+    let field_calls: u64 = sim
+        .request_counts()
+        .by_endpoint
+        .iter()
+        .filter(|(k, _)| k.ends_with("/field"))
+        .map(|(_, v)| *v)
+        .sum();
+    let nodes: u64 = world
+        .workspaces
+        .iter()
+        .map(|ws| (1 + ws.spaces.len() + ws.folders.len() + ws.lists.len()) as u64)
+        .sum();
+    let lists: u64 = world
+        .workspaces
+        .iter()
+        .map(|ws| ws.lists.len() as u64)
+        .sum();
+    // A sweep for deletions: an incremental sync of tasks that is due (interval 0), after three
+    // tasks were deleted.
+    let mut sweep_config: serde_json::Value = serde_json::from_str(config).unwrap();
+    sweep_config["deletes_sweep_interval_hours"] = json!(0);
+    let sweep_config = sweep_config.to_string();
+    let (_, incremental, _) = sync_streams(host, sim, &mut state.clone(), config, &["tasks"]).await;
+    sim.mutate(|w| {
+        let ids: Vec<String> = w.workspaces[0]
+            .tasks
+            .iter()
+            .filter(|t| !t.is_subtask())
+            .take(3)
+            .map(|t| t.id.clone())
+            .collect();
+        ids.iter().for_each(|id| drop(w.delete_task(id)));
+    });
+    let (tombstones, sweep, _) = sync_streams(host, sim, state, &sweep_config, &["tasks"]).await;
+    println!("Warehouse streams (same world; each sync on a new instance):\n");
+    println!("| what | requests | records | against |");
+    println!("|---|---:|---:|---|");
+    println!("| tasks and its six child streams | {with_children} | {rows} | tasks alone: {tasks_alone} (the child rows come from the same pages) |");
+    println!("| custom_fields (field endpoints at every node) | {fields_requests} ({field_calls} of them /field) | {definitions} | the hierarchy's {nodes} nodes; the lists' endpoints alone: {} (no `defined_at` for space and folder fields); task bodies: 0 (misses fields no task has, and where each is defined) |", lists + 1);
+    println!("| a sweep for deletions (incremental tasks, due; 3 tasks deleted) | {sweep} | {tombstones} (the changes and the tombstones) | the incremental sync that is not due: {incremental} |");
+    println!("| time in status | – | – | not built yet |\n");
 }
 
 /// The task pages a full sync cannot do without: ⌈n/100⌉ (at least 1) for each partition the

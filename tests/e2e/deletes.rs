@@ -127,3 +127,76 @@ async fn a_sweep_tombstones_exactly_the_deleted_tasks_and_their_sqlite_rows_are_
         .flatten()
         .all(|r| r["_ab_cdc_deleted_at"].is_null()));
 }
+
+/// One sync of `time_entries`, collected; from `state`.
+async fn sync_entries(sim: &clickup_sim::Simulator, state: &mut SyncState) -> Collected {
+    let (out, end) = crate::harness::sync_with(
+        sim,
+        &crate::harness::config(sim),
+        &["time_entries"],
+        state,
+        &quick(),
+    )
+    .await;
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    out
+}
+
+#[tokio::test]
+async fn time_entries_of_the_look_back_that_no_longer_come_back_are_tombstones() {
+    let sim = sim(59, Size::tiny());
+    let mut state = SyncState::new();
+    sync_entries(&sim, &mut state).await;
+    let watermark = |state: &SyncState, ws: &str| {
+        state["time_entries"].state.as_ref().unwrap()["watermarks"][ws]
+            .as_i64()
+            .unwrap()
+    };
+    let lookback = 30 * 86_400_000;
+    // Two entries inside the look-back, one before it: only the first two can be seen gone.
+    let (inside, before) = sim.mutate(|w| {
+        let ws = w.workspaces[0].id.clone();
+        let cut = watermark(&state, &ws) - lookback;
+        let entries = &w.workspaces[0].time_entries;
+        let inside: Vec<String> = entries
+            .iter()
+            .filter(|e| e.start >= cut)
+            .take(2)
+            .map(|e| e.id.clone())
+            .collect();
+        let before = entries
+            .iter()
+            .find(|e| e.start < cut)
+            .map(|e| e.id.clone())
+            .unwrap();
+        for id in inside.iter().chain([&before]) {
+            assert!(w.delete_time_entry(id));
+        }
+        (inside, before)
+    });
+    assert_eq!(
+        inside.len(),
+        2,
+        "the world has no recent entries: the test proves nothing"
+    );
+    let second = sync_entries(&sim, &mut state).await;
+    let tombstones: BTreeSet<String> = second.records["time_entries"]
+        .iter()
+        .filter(|r| r["_ab_cdc_deleted_at"].is_string())
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        tombstones,
+        inside.iter().cloned().collect(),
+        "only the look-back's deletions"
+    );
+    assert!(!tombstones.contains(&before));
+    // The next sync has nothing more to tombstone.
+    let third = sync_entries(&sim, &mut state).await;
+    assert!(third
+        .records
+        .get("time_entries")
+        .into_iter()
+        .flatten()
+        .all(|r| r["_ab_cdc_deleted_at"].is_null()));
+}

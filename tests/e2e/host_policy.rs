@@ -95,7 +95,7 @@ async fn the_component_exports_the_contract_and_imports_only_http_and_basic_wasi
     let (imports, exports) = host().interface_names();
     assert_eq!(
         exports,
-        ["connector:source/source@0.1.0"],
+        ["connector:source/source@0.2.0"],
         "exports: {exports:?}"
     );
     let allowed = [

@@ -166,6 +166,31 @@ fn single_task_time_in_status_matches_the_bulk_answer() {
     assert_eq!(single.status, 200);
     let bulk = get(&sim, &bulk_path(&[&task.id])).json();
     assert_eq!(single.json(), bulk[&task.id]);
+    // By custom id, keyed as asked; `team_id` is then required.
+    let ws = &world.workspaces[0];
+    let custom = ws
+        .tasks
+        .iter()
+        .find(|t| t.custom_id.is_some())
+        .expect("a task with a custom id");
+    let custom_id = custom.custom_id.clone().unwrap_or_default();
+    let by_custom = get(
+        &sim,
+        &format!(
+            "/task/bulk_time_in_status/task_ids?custom_task_ids=true&team_id={}&task_ids={custom_id}",
+            ws.id
+        ),
+    )
+    .json();
+    assert_eq!(
+        by_custom,
+        json!({ custom_id.clone(): world.time_in_status(&custom.id).expect("known").to_api_json() })
+    );
+    let no_team = get(
+        &sim,
+        &format!("/task/bulk_time_in_status/task_ids?custom_task_ids=true&task_ids={custom_id}"),
+    );
+    assert_eq!(no_team.status, 400);
     let unknown = get(&sim, "/task/nosuchtask/time_in_status");
     assert_eq!(unknown.status, 404);
     assert_eq!(

@@ -31,7 +31,7 @@ fn the_artifacts_script_gives_a_checked_component_and_a_decodable_wit_package() 
     let decoded = wit_component::decode(&wit).expect("a binary WIT package");
     let resolve = decoded.resolve();
     let package = &resolve.packages[decoded.package()];
-    assert_eq!(package.name.to_string(), "connector:source@0.1.0");
+    assert_eq!(package.name.to_string(), "connector:source@0.2.0");
     assert!(
         package.interfaces.contains_key("source"),
         "{:?}",

@@ -61,9 +61,9 @@ function connectorError(e) {
 }
 
 const mod = await import(pathToFileURL(resolve(modulePath)).href);
-const source = mod.source ?? mod['connector:source/source@0.1.0'];
+const source = mod.source ?? mod['connector:source/source@0.2.0'];
 if (!source || typeof source.readPage !== 'function') {
-  process.stderr.write(`error: ${modulePath} does not export connector:source/source@0.1.0\n`);
+  process.stderr.write(`error: ${modulePath} does not export connector:source/source@0.2.0\n`);
   process.exit(1);
 }
 
