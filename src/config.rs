@@ -32,7 +32,7 @@ pub const DEFAULT_MAX_CONCURRENCY: u32 = 32;
 pub const MAX_CONCURRENCY_LIMIT: u32 = 64;
 
 /// Every field a configuration may have (the spec's `properties`).
-pub const FIELDS: [&str; 12] = [
+pub const FIELDS: [&str; 13] = [
     "api_token",
     "base_url",
     "start_date",
@@ -45,6 +45,7 @@ pub const FIELDS: [&str; 12] = [
     "max_rate_limit_wait_seconds",
     "max_concurrency",
     "deletes_sweep_interval_hours",
+    "include_time_in_status",
 ];
 
 /// A validated configuration.
@@ -82,6 +83,8 @@ pub struct Config {
     /// reads every task page, unfiltered, and compares the ids with the last sweep's); 0 sweeps
     /// on every incremental sync. Default [`DEFAULT_DELETES_SWEEP_INTERVAL_HOURS`].
     pub deletes_sweep_interval_hours: u32,
+    /// Offer `task_time_in_status` (a request per 100 tasks read). Default `false`.
+    pub include_time_in_status: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -148,6 +151,7 @@ impl Config {
             max_rate_limit_wait_seconds: fields
                 .positive("max_rate_limit_wait_seconds", 3_600)?
                 .unwrap_or(DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
+            include_time_in_status: fields.boolean("include_time_in_status")?.unwrap_or(false),
             deletes_sweep_interval_hours: fields
                 .whole("deletes_sweep_interval_hours", 8_760)?
                 .unwrap_or(DEFAULT_DELETES_SWEEP_INTERVAL_HOURS),

@@ -32,6 +32,7 @@ pub fn config_schema() -> Value {
             "time_entries_window_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_WINDOW_DAYS, "description": "Days per time-entry request (the endpoint has no paging)."},
             "time_entries_lookback_days": {"type": "integer", "minimum": 1, "default": DEFAULT_TIME_ENTRIES_LOOKBACK_DAYS, "description": "Incremental time-entry syncs re-read this many days before the last sync's end."},
             "incremental_overlap_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_OVERLAP_SECONDS, "description": "Incremental task syncs re-read changes this many seconds before the watermark (de-duplicate on id)."},
+            "include_time_in_status": {"type": "boolean", "default": false, "description": "Offer the task_time_in_status stream: how long each task read spent in each status (GET /task/bulk_time_in_status/task_ids, a request per 100 tasks). A Workspace without the feature gives one warning."},
             "deletes_sweep_interval_hours": {"type": "integer", "minimum": 0, "maximum": 8760, "default": DEFAULT_DELETES_SWEEP_INTERVAL_HOURS, "description": "Hours between two sweeps for deleted tasks: an incremental sync that is due reads every task page (as many requests as a full sync of tasks) and emits a tombstone (id and _ab_cdc_deleted_at) for each task that is gone. 0: sweep on every incremental sync."},
             "max_rate_limit_wait_seconds": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, "description": "Longest wait for ClickUp's rate-limit window inside one page before reporting rate-limited."}
         }
@@ -58,7 +59,7 @@ pub struct Descriptor {
 /// The `discover` verb: validates the config, then lists the streams (no request is needed): the
 /// nine, then the task's child streams (derived from `tasks`).
 pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
-    Config::parse(config_json)?;
+    let config = Config::parse(config_json)?;
     Ok(Stream::ALL
         .iter()
         .map(|s| Descriptor {
@@ -69,7 +70,7 @@ pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
             incremental: s.is_incremental(),
             parent: None,
         })
-        .chain(Child::ALL.iter().map(|c| {
+        .chain(Child::offered(&config).map(|c| {
             Descriptor {
                 name: c.name().to_owned(),
                 json_schema: c.json_schema().to_string(),

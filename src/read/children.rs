@@ -9,8 +9,10 @@
 //! tasks say which custom fields they no longer have a value for: those rows come as tombstones
 //! stamped with the call's time. A read from no state emits only rows with values.
 
-use super::{read_page, Page};
+use super::{read_page, time_in_status, Page};
+use crate::config::Config;
 use crate::error::ConnectorError;
+use crate::fetch::Fetcher;
 use crate::fetch::Session;
 use crate::streams::task_children::{Child, Context};
 use crate::timestamp::format_ms;
@@ -37,19 +39,33 @@ pub fn read_page_and_children<T: Transport>(
     children: &[String],
 ) -> Result<PageAndChildren, ConnectorError> {
     let wanted = Child::parse_all(stream_name, children)?;
+    let config = Config::parse(config_json)?;
+    if wanted.contains(&Child::TimeInStatus) && !config.include_time_in_status {
+        return Err(ConnectorError::UnknownStream(
+            "task_time_in_status is offered only with \"include_time_in_status\": true in the \
+             config (it costs a request per 100 tasks)."
+                .to_owned(),
+        ));
+    }
     let tombstone_at = state.and(format_ms(transport.now_ms()));
     let mut page = read_page(transport, session, config_json, stream_name, state, cursor)?;
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
     let mut warnings = Vec::new();
+    let mut tasks = Vec::new();
     if !wanted.is_empty() {
         for record in &page.records {
-            derive(
-                record,
-                &wanted,
-                tombstone_at.as_deref(),
-                &mut rows,
-                &mut warnings,
-            )?;
+            let stamp = tombstone_at.as_deref();
+            tasks.extend(derive(record, &wanted, stamp, &mut rows, &mut warnings)?);
+        }
+    }
+    if let Some(at) = wanted.iter().position(|c| *c == Child::TimeInStatus) {
+        if !tasks.is_empty() {
+            let mut f = Fetcher::new(transport, session, &config);
+            rows[at] = time_in_status::read(&tasks, &mut f)?;
+            page.stats.requests += f.stats.requests;
+            page.stats.retries += f.stats.retries;
+            page.stats.rate_limit_wait_ms += f.stats.rate_limit_wait_ms;
+            warnings.extend(f.warnings);
         }
     }
     for w in warnings {
@@ -89,14 +105,15 @@ pub(super) fn read_child<T: Transport>(
     Ok(page)
 }
 
-/// Adds one task record's rows to each wanted child's list.
+/// Adds one task record's rows to each wanted child's list; returns the task's id and Workspace
+/// (none for a tombstone: a deleted task has no rows).
 fn derive(
     record: &str,
     wanted: &[Child],
     tombstone_at: Option<&str>,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
-) -> Result<(), ConnectorError> {
+) -> Result<Option<(String, String)>, ConnectorError> {
     let task: Value = serde_json::from_str(record).map_err(|e| {
         ConnectorError::Protocol(format!("a task record could not be read back ({e})"))
     })?;
@@ -114,5 +131,7 @@ fn derive(
         child.rows(&task, &ctx, &mut out, warnings);
         rows.extend(out.iter().map(Value::to_string));
     }
-    Ok(())
+    let deleted = task.get("_ab_cdc_deleted_at").is_some_and(|v| !v.is_null());
+    let id = crate::streams::task_children::task_id(&task).filter(|_| !deleted);
+    Ok(id.map(|id| (id, workspace_id.to_owned())))
 }

@@ -47,6 +47,7 @@ mod goals;
 mod hierarchy;
 mod tasks;
 mod time_entries;
+mod time_in_status;
 
 #[cfg(test)]
 mod tests;

@@ -11,12 +11,22 @@ use host_harness::sync::{sync, SyncEnd, SyncState};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The child streams' names, `tasks` first.
+/// The child streams' names, `tasks` first (time in status, which is opt-in, aside).
 fn with_children() -> Vec<&'static str> {
     std::iter::once("tasks")
-        .chain(Child::ALL.iter().map(|c| c.name()))
+        .chain(BODY_CHILDREN.iter().map(|c| c.name()))
         .collect()
 }
+
+/// The child streams whose rows are in the task bodies.
+const BODY_CHILDREN: [Child; 6] = [
+    Child::CustomFieldValues,
+    Child::Assignees,
+    Child::Tags,
+    Child::ChecklistItems,
+    Child::Dependencies,
+    Child::Links,
+];
 
 /// Rows keyed by the child's primary key.
 fn keyed(child: Child, rows: &[Value]) -> BTreeMap<(String, String), Value> {
@@ -52,7 +62,7 @@ async fn every_child_stream_equals_the_ground_truth_at_no_extra_request() {
     let names = with_children();
     let out = sync_ok(&sim, &names, &mut SyncState::new()).await;
     let world = sim.world();
-    for child in Child::ALL {
+    for child in BODY_CHILDREN {
         let got = out.records.get(child.name()).cloned().unwrap_or_default();
         let want = truth(&world, child);
         assert!(
@@ -404,4 +414,152 @@ async fn a_child_stream_read_by_itself_gives_the_same_rows() {
     }
     let want = truth(&sim.world(), Child::Tags);
     assert_eq!(keyed(Child::Tags, &rows), keyed(Child::Tags, &want));
+}
+
+/// A config that opts in to `task_time_in_status`.
+fn with_time_in_status(sim: &clickup_sim::Simulator) -> String {
+    serde_json::json!({"api_token": sim.token(), "base_url": sim.base_url(), "include_time_in_status": true})
+        .to_string()
+}
+
+#[tokio::test]
+async fn time_in_status_comes_a_request_per_hundred_tasks_and_equals_the_ground_truth() {
+    let sim = sim(61, Size::tiny());
+    let config = with_time_in_status(&sim);
+    let names = ["tasks", "task_time_in_status"];
+    let (out, end) = crate::harness::sync_with(
+        &sim,
+        &config,
+        &names,
+        &mut SyncState::new(),
+        &crate::harness::quick(),
+    )
+    .await;
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    let world = sim.world();
+    let mut want = Vec::new();
+    for ws in &world.workspaces {
+        let ctx = Context {
+            workspace_id: &ws.id,
+            tombstone_at: None,
+        };
+        for t in &ws.tasks {
+            if let Some(tis) = world.time_in_status(&t.id) {
+                clickup_connector::streams::task_children::time_in_status::rows(
+                    &t.id,
+                    &tis.to_api_json(),
+                    &ctx,
+                    &mut want,
+                );
+            }
+        }
+    }
+    assert!(
+        !want.is_empty(),
+        "the world has no time in status: the test proves nothing"
+    );
+    let got = &out.records["task_time_in_status"];
+    let (got, want) = (
+        keyed(Child::TimeInStatus, got),
+        keyed(Child::TimeInStatus, &want),
+    );
+    let missing: Vec<_> = want
+        .keys()
+        .filter(|k| !got.contains_key(*k))
+        .take(3)
+        .collect();
+    let extra: Vec<_> = got
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .take(3)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}, extra {extra:?} of {}",
+        want.len()
+    );
+    for (k, w) in &want {
+        assert_eq!(&got[k], w, "{k:?}");
+    }
+    let bulk: Vec<String> = sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.contains("bulk_time_in_status"))
+        .collect();
+    let tasks = world.task_count();
+    assert!(
+        bulk.len() >= tasks.div_ceil(100),
+        "{} requests for {tasks} tasks",
+        bulk.len()
+    );
+    for r in &bulk {
+        assert!(
+            r.matches("task_ids=").count() <= 100,
+            "more than 100 ids: {r}"
+        );
+        // One Workspace a request: ClickUp answers for one.
+        let ids: Vec<&str> = r
+            .split("task_ids=")
+            .skip(1)
+            .map(|p| p.split('&').next().unwrap())
+            .collect();
+        let homes: std::collections::BTreeSet<&str> = ids
+            .iter()
+            .filter_map(|id| {
+                world
+                    .workspaces
+                    .iter()
+                    .find(|w| w.tasks.iter().any(|t| t.id == *id))
+                    .map(|w| w.id.as_str())
+            })
+            .collect();
+        assert_eq!(homes.len(), 1, "{r}");
+    }
+    let tasks_alone = sync_ok(&sim, &["tasks"], &mut SyncState::new()).await;
+    assert_eq!(out.requests, tasks_alone.requests + bulk.len() as u64);
+}
+
+#[tokio::test]
+async fn a_workspace_without_time_in_status_gives_one_warning_naming_it_and_the_rest_syncs() {
+    let sim = sim(62, Size::tiny());
+    let ws = sim.world().workspaces[0].id.clone();
+    assert!(sim.mutate(|w| w.set_time_in_status(&ws, false)));
+    let config = with_time_in_status(&sim);
+    let (out, end) = crate::harness::sync_with(
+        &sim,
+        &config,
+        &["tasks", "task_time_in_status", "task_tags"],
+        &mut SyncState::new(),
+        &crate::harness::quick(),
+    )
+    .await;
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    let named: Vec<&String> = out
+        .warnings
+        .iter()
+        .filter(|w| w.contains("TIS_027"))
+        .collect();
+    assert_eq!(named.len(), 1, "{:?}", out.warnings);
+    assert!(
+        named[0].contains("Time In Status is not available"),
+        "{}",
+        named[0]
+    );
+    assert_eq!(out.records["tasks"].len(), sim.world().task_count());
+    assert!(!out.records.get("task_tags").map_or(true, Vec::is_empty));
+    // Without the opt-in the stream is not offered, and asking for it says how to get it.
+    let mut run = run_for(&sim).await;
+    let plain = crate::harness::config(&sim);
+    let offered = run.discover(&plain).await.unwrap();
+    assert!(offered.iter().all(|d| d.name != "task_time_in_status"));
+    let asked = ["task_time_in_status".to_owned()];
+    match run
+        .read_page_and_children(&plain, "tasks", None, None, &asked)
+        .await
+    {
+        Err(host_harness::CallError::Connector(host_harness::WitError::UnknownStream(m))) => {
+            assert!(m.contains("include_time_in_status"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
 }

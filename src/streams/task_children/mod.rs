@@ -17,6 +17,7 @@
 //! | `task_checklist_items` | `task_id`, `item_id` | item of any checklist, with the checklist's id and name ([`checklist_items`]) |
 //! | `task_dependencies` | `task_id`, `depends_on` | task this one waits on ([`dependencies`]) |
 //! | `task_links` | `task_id`, `linked_task_id` | linked task, listed from both ends ([`links`]) |
+//! | `task_time_in_status` | `task_id`, `status` | status the task has been in (opt-in, a request per 100 tasks: [`time_in_status`]) |
 //!
 //! Deletions inside a task: in an incremental read, a task that is re-read lists every custom
 //! field that applies to it; a field without a value gives a tombstone row (the key plus
@@ -28,6 +29,7 @@ pub mod custom_field_values;
 pub mod dependencies;
 pub mod links;
 pub mod tags;
+pub mod time_in_status;
 
 use crate::error::ConnectorError;
 use serde_json::{json, Map, Value};
@@ -58,17 +60,20 @@ pub enum Child {
     Dependencies,
     /// Links.
     Links,
+    /// Time in status (opt-in; its rows cost a request per 100 tasks).
+    TimeInStatus,
 }
 
 impl Child {
     /// Every child stream, in the order `discover` lists them.
-    pub const ALL: [Child; 6] = [
+    pub const ALL: [Child; 7] = [
         Child::CustomFieldValues,
         Child::Assignees,
         Child::Tags,
         Child::ChecklistItems,
         Child::Dependencies,
         Child::Links,
+        Child::TimeInStatus,
     ];
 
     /// The stream whose pages carry every child stream.
@@ -83,7 +88,16 @@ impl Child {
             Child::ChecklistItems => "task_checklist_items",
             Child::Dependencies => "task_dependencies",
             Child::Links => "task_links",
+            Child::TimeInStatus => "task_time_in_status",
         }
+    }
+
+    /// The child streams `config` offers: every one, `task_time_in_status` only when
+    /// `include_time_in_status` is set.
+    pub fn offered(config: &crate::config::Config) -> impl Iterator<Item = Child> + '_ {
+        Child::ALL
+            .into_iter()
+            .filter(|c| *c != Child::TimeInStatus || config.include_time_in_status)
     }
 
     /// Finds a child stream by name.
@@ -120,6 +134,7 @@ impl Child {
             Child::ChecklistItems => ["task_id", "item_id"],
             Child::Dependencies => ["task_id", "depends_on"],
             Child::Links => ["task_id", "linked_task_id"],
+            Child::TimeInStatus => ["task_id", "status"],
         }
     }
 
@@ -132,6 +147,7 @@ impl Child {
             Child::ChecklistItems => checklist_items::schema(),
             Child::Dependencies => dependencies::schema(),
             Child::Links => links::schema(),
+            Child::TimeInStatus => time_in_status::schema(),
         };
         if let Value::Object(p) = &mut properties {
             p.insert("workspace_id".into(), super::types::id());
@@ -165,6 +181,8 @@ impl Child {
             Child::ChecklistItems => checklist_items::rows(task, ctx, out),
             Child::Dependencies => dependencies::rows(task, ctx, out),
             Child::Links => links::rows(task, ctx, out),
+            // Not in the task body: asked for per page (`read/time_in_status.rs`).
+            Child::TimeInStatus => {}
         }
     }
 }

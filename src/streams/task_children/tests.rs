@@ -38,7 +38,8 @@ fn every_child_row_has_its_key_the_workspace_and_no_tombstone_and_matches_its_sc
         "linked_tasks": [{"task_id": "t1", "link_id": "t7", "date_created": 1609459200000_i64, "userid": 183}],
         "custom_fields": [{"id": "f", "name": "Points", "type": "number", "value": 3}],
     });
-    for child in Child::ALL {
+    // Time in status is not in the task body (it is asked for per page).
+    for child in Child::ALL.into_iter().filter(|c| *c != Child::TimeInStatus) {
         let rows = rows_of(child, &task);
         assert_eq!(rows.len(), 1, "{}: {rows:?}", child.name());
         let schema = child.json_schema();

@@ -43,7 +43,7 @@ fn on_a_terminal_the_display_counts_down_rate_limit_waits_and_shows_streams_done
     let screen = String::from_utf8_lossy(&std::fs::read(&transcript).unwrap()).into_owned();
     assert!(screen.contains("\u{1b}["), "drawn with terminal escapes");
     assert!(
-        screen.contains("streams 8/8"),
+        screen.contains("streams 15/15"),
         "streams done out of the total"
     );
     assert!(screen.contains("in flight"), "requests in flight");
@@ -80,8 +80,8 @@ fn without_a_terminal_progress_is_plain_log_lines() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains('\u{1b}'), "no escapes in a log: {stderr}");
     assert!(
-        stderr.contains("reading workspaces (stream 1 of 8, 0:00:00 elapsed)"),
+        stderr.contains("reading workspaces (stream 1 of 15, 0:00:00 elapsed)"),
         "{stderr}"
     );
-    assert!(stderr.contains("(stream 8 of 8,"), "{stderr}");
+    assert!(stderr.contains("(stream 15 of 15,"), "{stderr}");
 }

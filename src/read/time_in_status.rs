@@ -1,0 +1,58 @@
+//! `task_time_in_status`: `GET /task/bulk_time_in_status/task_ids` for the tasks of a page, 100
+//! ids of one Workspace a request (see [`crate::streams::task_children::time_in_status`]).
+//!
+//! A Workspace whose plan lacks the feature answers 403 `TIS_027`: the fetcher skips it with one
+//! warning that names the answer, and asks for it no more in this instance (the denial covers the
+//! endpoint, whichever Workspace: a token whose Workspaces differ in plan gets the rows of those
+//! read before the first refusal only).
+
+use crate::error::ConnectorError;
+use crate::fetch::{Fetched, Fetcher};
+use crate::streams::task_children::time_in_status::{rows, IDS_PER_REQUEST};
+use crate::streams::task_children::Context;
+use crate::transport::Transport;
+use serde_json::Value;
+
+/// The endpoint.
+const PATH: &str = "/task/bulk_time_in_status/task_ids";
+
+/// The rows of the tasks `tasks` (id, Workspace id), as JSON text.
+pub(super) fn read<T: Transport>(
+    tasks: &[(String, String)],
+    f: &mut Fetcher<'_, T>,
+) -> Result<Vec<String>, ConnectorError> {
+    // A call's page may hold several Workspaces' tasks (their pages go side by side): one
+    // Workspace per request, as ClickUp answers a request for one Workspace.
+    let mut by_workspace: std::collections::BTreeMap<&str, Vec<(String, String)>> =
+        std::collections::BTreeMap::new();
+    for task in tasks {
+        by_workspace
+            .entry(task.1.as_str())
+            .or_default()
+            .push(task.clone());
+    }
+    let mut out = Vec::new();
+    for chunk in by_workspace
+        .values()
+        .flat_map(|t| t.chunks(IDS_PER_REQUEST))
+    {
+        let query: Vec<(&'static str, String)> = chunk
+            .iter()
+            .map(|(id, _)| ("task_ids", id.clone()))
+            .collect();
+        let Fetched::Body(body) = f.get(PATH, &query)? else {
+            continue;
+        };
+        let mut found = Vec::new();
+        for (id, ws) in chunk {
+            let Some(answer) = body.get(id) else { continue };
+            let ctx = Context {
+                workspace_id: ws,
+                tombstone_at: None,
+            };
+            rows(id, answer, &ctx, &mut found);
+        }
+        out.extend(found.iter().map(Value::to_string));
+    }
+    Ok(out)
+}
