@@ -546,7 +546,7 @@ async fn a_workspace_without_time_in_status_gives_one_warning_naming_it_and_the_
         named[0]
     );
     assert_eq!(out.records["tasks"].len(), sim.world().task_count());
-    assert!(!out.records.get("task_tags").map_or(true, Vec::is_empty));
+    assert!(out.records.get("task_tags").is_some_and(|r| !r.is_empty()));
     // Without the opt-in the stream is not offered, and asking for it says how to get it.
     let mut run = run_for(&sim).await;
     let plain = crate::harness::config(&sim);
