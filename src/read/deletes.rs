@@ -54,18 +54,20 @@ pub(super) fn request(step: &Step) -> Option<Request> {
 
 /// The end of a Workspace's task pages: the checks of the ids that went missing, when sweeping.
 pub(super) fn sweep_end(walk: &Walk<'_>, ws: &str, cursor: &mut Cursor) {
-    let seen = cursor.seen.entry(ws.to_owned()).or_default().clone();
-    if !sweeping(walk, ws) {
-        return;
-    }
-    let Some(last) = walk.state.sweeps.get(ws) else {
+    // A Workspace with no task still leaves its (empty) sweep in the state.
+    let seen = cursor.seen.entry(ws.to_owned()).or_default();
+    let Some(last) = walk.state.sweeps.get(ws).filter(|_| sweeping(walk, ws)) else {
         return;
     };
-    let checks = last.ids.missing_from(&seen).map(|id| Step::TaskGone {
-        ws: ws.to_owned(),
-        id: id.clone(),
-    });
-    cursor.push_in_order(checks.collect());
+    let checks: Vec<Step> = last
+        .ids
+        .missing_from(seen)
+        .map(|id| Step::TaskGone {
+            ws: ws.to_owned(),
+            id: id.clone(),
+        })
+        .collect();
+    cursor.push_in_order(checks);
 }
 
 /// `GET /task/{id}` of a task that went missing: a tombstone when it is deleted (404), else the

@@ -254,28 +254,7 @@ async fn each_custom_field_type_is_typed_from_the_value_clickup_sent() {
         check_typed(row, value, field);
         types.insert(field["type"].as_str().unwrap().to_owned());
     }
-    for kind in [
-        "url",
-        "email",
-        "phone",
-        "short_text",
-        "text",
-        "drop_down",
-        "labels",
-        "date",
-        "checkbox",
-        "number",
-        "currency",
-        "emoji",
-        "users",
-        "tasks",
-        "list_relationship",
-        "manual_progress",
-        "automatic_progress",
-        "location",
-        "formula",
-        "attachment",
-    ] {
+    for kind in clickup_connector::streams::task_children::custom_field_values::DOCUMENTED_TYPES {
         assert!(
             types.contains(kind),
             "no value of type {kind} in the world: {types:?}"

@@ -53,6 +53,31 @@ use super::Context;
 use crate::timestamp;
 use serde_json::{json, Map, Number, Value};
 
+/// The field types ClickUp documents with a value (every one has typed columns here, or, for
+/// `attachment`, `value_json` alone; `multi_key` has never been seen with a value).
+pub const DOCUMENTED_TYPES: [&str; 20] = [
+    "url",
+    "email",
+    "phone",
+    "short_text",
+    "text",
+    "drop_down",
+    "labels",
+    "date",
+    "checkbox",
+    "number",
+    "currency",
+    "emoji",
+    "users",
+    "tasks",
+    "list_relationship",
+    "manual_progress",
+    "automatic_progress",
+    "location",
+    "formula",
+    "attachment",
+];
+
 /// The primary key field names, in order.
 pub const PRIMARY_KEY: [&str; 2] = ["task_id", "field_id"];
 

@@ -535,26 +535,9 @@ fn any_json() -> impl Strategy<Value = Value> {
 
 /// The field types the stream knows, and one it does not.
 fn any_type() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "url",
-        "text",
-        "number",
-        "currency",
-        "emoji",
-        "checkbox",
-        "date",
-        "drop_down",
-        "labels",
-        "users",
-        "tasks",
-        "list_relationship",
-        "manual_progress",
-        "automatic_progress",
-        "location",
-        "formula",
-        "attachment",
-        "unknown",
-    ])
+    let mut kinds = DOCUMENTED_TYPES.to_vec();
+    kinds.push("unknown");
+    prop::sample::select(kinds)
 }
 
 proptest! {
