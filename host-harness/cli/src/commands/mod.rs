@@ -47,8 +47,16 @@ pub(crate) fn print_summary(
     progress: &Progress,
     written: &BTreeMap<String, u64>,
 ) -> anyhow::Result<()> {
+    // As wide as the longest stream name (`task_custom_field_values`), so the columns line up.
+    let width = progress
+        .totals
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(14);
     outln!(
-        "{:<14} {:>9} {:>9} {:>16}",
+        "{:<width$} {:>9} {:>9} {:>16}",
         "stream",
         "records",
         "requests",
@@ -57,7 +65,7 @@ pub(crate) fn print_summary(
     for (stream, (_records, requests, waited)) in &progress.totals {
         let n = written.get(stream).copied().unwrap_or(0);
         outln!(
-            "{stream:<14} {n:>9} {requests:>9} {:>14.1} s",
+            "{stream:<width$} {n:>9} {requests:>9} {:>14.1} s",
             *waited as f64 / 1000.0
         );
     }

@@ -95,11 +95,11 @@ impl Live {
         let (bar, template) = match expected {
             Some(n) => (
                 ProgressBar::new(n),
-                "  {spinner:.green} {prefix:<18} [{bar:24}] {pos:>7}/{len} records  ·  {msg}  ·  ETA {eta_precise}",
+                "  {spinner:.green} {prefix:<24} [{bar:24}] {pos:>7}/{len} records  ·  {msg}  ·  ETA {eta_precise}",
             ),
             None => (
                 ProgressBar::new_spinner(),
-                "  {spinner:.green} {prefix:<18} {pos:>7} records  ·  {msg}",
+                "  {spinner:.green} {prefix:<24} {pos:>7} records  ·  {msg}",
             ),
         };
         let style = ProgressStyle::with_template(template)
@@ -125,12 +125,28 @@ impl Live {
         if let Some(bar) = self.stream.take() {
             let mark = if ok { "✓" } else { "✗" };
             let style = ProgressStyle::with_template(&format!(
-                "  {mark} {{prefix:<18}} {records:>7} records  ·  {requests} requests  ·  {{elapsed}}"
+                "  {mark} {{prefix:<24}} {records:>7} records  ·  {requests} requests  ·  {{elapsed}}"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.finish();
         }
+    }
+
+    /// A finished line of its own for `stream`, a derived stream read with `parent` (whose
+    /// line counts the requests).
+    pub(super) fn line_of(&mut self, stream: &str, parent: &str, ok: bool, records: u64) {
+        let mark = if ok { "✓" } else { "✗" };
+        let style = ProgressStyle::with_template(&format!(
+            "  {mark} {{prefix:<24}} {records:>7} records  ·  read with {parent}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let line = self.multi.add(
+            ProgressBar::new_spinner()
+                .with_style(style)
+                .with_prefix(stream.to_owned()),
+        );
+        line.finish();
     }
 
     /// A line above the bars (a warning).

@@ -33,6 +33,9 @@ pub(crate) struct Progress {
     pub(crate) totals: BTreeMap<String, (u64, u64, u64)>,
     /// Every warning, as `stream: message`.
     pub(crate) warnings: Vec<String>,
+    /// The derived streams and their parents (a derived stream is read with its parent, whose
+    /// live line stands for both while they are read).
+    children: BTreeMap<String, String>,
 }
 
 impl Progress {
@@ -64,6 +67,10 @@ impl Progress {
             expected_tasks: 0,
             totals: BTreeMap::new(),
             warnings: Vec::new(),
+            children: streams
+                .iter()
+                .filter_map(|s| Some((s.name.clone(), s.parent.clone()?)))
+                .collect(),
         }
     }
 
@@ -91,6 +98,10 @@ impl Progress {
         let done = self.waits.done.fetch_add(1, Ordering::Relaxed) + 1;
         let (records, requests, waited) = self.totals.get(stream).copied().unwrap_or_default();
         match &mut self.live {
+            // A derived stream ends with its parent, whose line has just ended: one of its own.
+            Some(live) if self.children.contains_key(stream) => {
+                live.line_of(stream, &self.children[stream], ok, records)
+            }
             Some(live) => live.stream_ended(ok, records, requests),
             None if ok => eprintln!(
                 "{LOG_PREFIX} {stream}: {records} records, {requests} requests, {:.1} s \
@@ -106,6 +117,10 @@ impl Progress {
 
 impl Observer for Progress {
     fn stream_started(&mut self, stream: &str) {
+        // A derived stream is read with its parent: the parent's line stands for both.
+        if self.children.contains_key(stream) {
+            return;
+        }
         let expected =
             (stream == "tasks" && self.fresh.contains("tasks") && self.expected_tasks > 0)
                 .then_some(self.expected_tasks);
@@ -155,7 +170,11 @@ impl Observer for Progress {
         t.1 += u64::from(stats.requests);
         t.2 += stats.rate_limit_wait_ms;
         let (records, requests) = (t.0, t.1);
-        if let Some(live) = &self.live {
+        if let Some(live) = self
+            .live
+            .as_ref()
+            .filter(|_| !self.children.contains_key(stream))
+        {
             live.page(records, requests);
         }
     }

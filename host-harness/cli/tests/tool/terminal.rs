@@ -47,6 +47,11 @@ fn on_a_terminal_the_display_counts_down_rate_limit_waits_and_shows_streams_done
         "streams done out of the total"
     );
     assert!(screen.contains("in flight"), "requests in flight");
+    // The task's child streams are read with tasks: each a finished line of its own.
+    assert!(
+        screen.contains("task_tags") && screen.contains("read with tasks"),
+        "the child streams' lines"
+    );
     assert!(screen.contains("00:00:"), "elapsed time");
     assert!(
         screen.contains("ETA"),
