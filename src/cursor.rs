@@ -8,6 +8,7 @@
 //! several off the cursor at once, and the steps their answers lead to go back on it. The cursor
 //! is data from outside too: it is validated like the state.
 
+use crate::child_keys::PendingKeys;
 use crate::error::ConnectorError;
 use crate::known_ids::{KnownEntries, KnownIds};
 use serde::{Deserialize, Serialize};
@@ -213,6 +214,10 @@ pub struct Cursor {
     /// window reads again (see `read/deletes.rs`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub recent: BTreeMap<String, KnownEntries>,
+    /// `tasks` only, per child stream read with it whose keys the state keeps: the keys of the
+    /// rows of each task this read has read (see [`crate::child_keys`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub children: BTreeMap<String, PendingKeys>,
 }
 
 impl Cursor {
@@ -226,6 +231,7 @@ impl Cursor {
             next_watermarks: BTreeMap::new(),
             seen: BTreeMap::new(),
             recent: BTreeMap::new(),
+            children: BTreeMap::new(),
         }
     }
 

@@ -23,7 +23,8 @@
 //!   watermark), `read/goals.rs` and `read/time_entries.rs` (date windows × members), and
 //!   `read/children.rs` (`read-page-and-children`: the child rows of each task page).
 //! - [`cursor`] and [`state`]: where a read is, and what a finished sync remembers;
-//!   [`known_ids`]: the task ids a sweep for deletions saw, compact.
+//!   [`known_ids`]: the task ids a sweep for deletions saw, compact; [`child_keys`]: each task's
+//!   rows in the child streams, so that a row that leaves a task becomes a tombstone.
 //! - [`endpoint`]: ids from outside as percent-encoded path segments (no id can steer a request).
 //! - [`pagination`], [`ratelimit`], [`retry`], [`fetch`]: paging rules, pacing, the retry policy,
 //!   and the one GET that uses them.
@@ -44,6 +45,7 @@
 //! }
 //! ```
 
+pub mod child_keys;
 pub mod concurrency;
 pub mod config;
 pub mod cursor;

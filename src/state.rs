@@ -9,8 +9,10 @@
 //! For `tasks` a watermark is the largest `date_updated` seen; for `time_entries` it is the end of
 //! the last window read. Watermarks only move forward. A `tasks` state also keeps, per Workspace,
 //! the last sweep for deleted tasks (`sweeps`: when, and the ids it saw, see
-//! [`crate::known_ids`]): about 1 MB per 100,000 tasks.
+//! [`crate::known_ids`]): about 1 MB per 100,000 tasks; and, per child stream read with it, the
+//! keys of each task's rows (`children`, see [`crate::child_keys`]).
 
+use crate::child_keys::ChildKeys;
 use crate::error::ConnectorError;
 use crate::known_ids::{KnownEntries, KnownIds};
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,12 @@ pub struct StreamState {
     /// states of earlier builds.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub recent: BTreeMap<String, KnownEntries>,
+    /// `tasks` only, per child stream whose rows a task body lists in full (`task_assignees`,
+    /// `task_tags`, `task_checklist_items`, `task_dependencies`, `task_links`): the keys of each
+    /// task's rows as the last read with that stream left them. Absent in states of earlier
+    /// builds, and for a child stream never read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub children: BTreeMap<String, ChildKeys>,
 }
 
 /// What the last sweep for deleted tasks of a Workspace found.
@@ -63,6 +71,7 @@ impl StreamState {
             watermarks: BTreeMap::new(),
             sweeps: BTreeMap::new(),
             recent: BTreeMap::new(),
+            children: BTreeMap::new(),
         }
     }
 
@@ -138,6 +147,12 @@ impl StreamState {
                 "the state of stream {stream} holds a time entry with an impossible start for Workspace {ws}. {start_over}"
             )));
         }
+        if let Some(name) = state.children.keys().find(|n| !keeps_child_keys(n)) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} keeps child keys for {name:?}, which is not a child \
+                 stream whose keys are kept. {start_over}"
+            )));
+        }
         Ok(state)
     }
 
@@ -156,6 +171,11 @@ impl StreamState {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// Whether `name` is a child stream whose rows' keys a `tasks` state keeps.
+fn keeps_child_keys(name: &str) -> bool {
+    crate::streams::task_children::Child::from_name(name).is_some_and(|c| c.kept_key().is_some())
 }
 
 /// The year 9999, in ms: no real watermark lies beyond it.
@@ -238,6 +258,14 @@ mod tests {
             (
                 r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"recent":{"1":"e"}}"#,
                 "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"children":{"task_tags":"b:x a:y"}}"#,
+                "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"children":{"task_custom_field_values":"a:y"}}"#,
+                "not a child stream whose keys are kept",
             ),
         ];
         for (text, expected) in cases {

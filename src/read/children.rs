@@ -5,19 +5,24 @@
 //! each asked-for child stream's rows from its records. [`read_child`] serves `read-page` of a
 //! child stream by itself: the `tasks` page, its records swapped for the child's.
 //!
-//! Tombstones: a read that starts from a saved `tasks` state is incremental, and its re-read
-//! tasks say which custom fields they no longer have a value for: those rows come as tombstones
-//! stamped with the call's time. A read from no state emits only rows with values.
+//! Tombstones: a read that starts from a saved `tasks` state is incremental. Its re-read tasks
+//! say which custom fields they no longer have a value for, and the state says which rows of the
+//! other body streams each task had ([`Keys`]): the rows gone come as tombstones stamped with the
+//! call's time, and so do a deleted task's. A read from no state emits only rows with values.
+//! Either way, the keys each task's rows have now go into the cursor, and into the state when
+//! the read completes.
 
-use super::{read_page, time_in_status, Page};
+use super::{read_call, time_in_status, Page};
+use crate::child_keys::{ChildKeys, PendingKeys};
 use crate::config::Config;
 use crate::error::ConnectorError;
 use crate::fetch::Fetcher;
 use crate::fetch::Session;
-use crate::streams::task_children::{Child, Context};
+use crate::streams::task_children::{row, task_id, Child, Context};
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A page of a parent stream and its child streams' records, in the order asked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,16 +53,28 @@ pub fn read_page_and_children<T: Transport>(
         ));
     }
     let tombstone_at = state.and(format_ms(transport.now_ms()));
-    let mut page = read_page(transport, session, config_json, stream_name, state, cursor)?;
+    let mut call = read_call(transport, session, config_json, stream_name, state, cursor)?;
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
     let mut warnings = Vec::new();
     let mut tasks = Vec::new();
     if !wanted.is_empty() {
-        for record in &page.records {
+        let mut keys = Keys {
+            last: &call.state.children,
+            read: &mut call.cursor.children,
+        };
+        for record in &call.records {
             let stamp = tombstone_at.as_deref();
-            tasks.extend(derive(record, &wanted, stamp, &mut rows, &mut warnings)?);
+            let derived = derive(record, &wanted, stamp, &mut keys, &mut rows, &mut warnings)?;
+            tasks.extend(derived);
         }
     }
+    if let Some(next) = call.next_state.as_mut() {
+        for (name, read) in &call.cursor.children {
+            let last = call.state.children.get(name).cloned().unwrap_or_default();
+            next.children.insert(name.clone(), last.merged(read));
+        }
+    }
+    let mut page = call.into_page();
     if let Some(at) = wanted.iter().position(|c| *c == Child::TimeInStatus) {
         if !tasks.is_empty() {
             let mut f = Fetcher::new(transport, session, &config);
@@ -79,6 +96,49 @@ pub fn read_page_and_children<T: Transport>(
         .zip(rows)
         .collect();
     Ok(PageAndChildren { page, children })
+}
+
+/// The keys of the child rows: those the last read left in the state, and those this read has
+/// found (which go into the cursor, and into the state when the read completes).
+struct Keys<'k> {
+    last: &'k BTreeMap<String, ChildKeys>,
+    read: &'k mut BTreeMap<String, PendingKeys>,
+}
+
+impl Keys<'_> {
+    /// For a child whose keys are kept: appends a tombstone for each key the task had at the
+    /// last read and has not now (in an incremental read), and records the keys it has now.
+    fn follow(&mut self, child: Child, task: &Value, ctx: &Context<'_>, out: &mut Vec<Value>) {
+        let (Some(field), Some(task_id)) = (child.kept_key(), task_id(task)) else {
+            return;
+        };
+        let now: Vec<String> = out
+            .iter()
+            .filter_map(|r| r.get(field).and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        let last = self
+            .last
+            .get(child.name())
+            .and_then(|k| k.keys_of(&task_id));
+        if let (Some(last), Some(at)) = (&last, ctx.tombstone_at) {
+            for gone in last.iter().filter(|k| !now.contains(k)) {
+                out.push(tombstone(&task_id, ctx, field, gone, at));
+            }
+        }
+        if !now.is_empty() || last.is_some() {
+            let read = self.read.entry(child.name().to_owned()).or_default();
+            read.push(&task_id, &now);
+        }
+    }
+}
+
+/// A child row found gone: its key, the task's Workspace and when.
+fn tombstone(task_id: &str, ctx: &Context<'_>, field: &str, key: &str, at: &str) -> Value {
+    let mut fields = serde_json::Map::new();
+    fields.insert(field.to_owned(), Value::String(key.to_owned()));
+    let mut row = row(task_id, ctx, fields);
+    row["_ab_cdc_deleted_at"] = Value::String(at.to_owned());
+    row
 }
 
 /// `read-page` of a child stream: its parent's page, with the child's rows as its records.
@@ -111,6 +171,7 @@ fn derive(
     record: &str,
     wanted: &[Child],
     tombstone_at: Option<&str>,
+    keys: &mut Keys<'_>,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
 ) -> Result<Option<(String, String)>, ConnectorError> {
@@ -129,9 +190,10 @@ fn derive(
     for (child, rows) in wanted.iter().zip(rows.iter_mut()) {
         out.clear();
         child.rows(&task, &ctx, &mut out, warnings);
+        keys.follow(*child, &task, &ctx, &mut out);
         rows.extend(out.iter().map(Value::to_string));
     }
     let deleted = task.get("_ab_cdc_deleted_at").is_some_and(|v| !v.is_null());
-    let id = crate::streams::task_children::task_id(&task).filter(|_| !deleted);
+    let id = task_id(&task).filter(|_| !deleted);
     Ok(id.map(|id| (id, workspace_id.to_owned())))
 }

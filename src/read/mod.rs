@@ -92,6 +92,45 @@ pub fn read_page<T: Transport>(
     if let Some(child) = Child::from_name(stream_name) {
         return children::read_child(transport, session, config_json, child, state, cursor);
     }
+    Ok(read_call(transport, session, config_json, stream_name, state, cursor)?.into_page())
+}
+
+/// One call's read of a stream, before its state and cursor are written as text (so that
+/// `read-page-and-children` can add what the child streams keep).
+struct Call {
+    records: Vec<String>,
+    /// The state the call was given (empty when none).
+    state: StreamState,
+    /// The stream's new state, when it completed (incremental streams only).
+    next_state: Option<StreamState>,
+    /// Where the read is now; `complete` when nothing is left.
+    cursor: Cursor,
+    complete: bool,
+    warnings: Vec<String>,
+    stats: Stats,
+}
+
+impl Call {
+    fn into_page(self) -> Page {
+        Page {
+            records: self.records,
+            state: self.next_state.map(|s| s.to_json()),
+            cursor: (!self.complete).then(|| self.cursor.to_json()),
+            warnings: self.warnings,
+            stats: self.stats,
+        }
+    }
+}
+
+/// `read-page` of a stream that is not derived.
+fn read_call<T: Transport>(
+    transport: &mut T,
+    session: &mut Session,
+    config_json: &str,
+    stream_name: &str,
+    state: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Call, ConnectorError> {
     let config = Config::parse(config_json)?;
     let stream = Stream::from_name(stream_name)?;
     let state = if stream.is_incremental() {
@@ -142,7 +181,7 @@ pub fn read_page<T: Transport>(
     if !complete && call > 1 {
         walk.start_ahead(&cursor, &mut fetcher);
     }
-    let new_state = (complete && stream.is_incremental()).then(|| {
+    let next_state = (complete && stream.is_incremental()).then(|| {
         let mut next = state.clone();
         for (ws, ms) in &cursor.next_watermarks {
             next.advance(ws, *ms);
@@ -151,7 +190,7 @@ pub fn read_page<T: Transport>(
             Stream::Tasks => deletes::next_sweeps(&walk, &cursor, &mut next),
             _ => deleted_entries::next_recent(&walk, &cursor, &mut next),
         }
-        next.to_json()
+        next
     });
     // One step gives records of one kind, so at most one of the two is not empty.
     written.extend(
@@ -159,13 +198,15 @@ pub fn read_page<T: Transport>(
             .iter()
             .map(|r| serde_json::to_string(r).unwrap_or_default()),
     );
-    let records = written;
-    Ok(Page {
-        records,
-        state: new_state,
-        cursor: (!complete).then(|| cursor.to_json()),
-        warnings: fetcher.warnings,
-        stats: fetcher.stats,
+    let (warnings, stats) = (fetcher.warnings, fetcher.stats);
+    Ok(Call {
+        records: written,
+        state,
+        next_state,
+        cursor,
+        complete,
+        warnings,
+        stats,
     })
 }
 

@@ -29,7 +29,7 @@ const BODY_CHILDREN: [Child; 6] = [
 ];
 
 /// Rows keyed by the child's primary key.
-fn keyed(child: Child, rows: &[Value]) -> BTreeMap<(String, String), Value> {
+pub(crate) fn keyed(child: Child, rows: &[Value]) -> BTreeMap<(String, String), Value> {
     let [a, b] = child.primary_key();
     rows.iter()
         .map(|r| {
@@ -41,7 +41,7 @@ fn keyed(child: Child, rows: &[Value]) -> BTreeMap<(String, String), Value> {
 
 /// The child rows a correct connector emits for the world's tasks (a full read), computed
 /// natively from the simulator's own task JSON.
-fn truth(world: &World, child: Child) -> Vec<Value> {
+pub(crate) fn truth(world: &World, child: Child) -> Vec<Value> {
     let (mut rows, mut warnings) = (Vec::new(), Vec::new());
     for ws in &world.workspaces {
         let ctx = Context {

@@ -23,7 +23,7 @@
 //!
 //! Layout: entities (`people`, `hierarchy`, `tasks`, `goals`, `time_entries`,
 //! `time_in_status`, `world`), how they are made (`generate`, `scoped_fields`,
-//! `task_factory`, `ids`, `names`, `prng`) and changed (`mutations`, `deletes`); the
+//! `task_factory`, `ids`, `names`, `prng`) and changed (`mutations`, `child_edits`, `deletes`); the
 //! endpoints (`routes`, `access`, `*_endpoints`, `task_search`, `query`, `api_error`);
 //! the request path
 //! (`pipeline`: counting, `rate_limit`, `faults`, `auth`) and the server (`server`,
@@ -33,6 +33,7 @@ mod access;
 mod api_error;
 mod auth;
 mod body;
+mod child_edits;
 pub mod clock;
 pub mod config;
 pub mod counts;
@@ -81,6 +82,7 @@ mod tests_task_shapes;
 #[cfg(test)]
 mod tests_time_in_status;
 
+pub use child_edits::Stripped;
 pub use config::{
     Fault, FaultConfig, LatencyConfig, RateLimitConfig, SimConfig, Size, TimeEntryRange, TokenSpec,
     DEFAULT_TOKEN,

@@ -19,9 +19,14 @@
 //! | `task_links` | `task_id`, `linked_task_id` | linked task, listed from both ends ([`links`]) |
 //! | `task_time_in_status` | `task_id`, `status` | status the task has been in (opt-in, a request per 100 tasks: [`time_in_status`]) |
 //!
-//! Deletions inside a task: in an incremental read, a task that is re-read lists every custom
-//! field that applies to it; a field without a value gives a tombstone row (the key plus
-//! `_ab_cdc_deleted_at`), so a value cleared in ClickUp disappears downstream.
+//! Deletions inside a task, in an incremental read (one from a saved `tasks` state):
+//! - a re-read task lists every custom field that applies to it; a field without a value gives
+//!   a tombstone row (the key plus `_ab_cdc_deleted_at`), so a value cleared in ClickUp
+//!   disappears downstream;
+//! - for the other streams of the task body, the state keeps the keys of each task's rows
+//!   ([`Child::kept_key`], [`crate::child_keys`]): a key a re-read task no longer has gives a
+//!   tombstone `{task_id, workspace_id, <key>, _ab_cdc_deleted_at}`, and so does every key of a
+//!   deleted task.
 
 pub mod assignees;
 pub mod checklist_items;
@@ -135,6 +140,17 @@ impl Child {
             Child::Dependencies => ["task_id", "depends_on"],
             Child::Links => ["task_id", "linked_task_id"],
             Child::TimeInStatus => ["task_id", "status"],
+        }
+    }
+
+    /// The key field (besides `task_id`) whose values the `tasks` state keeps per task, so that
+    /// a row that leaves a re-read task becomes a tombstone (see [`crate::child_keys`]). `None`
+    /// for custom field values (a re-read task lists every field that applies, so a cleared
+    /// one is seen) and time in status (a task's statuses only grow).
+    pub fn kept_key(self) -> Option<&'static str> {
+        match self {
+            Child::CustomFieldValues | Child::TimeInStatus => None,
+            other => Some(other.primary_key()[1]),
         }
     }
 
