@@ -263,8 +263,10 @@ async fn warehouse_costs(
         .collect();
     let (_, tasks_alone, _) =
         sync_streams(host, sim, &mut SyncState::new(), config, &["tasks"]).await;
+    let mut children_state = SyncState::new();
     let (rows, with_children, _) =
-        sync_streams(host, sim, &mut SyncState::new(), config, &children).await;
+        sync_streams(host, sim, &mut children_state, config, &children).await;
+    let state_size = state_size(&children_state, world);
     let (definitions, fields_requests, _) =
         sync_streams(host, sim, &mut SyncState::new(), config, &["custom_fields"]).await;
     let field_calls: u64 = sim
@@ -318,6 +320,27 @@ async fn warehouse_costs(
     println!("| custom_fields (field endpoints at every node) | {fields_requests} ({field_calls} of them /field) | {definitions} | the hierarchy's {nodes} nodes; the lists' endpoints alone: {} (no `defined_at` for space and folder fields); task bodies: 0 (misses fields no task has, and where each is defined) |", lists + 1);
     println!("| a sweep for deletions (incremental tasks, due; 3 tasks deleted) | {sweep} | {tombstones} (the changes and the tombstones) | the incremental sync that is not due: {incremental} |");
     println!("| tasks and task_time_in_status (opt-in) | {tis_requests} | {tis_rows} | tasks alone: {tasks_alone} (one request per 100 tasks of a Workspace in a page) |\n");
+    println!("{state_size}\n");
+}
+
+/// The size of the `tasks` state a full sync with the child streams leaves, in all and per
+/// part, with each scaled to 100,000 tasks.
+fn state_size(state: &SyncState, world: &World) -> String {
+    let tasks = world.task_count().max(1) as f64;
+    let per_100k = |bytes: usize| bytes as f64 * 100_000.0 / tasks / 1e6;
+    let Some(saved) = state.get("tasks").and_then(|c| c.state.as_ref()) else {
+        return "The tasks state: none was saved.".to_owned();
+    };
+    let whole = saved.to_string().len();
+    let part = |name: &str| saved.get(name).map_or(0, |v| v.to_string().len());
+    let (sweeps, children) = (part("sweeps"), part("children"));
+    format!(
+        "The tasks state after that sync: {whole} bytes for {tasks} tasks, {:.2} MB per 100,000 \
+         tasks (the sweep ids {:.2} MB, the child streams' keys {:.2} MB).",
+        per_100k(whole),
+        per_100k(sweeps),
+        per_100k(children)
+    )
 }
 
 /// The task pages a full sync cannot do without: ⌈n/100⌉ (at least 1) for each partition the
