@@ -202,10 +202,11 @@ impl<'a, T: Transport> Fetcher<'a, T> {
         let config = self.config;
         let token = config.api_token.as_deref().unwrap_or_default();
         let base_url = config.base_url.as_str();
+        let asked = denials::Asked::new(path, query);
         if self
             .session
             .denials
-            .covers(token, base_url, path, self.transport.now_ms())
+            .covers(token, base_url, &asked, self.transport.now_ms())
         {
             return Ok(Fetched::Skipped);
         }
@@ -293,10 +294,10 @@ impl<'a, T: Transport> Fetcher<'a, T> {
                 }
                 Verdict::Denied(warning) => {
                     let now = self.transport.now_ms();
-                    self.session.denials.remember(token, base_url, path, now);
+                    self.session.denials.remember(token, base_url, &asked, now);
                     self.warnings.push(format!(
                         "{warning} Nothing else under {} is asked for in this sync.",
-                        denials::resource(path)
+                        asked.resource()
                     ));
                     return Ok(Fetched::Skipped);
                 }

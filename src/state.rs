@@ -110,6 +110,14 @@ impl StreamState {
                 )))
             }
         }
+        // serde reads a struct from an array too (`[1, "ids"]` as a sweep): only objects here.
+        let sweeps = value.get("sweeps").and_then(|s| s.as_object());
+        if let Some((ws, _)) = sweeps.and_then(|s| s.iter().find(|(_, v)| !v.is_object())) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} is damaged (the sweep of Workspace {ws} is not an \
+                 object). {start_over}"
+            )));
+        }
         let state: StreamState = serde_json::from_value(value).map_err(|e| {
             ConnectorError::InvalidState(format!(
                 "the state of stream {stream} is damaged ({e}). {start_over}"
@@ -257,6 +265,10 @@ mod tests {
             ),
             (
                 r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"recent":{"1":"e"}}"#,
+                "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"sweeps":{"1":[1,"a"]}}"#,
                 "damaged",
             ),
             (

@@ -6,7 +6,8 @@
 //! rate-limit window's room, one request per resource not yet known readable, and the lists'
 //! `task_count` ([`Fetcher::note_list`]) that says where a task partition ends.
 
-use super::{denials, Fetcher, Request};
+use super::denials::{self, Asked};
+use super::{Fetcher, Request};
 use crate::transport::Transport;
 
 impl<T: Transport> Fetcher<'_, T> {
@@ -109,11 +110,12 @@ impl<T: Transport> Fetcher<'_, T> {
         let (mut taken, mut fresh): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         let mut untried = std::collections::HashSet::new();
         for r in requests {
-            if self
-                .session
-                .denials
-                .covers(token, &config.base_url, &r.path, now)
-                || self.is_cached(&r.path, &r.query)
+            if self.session.denials.covers(
+                token,
+                &config.base_url,
+                &Asked::new(&r.path, &r.query),
+                now,
+            ) || self.is_cached(&r.path, &r.query)
             {
                 continue;
             }
@@ -205,9 +207,11 @@ impl<T: Transport> Fetcher<'_, T> {
         let now = self.transport.now_ms();
         self.has_answer(request)
             || self.is_cached(&request.path, &request.query)
-            || self
-                .session
-                .denials
-                .covers(token, &self.config.base_url, &request.path, now)
+            || self.session.denials.covers(
+                token,
+                &self.config.base_url,
+                &Asked::new(&request.path, &request.query),
+                now,
+            )
     }
 }

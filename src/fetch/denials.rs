@@ -31,30 +31,54 @@ impl Denials {
     /// Remembers that `GET {path}` was denied at `now`. Not `GET /team` itself: its denial is
     /// the whole token's (`check` reports it as an error), and a later call must meet it again
     /// rather than read nothing without a word.
-    pub(super) fn remember(&mut self, token: &str, base_url: &str, path: &str, now: i64) {
-        if path == "/team" {
+    pub(super) fn remember(&mut self, token: &str, base_url: &str, at: &Asked<'_>, now: i64) {
+        if at.path == "/team" {
             return;
         }
         if self.seen.len() >= MAX_DENIALS {
             self.seen.clear();
         }
-        self.seen.insert(key(token, base_url, path), now);
+        self.seen.insert(key(token, base_url, at), now);
     }
 
     /// Whether `GET {path}` is under a resource denied in the last [`DENIAL_TTL_MS`].
-    pub(super) fn covers(&self, token: &str, base_url: &str, path: &str, now: i64) -> bool {
+    pub(super) fn covers(&self, token: &str, base_url: &str, at: &Asked<'_>, now: i64) -> bool {
         self.seen
-            .get(&key(token, base_url, path))
-            .is_some_and(|at| now - at < DENIAL_TTL_MS)
+            .get(&key(token, base_url, at))
+            .is_some_and(|t| now - t < DENIAL_TTL_MS)
     }
 }
 
-fn key(token: &str, base_url: &str, path: &str) -> (String, String, String) {
-    (
-        token.to_owned(),
-        base_url.to_owned(),
-        resource(path).to_owned(),
-    )
+/// What a request asks for, as far as a denial goes: its path, and the Workspace its query names
+/// (`team_id`), if any. A Workspace-wide endpoint that takes the Workspace in its query (the bulk
+/// time in status) is gated per Workspace, so its denial covers that Workspace only.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Asked<'a> {
+    pub(super) path: &'a str,
+    pub(super) team: Option<&'a str>,
+}
+
+impl<'a> Asked<'a> {
+    /// The request `GET {path}?{query}`.
+    pub(super) fn new(path: &'a str, query: &'a [(&str, String)]) -> Asked<'a> {
+        let team = query
+            .iter()
+            .find(|(k, _)| *k == "team_id")
+            .map(|(_, v)| v.as_str());
+        Asked { path, team }
+    }
+
+    /// The resource a denial is about, with the Workspace when the query names one.
+    pub(super) fn resource(&self) -> String {
+        match self.team {
+            Some(team) => format!("{} (Workspace {team})", resource(self.path)),
+            None => resource(self.path).to_owned(),
+        }
+    }
+}
+
+fn key(token: &str, base_url: &str, at: &Asked<'_>) -> (String, String, String) {
+    (token.to_owned(), base_url.to_owned(), at.resource())
 }
 
 /// The resource a denial of `GET {path}` is about. Under a space, folder, list, task or goal, it
@@ -89,17 +113,37 @@ mod tests {
         assert_eq!(resource(""), "");
     }
 
+    fn at(path: &str) -> Asked<'_> {
+        Asked { path, team: None }
+    }
+
     #[test]
     fn denials_are_per_token_and_base_url_and_expire() {
         let mut d = Denials::default();
-        d.remember("pk_1", "http://a", "/space/9/folder", 1_000);
-        assert!(d.covers("pk_1", "http://a", "/space/9/list", 2_000));
-        assert!(!d.covers("pk_2", "http://a", "/space/9/list", 2_000));
-        assert!(!d.covers("pk_1", "http://b", "/space/9/list", 2_000));
-        assert!(!d.covers("pk_1", "http://a", "/space/8/list", 2_000));
-        assert!(!d.covers("pk_1", "http://a", "/team/1/space", 2_000));
-        assert!(!d.covers("pk_1", "http://a", "/space/9/list", 1_000 + DENIAL_TTL_MS));
-        d.remember("pk_1", "http://a", "/team", 1_000);
-        assert!(!d.covers("pk_1", "http://a", "/team", 2_000));
+        d.remember("pk_1", "http://a", &at("/space/9/folder"), 1_000);
+        assert!(d.covers("pk_1", "http://a", &at("/space/9/list"), 2_000));
+        assert!(!d.covers("pk_2", "http://a", &at("/space/9/list"), 2_000));
+        assert!(!d.covers("pk_1", "http://b", &at("/space/9/list"), 2_000));
+        assert!(!d.covers("pk_1", "http://a", &at("/space/8/list"), 2_000));
+        assert!(!d.covers("pk_1", "http://a", &at("/team/1/space"), 2_000));
+        assert!(!d.covers(
+            "pk_1",
+            "http://a",
+            &at("/space/9/list"),
+            1_000 + DENIAL_TTL_MS
+        ));
+        d.remember("pk_1", "http://a", &at("/team"), 1_000);
+        assert!(!d.covers("pk_1", "http://a", &at("/team"), 2_000));
+    }
+
+    #[test]
+    fn a_denial_of_a_request_that_names_its_workspace_covers_that_workspace_only() {
+        let mut d = Denials::default();
+        let (one, two) = ([("team_id", "1".to_owned())], [("team_id", "2".to_owned())]);
+        let path = "/task/bulk_time_in_status/task_ids";
+        d.remember("pk_1", "http://a", &Asked::new(path, &one), 1_000);
+        assert!(d.covers("pk_1", "http://a", &Asked::new(path, &one), 2_000));
+        assert!(!d.covers("pk_1", "http://a", &Asked::new(path, &two), 2_000));
+        assert!(!d.covers("pk_1", "http://a", &at(path), 2_000));
     }
 }

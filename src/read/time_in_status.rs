@@ -2,9 +2,10 @@
 //! ids of one Workspace a request (see [`crate::streams::task_children::time_in_status`]).
 //!
 //! A Workspace whose plan lacks the feature answers 403 `TIS_027`: the fetcher skips it with one
-//! warning that names the answer, and asks for it no more in this instance (the denial covers the
-//! endpoint, whichever Workspace: a token whose Workspaces differ in plan gets the rows of those
-//! read before the first refusal only).
+//! warning that names the answer, and asks for that Workspace's no more in this instance. Each
+//! request names its Workspace (`team_id`, which ClickUp reads only with `custom_task_ids`), so
+//! the denial covers that Workspace alone: a token whose Workspaces differ in plan gets the rows
+//! of every Workspace that has the feature.
 
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
@@ -32,14 +33,15 @@ pub(super) fn read<T: Transport>(
             .push(task.clone());
     }
     let mut out = Vec::new();
-    for chunk in by_workspace
-        .values()
-        .flat_map(|t| t.chunks(IDS_PER_REQUEST))
+    for (ws, chunk) in by_workspace
+        .iter()
+        .flat_map(|(ws, t)| t.chunks(IDS_PER_REQUEST).map(move |c| (*ws, c)))
     {
-        let query: Vec<(&'static str, String)> = chunk
+        let mut query: Vec<(&'static str, String)> = chunk
             .iter()
             .map(|(id, _)| ("task_ids", id.clone()))
             .collect();
+        query.push(("team_id", ws.to_owned()));
         let Fetched::Body(body) = f.get(PATH, &query)? else {
             continue;
         };

@@ -526,6 +526,35 @@ async fn a_workspace_without_time_in_status_gives_one_warning_naming_it_and_the_
     );
     assert_eq!(out.records["tasks"].len(), sim.world().task_count());
     assert!(out.records.get("task_tags").is_some_and(|r| !r.is_empty()));
+    // Each Workspace is gated alone: whichever is denied, and whenever its request goes, the
+    // others' rows all come.
+    let all: Vec<String> =
+        sim.with_world(|w| w.workspaces.iter().map(|ws| ws.id.clone()).collect());
+    assert!(all.len() >= 2, "one Workspace: the test proves nothing");
+    assert!(sim.mutate(|w| w.set_time_in_status(&ws, true)));
+    for denied in &all {
+        assert!(sim.mutate(|w| w.set_time_in_status(denied, false)));
+        let (out, end) = crate::harness::sync_with(
+            &sim,
+            &config,
+            &["tasks", "task_time_in_status"],
+            &mut SyncState::new(),
+            &crate::harness::quick(),
+        )
+        .await;
+        assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+        let with_rows: std::collections::BTreeSet<String> = out
+            .records
+            .get("task_time_in_status")
+            .into_iter()
+            .flatten()
+            .map(|r| r["workspace_id"].as_str().unwrap().to_owned())
+            .collect();
+        let want: std::collections::BTreeSet<String> =
+            all.iter().filter(|w| *w != denied).cloned().collect();
+        assert_eq!(with_rows, want, "Workspace {denied} denied");
+        assert!(sim.mutate(|w| w.set_time_in_status(denied, true)));
+    }
     // Without the opt-in the stream is not offered, and asking for it says how to get it.
     let mut run = run_for(&sim).await;
     let plain = crate::harness::config(&sim);
