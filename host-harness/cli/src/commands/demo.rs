@@ -64,13 +64,27 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
     let mut order: Vec<String> = Vec::new();
     for pass in ["full sync", "incremental sync"] {
         if pass == "incremental sync" {
-            let (updated, created, entries) =
-                sim.mutate(|w| (w.update_tasks(5), w.create_tasks(3), w.add_time_entries(4)));
+            let (stripped, updated, created, entries) = sim.mutate(|w| {
+                // First, so that the most recently updated tasks are the edited and new ones.
+                let stripped = strip_one(w);
+                (
+                    stripped,
+                    w.update_tasks(5),
+                    w.create_tasks(3),
+                    w.add_time_entries(4),
+                )
+            });
             eprintln!(
-                "\nIn ClickUp meanwhile: {} tasks updated, {} created, {} time entries added.",
+                "\nIn ClickUp meanwhile: {} tasks updated, {} created, {} time entries added{}.",
                 updated.len(),
                 created.len(),
-                entries.len()
+                entries.len(),
+                if stripped {
+                    "; one task lost an assignee and a tag (their rows in task_assignees and \
+                     task_tags come as tombstones, and leave the database)"
+                } else {
+                    ""
+                }
             );
         }
         eprintln!("\n== {pass} into {} ==", args.output.display());
@@ -145,4 +159,16 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
     outln!("{}", sqlite::query_table(&db, CUSTOM_FIELD_QUERY)?);
     outln!("\nOr: head -c 600 {}/tasks.jsonl", args.output.display());
     Ok(0)
+}
+
+/// Takes an assignee and a tag (and the rest [`clickup_sim::World::strip_task`] takes) off the
+/// first task that has both; false if none has.
+fn strip_one(w: &mut clickup_sim::World) -> bool {
+    let id = w
+        .workspaces
+        .iter()
+        .flat_map(|ws| &ws.tasks)
+        .find(|t| !t.assignees.is_empty() && !t.tags.is_empty())
+        .map(|t| t.id.clone());
+    id.and_then(|id| w.strip_task(&id)).is_some()
 }
