@@ -16,7 +16,7 @@ use crate::child_keys::ChildKeys;
 use crate::error::ConnectorError;
 use crate::known_ids::{KnownEntries, KnownIds};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The state format this build reads and writes.
 pub const STATE_VERSION: u32 = 1;
@@ -49,6 +49,12 @@ pub struct StreamState {
     /// builds, and for a child stream never read.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub children: BTreeMap<String, ChildKeys>,
+    /// `tasks` only: the child streams read with it since this state's first sync, whose
+    /// destinations therefore hold every task's rows. A read that asks for a child stream not
+    /// listed here reads every task once (see `read/children.rs`). Absent in states of earlier
+    /// builds.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub child_streams: BTreeSet<String>,
 }
 
 /// What the last sweep for deleted tasks of a Workspace found.
@@ -72,6 +78,7 @@ impl StreamState {
             sweeps: BTreeMap::new(),
             recent: BTreeMap::new(),
             children: BTreeMap::new(),
+            child_streams: BTreeSet::new(),
         }
     }
 
@@ -159,6 +166,14 @@ impl StreamState {
             return Err(ConnectorError::InvalidState(format!(
                 "the state of stream {stream} keeps child keys for {name:?}, which is not a child \
                  stream whose keys are kept. {start_over}"
+            )));
+        }
+        let not_a_child =
+            |n: &&String| crate::streams::task_children::Child::from_name(n).is_none();
+        if let Some(name) = state.child_streams.iter().find(not_a_child) {
+            return Err(ConnectorError::InvalidState(format!(
+                "the state of stream {stream} lists {name:?} among its child streams, which is not \
+                 one. {start_over}"
             )));
         }
         Ok(state)
@@ -274,6 +289,10 @@ mod tests {
             (
                 r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"children":{"task_tags":"b:x a:y"}}"#,
                 "damaged",
+            ),
+            (
+                r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"child_streams":["goals"]}"#,
+                "which is not one",
             ),
             (
                 r#"{"connector":"clickup","v":1,"stream":"tasks","watermarks":{},"children":{"task_custom_field_values":"a:y"}}"#,

@@ -11,6 +11,12 @@
 //! call's time, and so do a deleted task's. A read from no state emits only rows with values.
 //! Either way, the keys each task's rows have now go into the cursor, and into the state when
 //! the read completes.
+//!
+//! A child stream added later: a state lists the child streams read with it
+//! ([`StreamState::child_streams`]). A read from a state that does not list a wanted one
+//! ([`backfills`]) reads every task page, as a sweep does, and emits every task with its rows,
+//! so the new stream's table starts complete; it has no tombstones (nothing of it is downstream
+//! yet). The streams the state already lists keep theirs.
 
 use super::{read_call, time_in_status, Page};
 use crate::child_keys::{ChildKeys, PendingKeys};
@@ -18,6 +24,7 @@ use crate::config::Config;
 use crate::error::ConnectorError;
 use crate::fetch::Fetcher;
 use crate::fetch::Session;
+use crate::state::StreamState;
 use crate::streams::task_children::{row, task_id, Child, Context};
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
@@ -53,7 +60,24 @@ pub fn read_page_and_children<T: Transport>(
         ));
     }
     let tombstone_at = state.and(format_ms(transport.now_ms()));
-    let mut call = read_call(transport, session, config_json, stream_name, state, cursor)?;
+    let mut call = read_call(
+        transport,
+        session,
+        config_json,
+        stream_name,
+        state,
+        cursor,
+        &wanted,
+    )?;
+    // A child stream new to the state has nothing downstream yet: no tombstones for it.
+    let stamps: Vec<Option<&str>> = wanted
+        .iter()
+        .map(|c| {
+            tombstone_at
+                .as_deref()
+                .filter(|_| call.state.child_streams.contains(c.name()))
+        })
+        .collect();
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
     let mut warnings = Vec::new();
     let mut tasks = Vec::new();
@@ -63,12 +87,20 @@ pub fn read_page_and_children<T: Transport>(
             read: &mut call.cursor.children,
         };
         for record in &call.records {
-            let stamp = tombstone_at.as_deref();
-            let derived = derive(record, &wanted, stamp, &mut keys, &mut rows, &mut warnings)?;
+            let derived = derive(
+                record,
+                &wanted,
+                &stamps,
+                &mut keys,
+                &mut rows,
+                &mut warnings,
+            )?;
             tasks.extend(derived);
         }
     }
     if let Some(next) = call.next_state.as_mut() {
+        next.child_streams
+            .extend(wanted.iter().map(|c| c.name().to_owned()));
         for (name, read) in &call.cursor.children {
             let last = call.state.children.get(name).cloned().unwrap_or_default();
             next.children.insert(name.clone(), last.merged(read));
@@ -165,12 +197,23 @@ pub(super) fn read_child<T: Transport>(
     Ok(page)
 }
 
+/// Whether a read of `tasks` from `state` for `children` must emit every task: a child stream
+/// the state was never read with has only the rows of the tasks changed since it was added,
+/// so its first sync reads every task page (a sweep for deletions, too), emits every task and
+/// its rows, and the state then lists the stream ([`StreamState::child_streams`]).
+pub(super) fn backfills(state: &StreamState, children: &[Child]) -> bool {
+    !state.watermarks.is_empty()
+        && children
+            .iter()
+            .any(|c| !state.child_streams.contains(c.name()))
+}
+
 /// Adds one task record's rows to each wanted child's list; returns the task's id and Workspace
 /// (none for a tombstone: a deleted task has no rows).
 fn derive(
     record: &str,
     wanted: &[Child],
-    tombstone_at: Option<&str>,
+    stamps: &[Option<&str>],
     keys: &mut Keys<'_>,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
@@ -182,12 +225,12 @@ fn derive(
         .get("workspace_id")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let ctx = Context {
-        workspace_id,
-        tombstone_at,
-    };
     let mut out = Vec::new();
-    for (child, rows) in wanted.iter().zip(rows.iter_mut()) {
+    for ((child, rows), tombstone_at) in wanted.iter().zip(rows.iter_mut()).zip(stamps) {
+        let ctx = Context {
+            workspace_id,
+            tombstone_at: *tombstone_at,
+        };
         out.clear();
         child.rows(&task, &ctx, &mut out, warnings);
         keys.follow(*child, &task, &ctx, &mut out);

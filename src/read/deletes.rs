@@ -29,10 +29,14 @@ use crate::transport::Transport;
 use serde_json::{json, Value};
 
 /// Whether this read sweeps `ws` for deletions: an incremental read whose Workspace's last
-/// sweep is due (or unknown). A full read reads every task anyway.
+/// sweep is due (or unknown), or that backfills a child stream (it reads every task anyway). A
+/// full read reads every task too, but has no sweep to compare with.
 pub(super) fn sweeping(walk: &Walk<'_>, ws: &str) -> bool {
     if walk.stream != Stream::Tasks || walk.state.watermark(ws).is_none() {
         return false;
+    }
+    if walk.backfill {
+        return true;
     }
     let interval = i64::from(walk.config.deletes_sweep_interval_hours) * 3_600_000;
     walk.state

@@ -92,7 +92,16 @@ pub fn read_page<T: Transport>(
     if let Some(child) = Child::from_name(stream_name) {
         return children::read_child(transport, session, config_json, child, state, cursor);
     }
-    Ok(read_call(transport, session, config_json, stream_name, state, cursor)?.into_page())
+    let call = read_call(
+        transport,
+        session,
+        config_json,
+        stream_name,
+        state,
+        cursor,
+        &[],
+    )?;
+    Ok(call.into_page())
 }
 
 /// One call's read of a stream, before its state and cursor are written as text (so that
@@ -122,7 +131,8 @@ impl Call {
     }
 }
 
-/// `read-page` of a stream that is not derived.
+/// `read-page` of a stream that is not derived, for the child streams `children` (none for
+/// `read-page`).
 fn read_call<T: Transport>(
     transport: &mut T,
     session: &mut Session,
@@ -130,6 +140,7 @@ fn read_call<T: Transport>(
     stream_name: &str,
     state: Option<&str>,
     cursor: Option<&str>,
+    children: &[Child],
 ) -> Result<Call, ConnectorError> {
     let config = Config::parse(config_json)?;
     let stream = Stream::from_name(stream_name)?;
@@ -149,6 +160,7 @@ fn read_call<T: Transport>(
         config: &config,
         state: &state,
         started_ms: cursor.started_ms,
+        backfill: children::backfills(&state, children),
     };
     let mut records = Vec::new();
     let mut written = Vec::new();
@@ -262,6 +274,9 @@ struct Walk<'a> {
     state: &'a StreamState,
     /// When the read began (the cursor's), in ms.
     started_ms: i64,
+    /// `tasks` read from a state for a child stream new to it: every task is emitted, as in a
+    /// sweep that emits all it reads (see `read/children.rs`).
+    backfill: bool,
 }
 
 impl Walk<'_> {

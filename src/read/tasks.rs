@@ -232,8 +232,10 @@ fn read<T: Transport>(
     }
     let count = page.tasks.len();
     refuse_a_repeated_page(at, page.first_id.as_deref())?;
-    // A sweep reads every task but emits only those the incremental read would have.
-    let emit_after = updated_since(walk, at.ws).filter(|_| deletes::sweeping(walk, at.ws));
+    // A sweep reads every task but emits only those the incremental read would have (a
+    // backfill emits them all).
+    let emit_after =
+        updated_since(walk, at.ws).filter(|_| deletes::sweeping(walk, at.ws) && !walk.backfill);
     for task in page.tasks {
         // Each partition keeps its own kind, whether ClickUp's `archived=true` means "only" or
         // "also" archived tasks: no task is emitted twice.
@@ -384,6 +386,7 @@ mod tests {
             config: &config,
             state: &fresh,
             started_ms: 0,
+            backfill: false,
         };
         let (mut t, mut s) = (Script::default(), Session::default());
         let mut f = Fetcher::new(&mut t, &mut s, &config);
@@ -418,6 +421,7 @@ mod tests {
             config: &config,
             state: &prior,
             started_ms: 3_600_000,
+            backfill: false,
         };
         let d = |step: &Step, f: &Fetcher<'_, Script>| depth_ahead(&walk, step, 8, f);
         assert_eq!(

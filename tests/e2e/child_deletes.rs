@@ -22,7 +22,7 @@ const KEPT: [Child; 5] = [
     Child::Links,
 ];
 
-type Keys = BTreeSet<(String, String)>;
+pub(crate) type Keys = BTreeSet<(String, String)>;
 
 fn names() -> Vec<&'static str> {
     std::iter::once("tasks")
@@ -30,20 +30,21 @@ fn names() -> Vec<&'static str> {
         .collect()
 }
 
-fn truth_keys(world: &World, child: Child) -> Keys {
+pub(crate) fn truth_keys(world: &World, child: Child) -> Keys {
     keyed(child, &truth(world, child)).into_keys().collect()
 }
 
-/// One sync of tasks and the kept child streams into the database, also collected.
-async fn sync_into(
+/// One sync of `names` into the database, also collected.
+pub(crate) async fn sync_into(
     sim: &clickup_sim::Simulator,
     config: &str,
+    names: &[&str],
     db: &Path,
     state: &mut SyncState,
 ) -> Collected {
     let mut run = run_for(sim).await;
     let descriptors = run.discover(config).await.unwrap();
-    let streams = choices(&names());
+    let streams = choices(names);
     let mut dest = SqliteDestination::open(db, "_clickup_", &descriptors, &streams, state).unwrap();
     let mut seen = Collected::default();
     let mut both = Tee(vec![&mut dest, &mut seen]);
@@ -66,7 +67,7 @@ fn tombstones(out: &Collected, child: Child) -> Keys {
     keyed(child, &rows).into_keys().collect()
 }
 
-fn keys_in(db: &Path, child: Child) -> Keys {
+pub(crate) fn keys_in(db: &Path, child: Child) -> Keys {
     let [a, b] = child.primary_key();
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn
@@ -103,7 +104,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
     })
     .to_string();
     let mut state = SyncState::new();
-    let first = sync_into(&sim, &config, &db, &mut state).await;
+    let first = sync_into(&sim, &config, &names(), &db, &mut state).await;
     let before: Vec<Keys> = sim.with_world(|w| KEPT.iter().map(|c| truth_keys(w, *c)).collect());
     for (child, keys) in KEPT.iter().zip(&before) {
         assert!(
@@ -129,7 +130,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
         }
         assert!(!w.delete_task(&deleted[0]).is_empty());
     });
-    let second = sync_into(&sim, &config, &db, &mut state).await;
+    let second = sync_into(&sim, &config, &names(), &db, &mut state).await;
     let after: Vec<Keys> = sim.with_world(|w| KEPT.iter().map(|c| truth_keys(w, *c)).collect());
     for ((child, before), after) in KEPT.iter().zip(&before).zip(&after) {
         let gone: Keys = before.difference(after).cloned().collect();
@@ -148,7 +149,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
         );
     }
 
-    let third = sync_into(&sim, &config, &db, &mut state).await;
+    let third = sync_into(&sim, &config, &names(), &db, &mut state).await;
     for child in KEPT {
         assert!(
             tombstones(&third, child).is_empty(),

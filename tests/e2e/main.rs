@@ -6,6 +6,7 @@
 mod harness;
 mod truth;
 
+mod child_backfill;
 mod child_deletes;
 mod concurrency;
 mod contract_versions;
