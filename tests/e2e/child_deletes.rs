@@ -1,7 +1,8 @@
 //! Rows that leave a task: an assignee removed, a tag dropped, a checklist item, a dependency
 //! or a link undone, and every row of a deleted task. A full sync into SQLite, those edits in
 //! ClickUp, then an incremental sync gives a tombstone for exactly the rows gone, and each
-//! child table in SQLite is ClickUp's again. A sync after that, with nothing changed, gives none.
+//! child table in SQLite is ClickUp's again (a deleted task's custom field values too: its
+//! tombstone in `tasks` takes them). A sync after that, with nothing changed, gives none.
 
 use crate::harness::{choices, quick, run_for, sim, Collected};
 use crate::task_children::{keyed, truth};
@@ -27,6 +28,7 @@ pub(crate) type Keys = BTreeSet<(String, String)>;
 fn names() -> Vec<&'static str> {
     std::iter::once("tasks")
         .chain(KEPT.iter().map(|c| c.name()))
+        .chain([Child::CustomFieldValues.name()])
         .collect()
 }
 
@@ -148,6 +150,16 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
             child.name()
         );
     }
+
+    // A deleted task's custom field values (no tombstones: their keys are not kept) leave with
+    // its tombstone in tasks.
+    let values = Child::CustomFieldValues;
+    assert_eq!(
+        keys_in(&db, values),
+        sim.with_world(|w| truth_keys(w, values)),
+        "{}: SQLite is ClickUp's",
+        values.name()
+    );
 
     let third = sync_into(&sim, &config, &names(), &db, &mut state).await;
     for child in KEPT {

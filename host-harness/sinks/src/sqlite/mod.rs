@@ -38,7 +38,9 @@
 //! always holds whole rows; it matches the source's snapshot once the stream completes.
 //!
 //! A record whose `_ab_cdc_deleted_at` is set (a tombstone, Airbyte's CDC convention: a task's
-//! custom field value that was cleared, say) deletes the row with its key instead.
+//! custom field value that was cleared, say) deletes the row with its key instead. A tombstone
+//! of a parent record (a deleted task) also deletes its rows in every derived table (those whose
+//! first key column holds its key).
 //! A derived stream (a task's child table, `parent` in its descriptor) has no checkpoint of its
 //! own: its rows are committed with its parent's checkpoint, it counts its parent's syncs, and a
 //! completed full refresh of the parent also deletes the child rows that sync did not see.
@@ -309,11 +311,26 @@ impl SqliteDestination {
             Some(sql) => Some(self.conn.prepare_cached(sql)?),
             None => None,
         };
+        // A deleted parent record takes its derived rows with it (a deleted task's custom field
+        // values, say), whether or not the source sent their tombstones too.
+        let mut cascades = Vec::new();
+        if table.key_len == 1 {
+            let children = self
+                .tables
+                .values()
+                .filter(|t| t.parent.as_deref() == Some(stream));
+            for sql in children.filter_map(|t| t.cascade.as_deref()) {
+                cascades.push(self.conn.prepare_cached(sql)?);
+            }
+        }
         for text in records {
             match row_of(table, text) {
                 Ok(row) if is_tombstone(text) => {
                     if let Some(delete) = &mut delete {
                         delete.execute(rusqlite::params_from_iter(&row[..table.key_len]))?;
+                    }
+                    for cascade in &mut cascades {
+                        cascade.execute(rusqlite::params_from_iter(&row[..1]))?;
                     }
                     written += 1;
                 }

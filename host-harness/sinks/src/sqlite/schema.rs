@@ -81,6 +81,9 @@ pub(super) struct Table {
     pub(super) delete: Option<String>,
     /// For a derived stream: its parent, whose checkpoint covers it.
     pub(super) parent: Option<String>,
+    /// For a derived stream: `DELETE` of every row of one parent record (its first key column
+    /// is the parent's key), run when the parent's record is a tombstone.
+    pub(super) cascade: Option<String>,
     /// The number of this sync of the stream (a derived stream's is its parent's).
     pub(super) sync: i64,
 }
@@ -114,8 +117,14 @@ pub(super) fn prepare_table(
     let sync = sync_number(conn, names, counted, resuming)?;
     let insert = upsert_sql(names, name, &columns, key_len);
     let delete = (key_len > 0).then(|| delete_sql(name, &columns[..key_len]));
+    let cascade = descriptor
+        .parent
+        .as_ref()
+        .filter(|_| key_len > 0)
+        .map(|_| delete_sql(name, &columns[..1]));
     Ok(Table {
         delete,
+        cascade,
         parent: descriptor.parent.clone(),
         name: name.to_owned(),
         incremental,
