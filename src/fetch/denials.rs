@@ -59,12 +59,17 @@ pub(super) struct Asked<'a> {
 }
 
 impl<'a> Asked<'a> {
-    /// The request `GET {path}?{query}`.
+    /// The request `GET {path}?{query}`. Time in status, bulk or of one task, is one feature
+    /// per Workspace: both endpoints stand for the bulk one.
     pub(super) fn new(path: &'a str, query: &'a [(&str, String)]) -> Asked<'a> {
         let team = query
             .iter()
             .find(|(k, _)| *k == "team_id")
             .map(|(_, v)| v.as_str());
+        let path = match team {
+            Some(_) if path.ends_with("/time_in_status") => TIME_IN_STATUS,
+            _ => path,
+        };
         Asked { path, team }
     }
 
@@ -76,6 +81,9 @@ impl<'a> Asked<'a> {
         }
     }
 }
+
+/// The bulk time in status, which [`Asked::new`] puts for both of its endpoints.
+const TIME_IN_STATUS: &str = "/task/bulk_time_in_status/task_ids";
 
 fn key(token: &str, base_url: &str, at: &Asked<'_>) -> (String, String, String) {
     (token.to_owned(), base_url.to_owned(), at.resource())
@@ -145,5 +153,8 @@ mod tests {
         assert!(d.covers("pk_1", "http://a", &Asked::new(path, &one), 2_000));
         assert!(!d.covers("pk_1", "http://a", &Asked::new(path, &two), 2_000));
         assert!(!d.covers("pk_1", "http://a", &at(path), 2_000));
+        let lone = "/task/86a/time_in_status";
+        assert!(d.covers("pk_1", "http://a", &Asked::new(lone, &one), 2_000));
+        assert!(!d.covers("pk_1", "http://a", &Asked::new(lone, &two), 2_000));
     }
 }

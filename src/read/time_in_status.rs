@@ -1,5 +1,7 @@
 //! `task_time_in_status`: `GET /task/bulk_time_in_status/task_ids` for the tasks of a page, 100
-//! ids of one Workspace a request (see [`crate::streams::task_children::time_in_status`]).
+//! ids of one Workspace a request (see [`crate::streams::task_children::time_in_status`]). The
+//! bulk endpoint takes "two or more" tasks, so a lone task is asked for with
+//! `GET /task/{id}/time_in_status`, whose answer is the bulk answer's entry.
 //!
 //! A Workspace whose plan lacks the feature answers 403 `TIS_027`: the fetcher skips it with one
 //! warning that names the answer, and asks for that Workspace's no more in this instance. Each
@@ -7,6 +9,7 @@
 //! the denial covers that Workspace alone: a token whose Workspaces differ in plan gets the rows
 //! of every Workspace that has the feature.
 
+use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher};
 use crate::streams::task_children::time_in_status::{rows, IDS_PER_REQUEST};
@@ -37,17 +40,28 @@ pub(super) fn read<T: Transport>(
         .iter()
         .flat_map(|(ws, t)| t.chunks(IDS_PER_REQUEST).map(move |c| (*ws, c)))
     {
-        let mut query: Vec<(&'static str, String)> = chunk
-            .iter()
-            .map(|(id, _)| ("task_ids", id.clone()))
-            .collect();
+        let (path, mut query) = match chunk {
+            [(id, _)] => (format!("/task/{}/time_in_status", segment(id)), Vec::new()),
+            _ => (
+                PATH.to_owned(),
+                chunk
+                    .iter()
+                    .map(|(id, _)| ("task_ids", id.clone()))
+                    .collect(),
+            ),
+        };
         query.push(("team_id", ws.to_owned()));
-        let Fetched::Body(body) = f.get(PATH, &query)? else {
+        let Fetched::Body(body) = f.get(&path, &query)? else {
             continue;
         };
         let mut found = Vec::new();
         for (id, ws) in chunk {
-            let Some(answer) = body.get(id) else { continue };
+            let answer = if chunk.len() == 1 {
+                Some(&body)
+            } else {
+                body.get(id)
+            };
+            let Some(answer) = answer else { continue };
             let ctx = Context {
                 workspace_id: ws,
                 tombstone_at: None,

@@ -406,14 +406,10 @@ async fn time_in_status_comes_a_request_per_hundred_tasks_and_equals_the_ground_
     let sim = sim(61, Size::tiny());
     let config = with_time_in_status(&sim);
     let names = ["tasks", "task_time_in_status"];
-    let (out, end) = crate::harness::sync_with(
-        &sim,
-        &config,
-        &names,
-        &mut SyncState::new(),
-        &crate::harness::quick(),
-    )
-    .await;
+    let mut state = SyncState::new();
+    let (out, end) =
+        crate::harness::sync_with(&sim, &config, &names, &mut state, &crate::harness::quick())
+            .await;
     assert!(matches!(end, SyncEnd::Complete), "{end:?}");
     let world = sim.world();
     let mut want = Vec::new();
@@ -460,18 +456,24 @@ async fn time_in_status_comes_a_request_per_hundred_tasks_and_equals_the_ground_
     for (k, w) in &want {
         assert_eq!(&got[k], w, "{k:?}");
     }
-    let bulk: Vec<String> = sim
-        .request_log()
-        .into_iter()
+    let log = sim.request_log();
+    let bulk: Vec<&String> = log
+        .iter()
         .filter(|r| r.contains("bulk_time_in_status"))
         .collect();
+    // A lone task of a page's Workspace is asked for alone (the bulk endpoint takes two or more).
+    let lone = log
+        .iter()
+        .filter(|r| r.contains("/time_in_status") && !r.contains("bulk"))
+        .count();
     let tasks = world.task_count();
     assert!(
-        bulk.len() >= tasks.div_ceil(100),
+        bulk.len() + lone >= tasks.div_ceil(100),
         "{} requests for {tasks} tasks",
-        bulk.len()
+        bulk.len() + lone
     );
     for r in &bulk {
+        assert!(r.matches("task_ids=").count() >= 2, "fewer than 2 ids: {r}");
         assert!(
             r.matches("task_ids=").count() <= 100,
             "more than 100 ids: {r}"
@@ -495,7 +497,49 @@ async fn time_in_status_comes_a_request_per_hundred_tasks_and_equals_the_ground_
         assert_eq!(homes.len(), 1, "{r}");
     }
     let tasks_alone = sync_ok(&sim, &["tasks"], &mut SyncState::new()).await;
-    assert_eq!(out.requests, tasks_alone.requests + bulk.len() as u64);
+    assert_eq!(
+        out.requests,
+        tasks_alone.requests + (bulk.len() + lone) as u64
+    );
+
+    // An incremental sync: a Workspace with one task to ask for asks the single-task endpoint
+    // (the bulk one takes two or more), and its rows come.
+    sim.mutate(|w| w.update_tasks(1));
+    let (next, end) =
+        crate::harness::sync_with(&sim, &config, &names, &mut state, &crate::harness::quick())
+            .await;
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    let mut by_workspace: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for t in &next.records["tasks"] {
+        let ws = t["workspace_id"].as_str().unwrap_or_default();
+        by_workspace
+            .entry(ws)
+            .or_default()
+            .push(t["id"].as_str().unwrap_or_default());
+    }
+    let lone: Vec<&str> = by_workspace
+        .values()
+        .filter(|t| t.len() == 1)
+        .map(|t| t[0])
+        .collect();
+    assert!(
+        !lone.is_empty(),
+        "no Workspace with one task read: {by_workspace:?}"
+    );
+    let rows = next
+        .records
+        .get("task_time_in_status")
+        .into_iter()
+        .flatten();
+    let of: std::collections::BTreeSet<&str> = rows
+        .map(|r| r["task_id"].as_str().unwrap_or_default())
+        .collect();
+    let log = sim.request_log();
+    for id in lone {
+        assert!(of.contains(id), "no rows for {id}: {of:?}");
+        let asked = format!("/task/{id}/time_in_status");
+        assert!(log.iter().any(|r| r.contains(&asked)), "{asked} not asked");
+    }
 }
 
 #[tokio::test]

@@ -85,6 +85,12 @@ impl ApiError {
 
     /// More `task_ids` than a bulk time-in-status request may carry (the limit of 100
     /// is documented; this answer is a GUESS).
+    /// The bulk time in status asked for fewer than two tasks (the docs: "two or more"; the
+    /// status is a GUESS, the text and code are invented).
+    pub(crate) fn too_few_task_ids() -> ApiError {
+        ApiError::new(400, "At least two task ids are required", "TIS_002")
+    }
+
     pub(crate) fn too_many_task_ids() -> ApiError {
         ApiError::new(400, "Too many task ids: at most 100 per request", "TIS_003")
     }

@@ -164,8 +164,14 @@ fn single_task_time_in_status_matches_the_bulk_answer() {
     let task = &world.workspaces[1].tasks[4];
     let single = get(&sim, &format!("/task/{}/time_in_status", task.id));
     assert_eq!(single.status, 200);
-    let bulk = get(&sim, &bulk_path(&[&task.id])).json();
+    let other = &world.workspaces[1].tasks[5];
+    let bulk = get(&sim, &bulk_path(&[&task.id, &other.id])).json();
     assert_eq!(single.json(), bulk[&task.id]);
+    let one = get(&sim, &bulk_path(&[&task.id]));
+    assert_eq!(
+        (one.status, one.json()["ECODE"].clone()),
+        (400, json!("TIS_002"))
+    );
     // By custom id, keyed as asked; `team_id` is then required.
     let ws = &world.workspaces[0];
     let custom = ws
@@ -177,7 +183,7 @@ fn single_task_time_in_status_matches_the_bulk_answer() {
     let by_custom = get(
         &sim,
         &format!(
-            "/task/bulk_time_in_status/task_ids?custom_task_ids=true&team_id={}&task_ids={custom_id}",
+            "/task/bulk_time_in_status/task_ids?custom_task_ids=true&team_id={}&task_ids={custom_id}&task_ids=NOPE-1",
             ws.id
         ),
     )
@@ -188,9 +194,12 @@ fn single_task_time_in_status_matches_the_bulk_answer() {
     );
     let no_team = get(
         &sim,
-        &format!("/task/bulk_time_in_status/task_ids?custom_task_ids=true&task_ids={custom_id}"),
+        &format!(
+            "/task/bulk_time_in_status/task_ids?custom_task_ids=true&task_ids={custom_id}&task_ids=NOPE-1"
+        ),
     );
     assert_eq!(no_team.status, 400);
+    assert_eq!(no_team.json()["ECODE"], "INPUT_005", "team_id is required");
     let unknown = get(&sim, "/task/nosuchtask/time_in_status");
     assert_eq!(unknown.status, 404);
     assert_eq!(
