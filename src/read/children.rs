@@ -102,8 +102,11 @@ pub fn read_page_and_children<T: Transport>(
         next.child_streams
             .extend(wanted.iter().map(|c| c.name().to_owned()));
         for (name, read) in &call.cursor.children {
-            let last = call.state.children.get(name).cloned().unwrap_or_default();
-            next.children.insert(name.clone(), last.merged(read));
+            let merged = match call.state.children.get(name) {
+                Some(last) => last.merged(read),
+                None => ChildKeys::default().merged(read),
+            };
+            next.children.insert(name.clone(), merged);
         }
     }
     let mut page = call.into_page();

@@ -2,8 +2,8 @@
 //! reads every task once, so its table holds every task's rows (not only those of the tasks
 //! changed since), and the syncs after it are incremental again.
 
-use crate::child_deletes::{keys_in, sync_into, truth_keys};
-use crate::harness::{config, sim};
+use crate::child_deletes::{keys_in, truth_keys};
+use crate::harness::{config, sim, sync_into_db};
 use clickup_connector::streams::task_children::Child;
 use clickup_sim::Size;
 use host_harness::sync::SyncState;
@@ -19,11 +19,11 @@ async fn a_child_stream_added_later_gets_every_tasks_rows_and_then_only_the_chan
     let config = config(&sim);
     let mut state = SyncState::new();
     let before = ["tasks", "task_assignees"];
-    sync_into(&sim, &config, &before, &db, &mut state).await;
+    sync_into_db(&sim, &config, &before, &db, &mut state).await;
     let changed = sim.mutate(|w| w.update_tasks(2));
 
     let after = ["tasks", "task_assignees", "task_tags"];
-    let added = sync_into(&sim, &config, &after, &db, &mut state).await;
+    let added = sync_into_db(&sim, &config, &after, &db, &mut state).await;
     let tasks = sim.world().task_count();
     assert_eq!(added.records["tasks"].len(), tasks, "every task, once");
     for child in [Child::Assignees, Child::Tags] {
@@ -49,7 +49,7 @@ async fn a_child_stream_added_later_gets_every_tasks_rows_and_then_only_the_chan
             .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
             .collect()
     };
-    let alone = sync_into(
+    let alone = sync_into_db(
         &sim,
         &config,
         &["tasks"],
@@ -57,7 +57,7 @@ async fn a_child_stream_added_later_gets_every_tasks_rows_and_then_only_the_chan
         &mut state.clone(),
     )
     .await;
-    let again = sync_into(&sim, &config, &after, &db, &mut state).await;
+    let again = sync_into_db(&sim, &config, &after, &db, &mut state).await;
     assert!(
         ids(&alone).len() < tasks / 4,
         "{} tasks re-read",

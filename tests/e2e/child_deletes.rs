@@ -4,13 +4,11 @@
 //! child table in SQLite is ClickUp's again (a deleted task's custom field values too: its
 //! tombstone in `tasks` takes them). A sync after that, with nothing changed, gives none.
 
-use crate::harness::{choices, quick, run_for, sim, Collected};
+use crate::harness::{sim, sync_into_db, Collected};
 use crate::task_children::{keyed, truth};
 use clickup_connector::streams::task_children::Child;
 use clickup_sim::{Size, World};
-use connector_sinks::sqlite::SqliteDestination;
-use connector_sinks::tee::Tee;
-use host_harness::sync::{sync, SyncEnd, SyncState};
+use host_harness::sync::SyncState;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -34,27 +32,6 @@ fn names() -> Vec<&'static str> {
 
 pub(crate) fn truth_keys(world: &World, child: Child) -> Keys {
     keyed(child, &truth(world, child)).into_keys().collect()
-}
-
-/// One sync of `names` into the database, also collected.
-pub(crate) async fn sync_into(
-    sim: &clickup_sim::Simulator,
-    config: &str,
-    names: &[&str],
-    db: &Path,
-    state: &mut SyncState,
-) -> Collected {
-    let mut run = run_for(sim).await;
-    let descriptors = run.discover(config).await.unwrap();
-    let streams = choices(names);
-    let mut dest = SqliteDestination::open(db, "_clickup_", &descriptors, &streams, state).unwrap();
-    let mut seen = Collected::default();
-    let mut both = Tee(vec![&mut dest, &mut seen]);
-    let end = sync(&mut run, config, &streams, state, &quick(), &mut both)
-        .await
-        .unwrap();
-    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
-    seen
 }
 
 fn tombstones(out: &Collected, child: Child) -> Keys {
@@ -106,7 +83,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
     })
     .to_string();
     let mut state = SyncState::new();
-    let first = sync_into(&sim, &config, &names(), &db, &mut state).await;
+    let first = sync_into_db(&sim, &config, &names(), &db, &mut state).await;
     let before: Vec<Keys> = sim.with_world(|w| KEPT.iter().map(|c| truth_keys(w, *c)).collect());
     for (child, keys) in KEPT.iter().zip(&before) {
         assert!(
@@ -132,7 +109,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
         }
         assert!(!w.delete_task(&deleted[0]).is_empty());
     });
-    let second = sync_into(&sim, &config, &names(), &db, &mut state).await;
+    let second = sync_into_db(&sim, &config, &names(), &db, &mut state).await;
     let after: Vec<Keys> = sim.with_world(|w| KEPT.iter().map(|c| truth_keys(w, *c)).collect());
     for ((child, before), after) in KEPT.iter().zip(&before).zip(&after) {
         let gone: Keys = before.difference(after).cloned().collect();
@@ -161,7 +138,7 @@ async fn rows_taken_off_a_task_and_a_deleted_tasks_rows_become_tombstones_and_le
         values.name()
     );
 
-    let third = sync_into(&sim, &config, &names(), &db, &mut state).await;
+    let third = sync_into_db(&sim, &config, &names(), &db, &mut state).await;
     for child in KEPT {
         assert!(
             tombstones(&third, child).is_empty(),

@@ -2,33 +2,11 @@
 //! then an incremental sync that sweeps gives a tombstone for exactly the deleted tasks, and
 //! their rows leave the SQLite destination.
 
-use crate::harness::{choices, quick, run_for, sim, Collected};
+use crate::harness::{quick, sim, sync_into_db, Collected};
 use clickup_sim::Size;
-use connector_sinks::sqlite::SqliteDestination;
-use connector_sinks::tee::Tee;
-use host_harness::sync::{sync, SyncEnd, SyncState};
+use host_harness::sync::{SyncEnd, SyncState};
 use std::collections::BTreeSet;
 use std::path::Path;
-
-/// One sync of `tasks` into the database, also collected; from `state`.
-async fn sync_into(
-    sim: &clickup_sim::Simulator,
-    config: &str,
-    db: &Path,
-    state: &mut SyncState,
-) -> Collected {
-    let mut run = run_for(sim).await;
-    let descriptors = run.discover(config).await.unwrap();
-    let streams = choices(&["tasks"]);
-    let mut dest = SqliteDestination::open(db, "_clickup_", &descriptors, &streams, state).unwrap();
-    let mut seen = Collected::default();
-    let mut both = Tee(vec![&mut dest, &mut seen]);
-    let end = sync(&mut run, config, &streams, state, &quick(), &mut both)
-        .await
-        .unwrap();
-    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
-    seen
-}
 
 fn ids_in(db: &Path) -> BTreeSet<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
@@ -53,7 +31,7 @@ async fn a_sweep_tombstones_exactly_the_deleted_tasks_and_their_sqlite_rows_are_
     })
     .to_string();
     let mut state = SyncState::new();
-    sync_into(&sim, &config, &db, &mut state).await;
+    sync_into_db(&sim, &config, &["tasks"], &db, &mut state).await;
     let before = ids_in(&db);
     assert_eq!(before.len(), sim.world().task_count());
 
@@ -84,7 +62,7 @@ async fn a_sweep_tombstones_exactly_the_deleted_tasks_and_their_sqlite_rows_are_
         (deleted, live[2].clone(), live[3].clone())
     });
     assert!(deleted.len() >= 2);
-    let second = sync_into(&sim, &config, &db, &mut state).await;
+    let second = sync_into_db(&sim, &config, &["tasks"], &db, &mut state).await;
     let tombstones: BTreeSet<String> = second.records["tasks"]
         .iter()
         .filter(|r| r["_ab_cdc_deleted_at"].is_string())
@@ -119,7 +97,7 @@ async fn a_sweep_tombstones_exactly_the_deleted_tasks_and_their_sqlite_rows_are_
     assert_eq!(after, now, "SQLite holds exactly ClickUp's tasks");
 
     // Nothing more is deleted: the next sweep finds nothing to tombstone.
-    let third = sync_into(&sim, &config, &db, &mut state).await;
+    let third = sync_into_db(&sim, &config, &["tasks"], &db, &mut state).await;
     assert!(third
         .records
         .get("tasks")

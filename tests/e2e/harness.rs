@@ -229,3 +229,32 @@ pub(crate) fn micro() -> Size {
         history_days: 120,
     }
 }
+
+/// One sync of `streams` (by name, as [`choices`] makes them) into the SQLite database at `db`,
+/// from `state`; what it delivered, also collected. It must complete.
+pub(crate) async fn sync_into_db(
+    sim: &Simulator,
+    config: &str,
+    streams: &[&str],
+    db: &std::path::Path,
+    state: &mut SyncState,
+) -> Collected {
+    let mut run = run_for(sim).await;
+    let descriptors = run.discover(config).await.unwrap();
+    let streams = choices(streams);
+    let mut dest = connector_sinks::sqlite::SqliteDestination::open(
+        db,
+        "_clickup_",
+        &descriptors,
+        &streams,
+        state,
+    )
+    .unwrap();
+    let mut seen = Collected::default();
+    let mut both = connector_sinks::tee::Tee(vec![&mut dest, &mut seen]);
+    let end = sync::sync(&mut run, config, &streams, state, &quick(), &mut both)
+        .await
+        .unwrap();
+    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
+    seen
+}

@@ -2,12 +2,11 @@
 //! truth, costs no request beyond the task pages, is typed right per custom field type, and a
 //! value cleared in ClickUp leaves the destination after the next incremental sync.
 
-use crate::harness::{config, run_for, sim, sync_ok};
+use crate::harness::{config, run_for, sim, sync_into_db, sync_ok};
 use clickup_connector::streams::task_children::{Child, Context};
 use clickup_connector::streams::tasks;
 use clickup_sim::{Size, World};
-use connector_sinks::sqlite::SqliteDestination;
-use host_harness::sync::{sync, SyncEnd, SyncState};
+use host_harness::sync::{SyncEnd, SyncState};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -337,32 +336,6 @@ async fn a_value_cleared_in_clickup_is_a_tombstone_and_its_sqlite_row_is_gone() 
         )
         .unwrap();
     assert_eq!(left as usize, others);
-}
-
-/// One sync of `names` into the SQLite database at `db_path`, from `state`.
-async fn sync_into_db(
-    sim: &clickup_sim::Simulator,
-    config: &str,
-    names: &[&str],
-    db_path: &std::path::Path,
-    state: &mut SyncState,
-) {
-    let mut run = run_for(sim).await;
-    let descriptors = run.discover(config).await.unwrap();
-    let choices = crate::harness::choices(names);
-    let mut db =
-        SqliteDestination::open(db_path, "_clickup_", &descriptors, &choices, state).unwrap();
-    let end = sync(
-        &mut run,
-        config,
-        &choices,
-        state,
-        &crate::harness::quick(),
-        &mut db,
-    )
-    .await
-    .unwrap();
-    assert!(matches!(end, SyncEnd::Complete), "{end:?}");
 }
 
 fn rusqlite_open(path: &std::path::Path) -> rusqlite::Connection {
