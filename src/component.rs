@@ -67,6 +67,7 @@ impl Guest for Connector {
                     vec![SyncMode::FullRefresh]
                 },
                 parent: d.parent,
+                lane: d.lane,
             })
             .collect())
     }

@@ -54,6 +54,8 @@ pub struct Descriptor {
     pub incremental: bool,
     /// For a derived stream: the stream whose pages carry its records.
     pub parent: Option<String>,
+    /// The streams a host may read side by side ([`Stream::lane`]); `None`: the default lane.
+    pub lane: Option<String>,
 }
 
 /// The `discover` verb: validates the config, then lists the streams (no request is needed): the
@@ -69,6 +71,7 @@ pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
             cursor_field: s.cursor_field(),
             incremental: s.is_incremental(),
             parent: None,
+            lane: s.lane().map(str::to_owned),
         })
         .chain(Child::offered(&config).map(|c| {
             Descriptor {
@@ -82,6 +85,7 @@ pub fn discover(config_json: &str) -> Result<Vec<Descriptor>, ConnectorError> {
                 cursor_field: Vec::new(),
                 incremental: Stream::Tasks.is_incremental(),
                 parent: Some(Child::PARENT.to_owned()),
+                lane: Stream::Tasks.lane().map(str::to_owned),
             }
         }))
         .collect())
@@ -128,6 +132,16 @@ mod tests {
         let members = d.iter().find(|s| s.name == "members").unwrap();
         assert_eq!(members.primary_key, [["workspace_id"], ["id"]]);
         assert!(discover(r#"{"api_token":"x"}"#).is_err());
+        let lanes: Vec<(&str, Option<&str>)> = d
+            .iter()
+            .filter(|s| s.lane.is_some())
+            .map(|s| (s.name.as_str(), s.lane.as_deref()))
+            .collect();
+        assert_eq!(
+            lanes,
+            [("goals", Some("goals")), ("time_entries", Some("time_entries"))],
+            "what needs only the Workspaces has a lane of its own; the walk and its children share the default"
+        );
     }
 
     #[test]

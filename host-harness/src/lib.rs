@@ -11,7 +11,7 @@
 //! |---|---|
 //! | [`runtime`] | [`ConnectorHost`] (engine, compile cache, `InstancePre`), the store of a run, [`Run`] (one instance, its calls, [`CallError`] and [`Stop`]), [`Limits`] |
 //! | [`egress`] | [`EgressPolicy`] (allowed hosts, credential injection, request cap), the `wasi:http` hooks that enforce it, the per-token [`TokenLimiter`] |
-//! | [`sync`] | the `read-page` loop over streams: [`sync()`], [`Observer`], [`Checkpoint`] |
+//! | [`sync`] | the `read-page` loop over streams, lanes side by side: [`sync()`], [`sync_side_by_side`], [`Observer`], [`Checkpoint`] |
 //! | [`tenants`] | many syncs in one process, each walled off: [`run_many`] |
 //! | [`process_memory`] | the host process's own memory (RSS and its peak), for reports and benchmarks |
 //!
@@ -67,6 +67,7 @@ pub use runtime::{
     describe, Allocation, CallError, ConnectorHost, Limits, LoadOptions, Run, RunOptions, Stop,
 };
 pub use sync::{
-    align_children, sync, Checkpoint, Observer, StreamChoice, SyncEnd, SyncOptions, SyncState,
+    align_children, lane_count, sync, sync_side_by_side, Checkpoint, Observer, StreamChoice,
+    SyncEnd, SyncOptions, SyncState,
 };
 pub use tenants::{run_many, OpenOutput, Tenant, TenantFailure, TenantOutput, TenantReport};

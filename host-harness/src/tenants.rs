@@ -201,6 +201,9 @@ pub async fn run_one(
             limits: tenant.limits.clone(),
             egress,
             secrets: tenant.secrets.clone(),
+            // One instance per tenant, its streams one after another: a tenant's caps are those
+            // of one instance.
+            requests: None,
         },
     )
     .await

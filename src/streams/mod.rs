@@ -91,6 +91,19 @@ impl Stream {
             })
     }
 
+    /// The stream's lane (see `stream-descriptor.lane` in the WIT): `None` for the streams that
+    /// share the walk of the hierarchy cached in the instance (tasks and its custom fields read
+    /// the lists the hierarchy streams found; members read the `/team` answer workspaces read).
+    /// Goals and time entries need only the Workspaces (`GET /team`, which an instance of their
+    /// own asks for once), so a host may read each beside the hierarchy.
+    pub fn lane(self) -> Option<&'static str> {
+        match self {
+            Stream::Goals => Some("goals"),
+            Stream::TimeEntries => Some("time_entries"),
+            _ => None,
+        }
+    }
+
     /// Whether the stream reads incrementally from a state.
     pub fn is_incremental(self) -> bool {
         matches!(self, Stream::Tasks | Stream::TimeEntries)

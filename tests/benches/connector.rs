@@ -95,6 +95,10 @@ fn choices(names: &[&str]) -> Vec<StreamChoice> {
                 name: (*n).into(),
                 incremental: matches!(*n, "tasks" | "time_entries") || child.is_some(),
                 parent: child.map(|_| "tasks".to_owned()),
+                lane: clickup_connector::streams::Stream::from_name(n)
+                    .ok()
+                    .and_then(|s| s.lane())
+                    .map(str::to_owned),
             }
         })
         .collect()

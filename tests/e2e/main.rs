@@ -17,6 +17,7 @@ mod errors;
 mod host_policy;
 mod hostile_server;
 mod incremental;
+mod lanes;
 mod prior_art;
 mod rate_limit;
 mod reliability;

@@ -68,6 +68,12 @@ pub(crate) struct SingerArgs {
     /// Start STREAM over (repeatable): its bookmark is ignored; the others continue from theirs.
     #[arg(long = "reset", value_name = "STREAM")]
     pub(crate) reset: Vec<String>,
+    /// Read every stream on one connector instance, one after another. Default: the streams
+    /// the connector marks independent of the others (its lanes: for ClickUp, goals and time
+    /// entries) are read side by side with them, each lane on an instance of its own, all
+    /// under the token's one rate limit, for one more request each (`GET /team`).
+    #[arg(long)]
+    pub(crate) one_instance: bool,
 }
 
 #[derive(clap::Args)]
@@ -130,6 +136,12 @@ pub(crate) struct ReadArgs {
     /// streams continue from theirs.
     #[arg(long = "reset", value_name = "STREAM")]
     pub(crate) reset: Vec<String>,
+    /// Read every stream on one connector instance, one after another. Default: the streams
+    /// the connector marks independent of the others (its lanes: for ClickUp, goals and time
+    /// entries) are read side by side with them, each lane on an instance of its own, all
+    /// under the token's one rate limit, for one more request each (`GET /team`).
+    #[arg(long)]
+    pub(crate) one_instance: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

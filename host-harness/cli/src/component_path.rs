@@ -61,6 +61,15 @@ pub(crate) fn load_options() -> LoadOptions {
 
 /// Loads the component and starts one run of it with `options`.
 pub(crate) async fn start(component: Option<&Path>, options: RunOptions) -> anyhow::Result<Run> {
+    Ok(start_keeping_host(component, options).await?.1)
+}
+
+/// [`start`], keeping the loaded component to start more runs of it (the lanes of a sync).
+pub(crate) async fn start_keeping_host(
+    component: Option<&Path>,
+    options: RunOptions,
+) -> anyhow::Result<(Arc<ConnectorHost>, Run)> {
     let host = load(component)?;
-    Run::new(&host, options).await
+    let run = Run::new(&host, options).await?;
+    Ok((host, run))
 }

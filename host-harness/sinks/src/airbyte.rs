@@ -247,6 +247,7 @@ pub fn load_catalog(
                 name: name.to_owned(),
                 incremental,
                 parent: offered.and_then(|d| d.parent.clone()),
+                lane: offered.and_then(|d| d.lane.clone()),
             })
         })
         .collect::<anyhow::Result<Vec<StreamChoice>>>()

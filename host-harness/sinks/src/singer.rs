@@ -158,6 +158,7 @@ pub fn selected_streams(
             name: name.to_owned(),
             incremental,
             parent: descriptor.parent.clone(),
+            lane: descriptor.lane.clone(),
         });
     }
     if chosen.is_empty() {
@@ -309,6 +310,7 @@ mod tests {
                 vec![SyncMode::FullRefresh]
             },
             parent: None,
+            lane: None,
         }
     }
 
@@ -326,11 +328,13 @@ mod tests {
                     name: "tasks".into(),
                     incremental: true,
                     parent: None,
+                    lane: None,
                 },
                 StreamChoice {
                     name: "spaces".into(),
                     incremental: false,
                     parent: None,
+                    lane: None,
                 },
             ]
         );

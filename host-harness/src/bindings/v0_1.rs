@@ -47,6 +47,8 @@ impl From<old::StreamDescriptor> for new::StreamDescriptor {
             cursor_field: d.cursor_field,
             sync_modes: d.sync_modes.into_iter().map(Into::into).collect(),
             parent: None,
+            // A 0.1 component names no lanes: the host reads its streams on one instance.
+            lane: None,
         }
     }
 }

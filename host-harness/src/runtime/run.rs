@@ -99,6 +99,10 @@ pub struct RunOptions {
     /// including messages it built from a server's answer. Records are data and are left alone.
     /// Strings shorter than 4 bytes are ignored. Default: none.
     pub secrets: Vec<String>,
+    /// Counters to count this run's requests in, shared with other runs: the lanes of one sync
+    /// read side by side ([`crate::sync_side_by_side`]), so that [`Run::requests`] of each shows
+    /// their sum, in flight included. Default: none, counters of its own.
+    pub requests: Option<Arc<RequestCounter>>,
 }
 
 /// Replaces each secret in `text` with `<redacted>`.
@@ -138,7 +142,7 @@ pub struct Run {
 impl Run {
     /// Instantiates the connector into a fresh store.
     pub async fn new(host: &ConnectorHost, options: RunOptions) -> anyhow::Result<Run> {
-        let counter = Arc::new(RequestCounter::default());
+        let counter = options.requests.unwrap_or_default();
         let limits = options.limits;
         let mut store = new_store(host.engine(), &limits, options.egress, counter.clone());
         let bindings = host

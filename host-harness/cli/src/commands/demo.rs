@@ -1,7 +1,7 @@
 //! `demo`: the whole tour with no account: the simulator, a full sync into files and SQLite,
 //! changes in "ClickUp", an incremental sync, and what came out.
 
-use super::sync_into;
+use super::{lane_runs, sync_into};
 use crate::args::DemoArgs;
 use crate::component_path::load;
 use crate::exit;
@@ -95,12 +95,13 @@ pub(crate) async fn run(component: Option<&Path>, args: DemoArgs) -> anyhow::Res
         };
         let streams = StreamChoice::every(&descriptors);
         let mut state = airbyte::load_state_file(&args.output.join(OutputDir::STATE_FILE))?;
-        let mut progress = Progress::new(&streams, &state, run.requests().clone());
+        let mut runs = lane_runs(&host, &prepared.run_options(), run, &streams, false).await?;
+        let mut progress = Progress::new(&streams, &state, runs[0].requests().clone());
         let mut files = OutputDir::open(&args.output, &descriptors, &streams, &state)?;
         let mut db_out =
             SqliteDestination::open(&db, SQLITE_PREFIX, &descriptors, &streams, &state)?;
         let end = sync_into(
-            &mut run,
+            &mut runs,
             &prepared.guest_config,
             &streams,
             &mut state,

@@ -19,20 +19,25 @@ pub(crate) mod singer;
 use crate::progress::Progress;
 use crate::stdout::outln;
 use connector_sinks::tee::Tee;
-use host_harness::{sync, Observer, Run, StreamChoice, SyncEnd, SyncOptions, SyncState};
+use host_harness::{
+    lane_count, sync_side_by_side, ConnectorHost, Observer, Run, RunOptions, StreamChoice, SyncEnd,
+    SyncOptions, SyncState,
+};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// A sync with the default options, its messages to each of `outputs` in turn.
+/// A sync with the default options on `runs` (one per lane: see [`lane_runs`]), its messages to
+/// each of `outputs` in turn.
 pub(crate) async fn sync_into(
-    run: &mut Run,
+    runs: &mut [Run],
     config: &str,
     streams: &[StreamChoice],
     state: &mut SyncState,
     outputs: Vec<&mut dyn Observer>,
 ) -> anyhow::Result<SyncEnd> {
     let mut tee = Tee(outputs);
-    sync(
-        run,
+    sync_side_by_side(
+        runs,
         config,
         streams,
         state,
@@ -40,6 +45,32 @@ pub(crate) async fn sync_into(
         &mut tee,
     )
     .await
+}
+
+/// The runs a sync of `streams` reads on: `first`, then (unless `one_instance`) one more
+/// instance of `host` per further lane of `streams`, with `options` (the same policy, so the
+/// same token limiter) and counting requests with `first`.
+pub(crate) async fn lane_runs(
+    host: &Arc<ConnectorHost>,
+    options: &RunOptions,
+    first: Run,
+    streams: &[StreamChoice],
+    one_instance: bool,
+) -> anyhow::Result<Vec<Run>> {
+    let wanted = if one_instance {
+        1
+    } else {
+        lane_count(streams).max(1)
+    };
+    let options = RunOptions {
+        requests: Some(first.requests().clone()),
+        ..options.clone()
+    };
+    let mut runs = vec![first];
+    while runs.len() < wanted {
+        runs.push(Run::new(host, options.clone()).await?);
+    }
+    Ok(runs)
 }
 
 /// The table printed after a sync into files or a database: records written, requests, waits.

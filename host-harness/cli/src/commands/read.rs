@@ -1,9 +1,9 @@
 //! `read`: a sync into Airbyte messages on stdout (the default), a folder of JSON-lines files
 //! (`--output`), or a SQLite database (`--sqlite`), with the progress display on stderr.
 
-use super::{print_summary, sync_into};
+use super::{lane_runs, print_summary, sync_into};
 use crate::args::ReadArgs;
-use crate::component_path::start;
+use crate::component_path::start_keeping_host;
 use crate::exit;
 use crate::profile::{Prepared, SQLITE_PREFIX};
 use crate::progress::Progress;
@@ -37,7 +37,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
             return Ok(exit::CONFIG);
         }
     };
-    let mut run = start(component, prepared.run_options()).await?;
+    let (host, mut run) = start_keeping_host(component, prepared.run_options()).await?;
     let descriptors = match run.discover(&prepared.guest_config).await {
         Ok(d) => d,
         Err(e) => {
@@ -86,9 +86,17 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
         }
         Err(e) => return Err(e),
     };
-    let mut progress = Progress::new(&streams, &state, run.requests().clone());
+    let mut runs = lane_runs(
+        &host,
+        &prepared.run_options(),
+        run,
+        &streams,
+        args.one_instance,
+    )
+    .await?;
+    let mut progress = Progress::new(&streams, &state, runs[0].requests().clone());
     let end = sync_into(
-        &mut run,
+        &mut runs,
         &prepared.guest_config,
         &streams,
         &mut state,
@@ -96,7 +104,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
     )
     .await?;
     progress.finish();
-    destination.finish(&end, &progress, &streams, &run)?;
+    destination.finish(&end, &progress, &streams, &runs)?;
     Ok(match end {
         SyncEnd::Complete | SyncEnd::Interrupted => 0,
         SyncEnd::Failed { stream, error } => {
@@ -191,7 +199,7 @@ impl Destination {
         end: &SyncEnd,
         progress: &Progress,
         streams: &[StreamChoice],
-        run: &Run,
+        runs: &[Run],
     ) -> anyhow::Result<()> {
         match self {
             Destination::Stdout(lines) => {
@@ -212,10 +220,15 @@ impl Destination {
                         "{replaced} older copies of records updated since the last run were replaced: each file holds every record once, as last synced."
                     );
                 }
+                let connector = runs.iter().map(Run::peak_memory_bytes).max().unwrap_or(0);
+                let instances = match runs.len() {
+                    1 => String::new(),
+                    n => format!(", the largest of {n} instances side by side"),
+                };
                 outln!(
-                    "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory)",
+                    "peak memory: host process {:.1} MiB (RSS), connector {:.1} MiB (linear memory{instances})",
                     host_harness::process_memory::peak_rss_bytes() as f64 / (1 << 20) as f64,
-                    run.peak_memory_bytes() as f64 / (1 << 20) as f64
+                    connector as f64 / (1 << 20) as f64
                 );
                 Ok(())
             }

@@ -1,9 +1,9 @@
 //! `singer`: the same sync as `read`, as a Singer tap (see `connector_sinks::singer`): a catalog
 //! with `--discover`, else `SCHEMA`, `RECORD` and `STATE` lines on stdout.
 
-use super::sync_into;
+use super::{lane_runs, sync_into};
 use crate::args::SingerArgs;
-use crate::component_path::start;
+use crate::component_path::start_keeping_host;
 use crate::exit;
 use crate::profile::Prepared;
 use crate::progress::Progress;
@@ -16,7 +16,7 @@ use std::path::Path;
 /// Runs `singer`; returns the exit code.
 pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::load(&args.config)?;
-    let mut run = start(component, prepared.run_options()).await?;
+    let (host, mut run) = start_keeping_host(component, prepared.run_options()).await?;
     let descriptors = match run.discover(&prepared.guest_config).await {
         Ok(d) => d,
         Err(e) => {
@@ -71,9 +71,17 @@ pub(crate) async fn run(component: Option<&Path>, args: SingerArgs) -> anyhow::R
     let stdout = std::io::stdout();
     let mut lines =
         singer::SingerLines::new(std::io::BufWriter::new(stdout.lock()), &descriptors, &state);
-    let mut progress = Progress::new(&streams, &state, run.requests().clone());
+    let mut runs = lane_runs(
+        &host,
+        &prepared.run_options(),
+        run,
+        &streams,
+        args.one_instance,
+    )
+    .await?;
+    let mut progress = Progress::new(&streams, &state, runs[0].requests().clone());
     let end = sync_into(
-        &mut run,
+        &mut runs,
         &prepared.guest_config,
         &streams,
         &mut state,

@@ -1,4 +1,5 @@
-//! The live display on a terminal (indicatif): a header line, then a line per stream.
+//! The live display on a terminal (indicatif): a header line, then a line per stream (several
+//! move at once while lanes are read side by side).
 //!
 //! ```text
 //! ⠙ 00:01:12  streams 5/8  ·  231 requests, 1 in flight  ·  waiting 41 s for ClickUp's rate limit
@@ -14,6 +15,7 @@
 
 use host_harness::RequestCounter;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,7 +70,8 @@ impl Waits {
 pub(super) struct Live {
     multi: MultiProgress,
     header: ProgressBar,
-    stream: Option<ProgressBar>,
+    /// The lines of the streams being read.
+    streams: BTreeMap<String, ProgressBar>,
 }
 
 impl Live {
@@ -86,7 +89,7 @@ impl Live {
         Live {
             multi,
             header,
-            stream: None,
+            streams: BTreeMap::new(),
         }
     }
 
@@ -109,20 +112,20 @@ impl Live {
             .multi
             .add(bar.with_style(style).with_prefix(stream.to_owned()));
         bar.set_message("0 requests");
-        self.stream = Some(bar);
+        self.streams.insert(stream.to_owned(), bar);
     }
 
-    /// A page of the current stream arrived.
-    pub(super) fn page(&self, records: u64, requests: u64) {
-        if let Some(bar) = &self.stream {
+    /// A page of `stream` arrived.
+    pub(super) fn page(&self, stream: &str, records: u64, requests: u64) {
+        if let Some(bar) = self.streams.get(stream) {
             bar.set_position(records);
             bar.set_message(format!("{requests} requests"));
         }
     }
 
-    /// The current stream ended: its line stays, with a mark and its totals.
-    pub(super) fn stream_ended(&mut self, ok: bool, records: u64, requests: u64) {
-        if let Some(bar) = self.stream.take() {
+    /// `stream` ended: its line stays, with a mark and its totals.
+    pub(super) fn stream_ended(&mut self, stream: &str, ok: bool, records: u64, requests: u64) {
+        if let Some(bar) = self.streams.remove(stream) {
             let mark = if ok { "✓" } else { "✗" };
             let style = ProgressStyle::with_template(&format!(
                 "  {mark} {{prefix:<24}} {records:>7} records  ·  {requests} requests  ·  {{elapsed}}"

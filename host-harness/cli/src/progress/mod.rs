@@ -102,7 +102,7 @@ impl Progress {
             Some(live) if self.children.contains_key(stream) => {
                 live.line_of(stream, &self.children[stream], ok, records)
             }
-            Some(live) => live.stream_ended(ok, records, requests),
+            Some(live) => live.stream_ended(stream, ok, records, requests),
             None if ok => eprintln!(
                 "{LOG_PREFIX} {stream}: {records} records, {requests} requests, {:.1} s \
                  rate-limit waits (stream {done} of {}, {} elapsed)",
@@ -175,7 +175,7 @@ impl Observer for Progress {
             .as_ref()
             .filter(|_| !self.children.contains_key(stream))
         {
-            live.page(records, requests);
+            live.page(stream, records, requests);
         }
     }
 

@@ -16,6 +16,7 @@ fn descriptor(name: &str, key: &[&[&str]], properties: Value) -> StreamDescripto
         cursor_field: vec![],
         sync_modes: vec![SyncMode::FullRefresh],
         parent: None,
+        lane: None,
     }
 }
 
@@ -31,6 +32,7 @@ fn choice(name: &str, incremental: bool) -> StreamChoice {
         name: name.to_owned(),
         incremental,
         parent: None,
+        lane: None,
     }
 }
 

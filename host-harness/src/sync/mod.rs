@@ -16,7 +16,10 @@
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error
 //! stops the sync with that error, after the records and checkpoints before it were delivered.
 
-use crate::bindings::{PageAndChildren, PageStats, StreamDescriptor, SyncMode, WitError};
+mod lanes;
+mod stream;
+
+use crate::bindings::{PageStats, StreamDescriptor, SyncMode};
 use crate::runtime::{CallError, Run};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -34,6 +37,10 @@ pub struct StreamChoice {
     /// records. It is read with that stream, which must be chosen too, and has no checkpoint of
     /// its own. `None`: an ordinary stream.
     pub parent: Option<String>,
+    /// The stream's lane (`lane` in its descriptor): streams of different lanes may be read side
+    /// by side, each lane on an instance of its own ([`sync_side_by_side`]). `None`: the default
+    /// lane. A derived stream is read with its parent, whatever its own lane.
+    pub lane: Option<String>,
 }
 
 impl StreamChoice {
@@ -46,6 +53,7 @@ impl StreamChoice {
                 name: d.name.clone(),
                 incremental: d.sync_modes.contains(&SyncMode::Incremental),
                 parent: d.parent.clone(),
+                lane: d.lane.clone(),
             })
             .collect()
     }
@@ -213,168 +221,40 @@ pub async fn sync(
     options: &SyncOptions,
     observer: &mut dyn Observer,
 ) -> anyhow::Result<SyncEnd> {
-    check_parents(streams)?;
-    let mut pages = 0u64;
-    let mut refused_state = None;
-    for choice in streams.iter().filter(|c| c.parent.is_none()) {
-        let stream = choice.name.as_str();
-        let children = choice.children_in(streams);
-        let mut checkpoint = state.get(stream).cloned().unwrap_or_default();
-        if !choice.incremental && checkpoint.cursor.is_none() {
-            checkpoint.state = None;
-        }
-        observer.stream_started(stream);
-        children.iter().for_each(|c| observer.stream_started(c));
-        // A warning repeated by later pages (an option missing from a custom field's config,
-        // on every task that has it) is reported once per stream.
-        let mut said = std::collections::BTreeSet::new();
-        loop {
-            if options.stop_after_pages.is_some_and(|max| pages >= max) {
-                return Ok(SyncEnd::Interrupted);
-            }
-            let state_text = checkpoint.state.as_ref().map(Value::to_string);
-            let cursor_text = checkpoint.cursor.as_ref().map(Value::to_string);
-            let at = PageAt {
-                config,
-                stream,
-                state: state_text.as_deref(),
-                cursor: cursor_text.as_deref(),
-                children: &children,
-            };
-            let page = match read_with_retries(run, &at, options, observer).await {
-                Ok(p) => p,
-                Err(error @ CallError::Connector(WitError::InvalidState(_))) => {
-                    // Only this stream's saved state is at fault: the others can still sync.
-                    observer.stream_failed(stream, &error);
-                    children
-                        .iter()
-                        .for_each(|c| observer.stream_failed(c, &error));
-                    refused_state.get_or_insert((stream.to_owned(), error));
-                    break;
-                }
-                Err(error) => {
-                    observer.stream_failed(stream, &error);
-                    children
-                        .iter()
-                        .for_each(|c| observer.stream_failed(c, &error));
-                    return Ok(SyncEnd::Failed {
-                        stream: stream.to_owned(),
-                        error,
-                    });
-                }
-            };
-            pages += 1;
-            let PageAndChildren {
-                page,
-                children: carried,
-            } = page;
-            for w in &page.warnings {
-                if said.insert(w.clone()) {
-                    observer.warning(stream, w);
-                }
-            }
-            observer.page(stream, page.records.len(), &page.stats);
-            if !page.records.is_empty() {
-                observer.records(stream, &page.records)?;
-            }
-            for child in carried.iter().filter(|c| !c.records.is_empty()) {
-                if !children.contains(&child.name) {
-                    anyhow::bail!(
-                        "the connector returned records of stream {} with {stream}, which were \
-                         not asked for",
-                        child.name
-                    );
-                }
-                // Their requests are the parent's: counted once, with the parent's page.
-                let none = PageStats {
-                    requests: 0,
-                    retries: 0,
-                    rate_limit_wait_ms: 0,
-                };
-                observer.page(&child.name, child.records.len(), &none);
-                observer.records(&child.name, &child.records)?;
-            }
-            if let Some(s) = &page.state {
-                checkpoint.state = Some(parse_opaque(s, "state")?);
-            }
-            checkpoint.cursor = match &page.cursor {
-                Some(c) => Some(parse_opaque(c, "cursor")?),
-                None => None,
-            };
-            state.insert(stream.to_owned(), checkpoint.clone());
-            observer.checkpoint(stream, &checkpoint)?;
-            if checkpoint.cursor.is_none() {
-                observer.stream_complete(stream);
-                children.iter().for_each(|c| observer.stream_complete(c));
-                break;
-            }
-        }
-    }
-    Ok(match refused_state {
-        Some((stream, error)) => SyncEnd::Failed { stream, error },
-        None => SyncEnd::Complete,
-    })
+    let runs = std::slice::from_mut(run);
+    sync_side_by_side(runs, config, streams, state, options, observer).await
 }
 
-fn parse_opaque(text: &str, what: &str) -> anyhow::Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("the connector returned a {what} that is not JSON: {e}"))
-}
-
-/// The arguments of one `read-page-and-children` call.
-struct PageAt<'a> {
-    config: &'a str,
-    stream: &'a str,
-    state: Option<&'a str>,
-    cursor: Option<&'a str>,
-    children: &'a [String],
-}
-
-async fn read_with_retries(
-    run: &mut Run,
-    at: &PageAt<'_>,
+/// Reads `streams` like [`sync()`], with the lanes side by side: lane `i` (in the order the
+/// lanes first appear in `streams`, see [`lane_count`]) is read on `runs[i % runs.len()]`, so
+/// with one run per lane each lane has an instance of its own, and with one run this is
+/// [`sync()`]. Inside a run its streams are read in `streams`' order.
+///
+/// The runs should be instances of one connector with the same options: the same token, so the
+/// same [`TokenLimiter`](crate::TokenLimiter) in their policies, which keeps them inside one
+/// budget together. Every lane runs on the calling task (no thread is started): a lane waiting
+/// for its answers lets the others run.
+///
+/// Each stream's records and checkpoints reach `observer` in their order, as with [`sync()`];
+/// the streams of different lanes interleave. When a stream fails (other than a refused saved
+/// state), the other lanes stop before their next call, and the sync ends with that failure.
+/// `stop_after_pages` counts the calls of every lane together.
+pub async fn sync_side_by_side(
+    runs: &mut [Run],
+    config: &str,
+    streams: &[StreamChoice],
+    state: &mut SyncState,
     options: &SyncOptions,
     observer: &mut dyn Observer,
-) -> Result<PageAndChildren, CallError> {
-    let PageAt {
-        config,
-        stream,
-        state,
-        cursor,
-        children,
-    } = *at;
-    let mut transient = 0;
-    let mut limited = 0;
-    loop {
-        match run
-            .read_page_and_children(config, stream, state, cursor, children)
-            .await
-        {
-            Err(CallError::Connector(WitError::RateLimited(r)))
-                if limited < options.rate_limit_retries =>
-            {
-                limited += 1;
-                let now = now_ms();
-                let reset = r.reset_at_ms.unwrap_or(now + 60_000);
-                observer.rate_limited(stream, reset);
-                let wait = Duration::from_millis(reset.saturating_sub(now))
-                    .min(options.max_rate_limit_wait);
-                tokio::time::sleep(wait).await;
-            }
-            Err(CallError::Connector(WitError::Transient(_)))
-                if transient < options.transient_retries =>
-            {
-                transient += 1;
-                tokio::time::sleep(options.transient_pause).await;
-            }
-            other => return other,
-        }
-    }
+) -> anyhow::Result<SyncEnd> {
+    check_parents(streams)?;
+    anyhow::ensure!(!runs.is_empty(), "a sync needs at least one run");
+    let shared = stream::Shared::new(config, streams, state, options, observer);
+    lanes::read(runs, &shared).await
 }
 
-/// Milliseconds since the Unix epoch: the clock that rate-limit resets are measured against.
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+/// How many lanes the ordinary (not derived) streams of `streams` make: the instances
+/// [`sync_side_by_side`] can use at once.
+pub fn lane_count(streams: &[StreamChoice]) -> usize {
+    lanes::of(streams).len()
 }
