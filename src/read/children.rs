@@ -25,7 +25,8 @@ use crate::error::ConnectorError;
 use crate::fetch::Fetcher;
 use crate::fetch::Session;
 use crate::state::StreamState;
-use crate::streams::task_children::{row, task_id, Child, Context};
+use crate::streams::json_text;
+use crate::streams::task_children::{pruned, row, task_id, Child, Context};
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
 use serde_json::Value;
@@ -221,7 +222,8 @@ fn derive(
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
 ) -> Result<Option<(String, String)>, ConnectorError> {
-    let task: Value = serde_json::from_str(record).map_err(|e| {
+    // Only the members the rows read: most of a record is its custom fields' type configs.
+    let task = pruned::parse(record, &pruned::TASK).map_err(|e| {
         ConnectorError::Protocol(format!("a task record could not be read back ({e})"))
     })?;
     let workspace_id = task
@@ -237,7 +239,7 @@ fn derive(
         out.clear();
         child.rows(&task, &ctx, &mut out, warnings);
         keys.follow(*child, &task, &ctx, &mut out);
-        rows.extend(out.iter().map(Value::to_string));
+        rows.extend(out.iter().map(json_text));
     }
     let deleted = task.get("_ab_cdc_deleted_at").is_some_and(|v| !v.is_null());
     let id = task_id(&task).filter(|_| !deleted);

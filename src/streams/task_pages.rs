@@ -17,7 +17,7 @@
 //! is neither an array nor null, a page that is not an object or has no `tasks` array, nesting
 //! deeper than [`crate::scan::MAX_DEPTH`], and any JSON error (the tree path then names it).
 
-use super::{id_of, tasks};
+use super::{id_of, json_text, tasks};
 use crate::passthrough::{Copy, Plan, Planned, Timestamp};
 use crate::scan::{Bail, Scanner, Span};
 use crate::timestamp::{format_ms, text_ms};
@@ -273,7 +273,7 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
                 // already what `Value::to_string` writes.
                 String::from_utf8(bytes.to_vec()).map_err(|_| Bail)?
             } else {
-                value(s, span)?.to_string()
+                json_text(&value(s, span)?)
             });
         }
         copy(s, span, out)

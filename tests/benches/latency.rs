@@ -41,7 +41,7 @@ pub(crate) fn table(wasm: &Path, exe: &Path, quick: bool, fast: bool, bound: Opt
     };
     println!("{} workspace, full `read --output` of every stream by the release CLI, each answer delayed by the latency (±10% jitter). Floor: `max(requests × 60 / limit, chain × latency)`, chain = {CHAIN}.{}\n",
         if quick { "Small" } else { "Reference" },
-        bound.map_or(String::new(), |b| format!(" Requests lower bound (section 1): {b}.")));
+        bound.map_or(String::new(), |b| format!(" Requests lower bound: {b} (section 1's, and custom_fields' one request per hierarchy node). The CLI reads goals and time entries on instances of their own beside the rest (lanes), for one `GET /team` each.")));
     println!("| limit/min | latency | wall | floor | wall/floor | requests | /bound | peak in flight | 429s | peak RSS | CPU |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &(limit, latency_ms) in cells {

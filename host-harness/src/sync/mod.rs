@@ -12,9 +12,17 @@
 //! has no checkpoint of its own (an observer that keeps files per stream finds its parent in
 //! [`StreamChoice::parent`]), so no saved state can disagree with its parent's.
 //!
+//! Lanes (`lane` in `discover`, 0.2.0): streams of different lanes need nothing of each other,
+//! so [`sync_side_by_side`] reads each lane on a run of its own, all at once on the calling task
+//! (`lanes.rs` assigns them; `stream.rs` reads one stream's pages). Each stream's records and
+//! checkpoints still reach the observer in their order, so what a checkpoint covers, and what a
+//! resumed sync re-reads, is as above; streams of different lanes interleave. [`sync()`] is the
+//! same driver with one run: every lane in turn.
+//!
 //! Failures: a connector that reports `rate-limited` is waited for (until the reset it names) and
 //! the same page is asked again; `transient` is retried a few times with a pause; any other error
-//! stops the sync with that error, after the records and checkpoints before it were delivered.
+//! stops the sync with that error, after the records and checkpoints before it were delivered
+//! (side by side, the other lanes stop before their next call).
 
 mod lanes;
 mod stream;

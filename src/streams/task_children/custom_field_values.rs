@@ -48,7 +48,7 @@
 //! tombstone in an incremental read: the key, the field's name and type, every `value_*` null and
 //! `_ab_cdc_deleted_at` set, so a value cleared in ClickUp is deleted downstream.
 
-use super::super::{array_at, id_of, types};
+use super::super::{array_at, id_of, json_text, types};
 use super::Context;
 use crate::timestamp;
 use serde_json::{json, Map, Number, Value};
@@ -126,7 +126,7 @@ fn live(
     warnings: &mut Vec<String>,
 ) -> Map<String, Value> {
     typed(field, value, warnings).write(&mut row);
-    row.insert("value_json".into(), Value::String(value.to_string()));
+    row.insert("value_json".into(), Value::String(json_text(value)));
     row.insert("_ab_cdc_deleted_at".into(), Value::Null);
     row
 }

@@ -19,6 +19,8 @@
 //! | `task_links` | `task_id`, `linked_task_id` | linked task, listed from both ends ([`links`]) |
 //! | `task_time_in_status` | `task_id`, `status` | status the task has been in (opt-in, a request per 100 tasks: [`time_in_status`]) |
 //!
+//! The rows are made from the record read back with [`pruned`]: only the members they read.
+//!
 //! Deletions inside a task, in an incremental read (one from a saved `tasks` state):
 //! - a re-read task lists every custom field that applies to it; a field without a value gives
 //!   a tombstone row (the key plus `_ab_cdc_deleted_at`), so a value cleared in ClickUp
@@ -33,6 +35,7 @@ pub mod checklist_items;
 pub mod custom_field_values;
 pub mod dependencies;
 pub mod links;
+pub mod pruned;
 pub mod tags;
 pub mod time_in_status;
 

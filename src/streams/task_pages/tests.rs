@@ -114,6 +114,9 @@ fn custom_field() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(|n| Some(json!(n))),
         "\\PC{0,10}".prop_map(|s| Some(json!(s))),
         Just(Some(json!(["a", "b"]))),
+        // The option of the type config below, by orderindex (drop_down) and by id (labels).
+        Just(Some(json!(0))),
+        Just(Some(json!(["o1", "gone"]))),
         Just(Some(
             json!({"location": {"lat": 1.5, "lng": -2.25}, "formatted_address": "x"})
         )),
@@ -389,6 +392,29 @@ proptest! {
     #[test]
     fn pages_of_any_shape_equal_the_tree(page in page(any_task()), style in style()) {
         assert_same(&text(&page, style))?;
+    }
+
+    #[test]
+    fn child_rows_of_a_record_read_back_pruned_are_those_of_the_whole_record(
+        page in page(prop_oneof![real_task(), any_task()]), style in style()
+    ) {
+        use crate::streams::task_children::{pruned, Child, Context};
+        let Ok(read) = read(&text(&page, style), "9") else { return Ok(()) };
+        for record in read.tasks.into_iter().filter_map(|t| t.record.ok()) {
+            let whole: Value = serde_json::from_str(&record).unwrap();
+            let kept = pruned::parse(&record, &pruned::TASK).unwrap();
+            for child in Child::ALL {
+                for tombstone_at in [None, Some("2026-01-01T00:00:00.000Z")] {
+                    let ctx = Context { workspace_id: "9", tombstone_at };
+                    let rows = |task: &Value| {
+                        let (mut out, mut warnings) = (Vec::new(), Vec::new());
+                        child.rows(task, &ctx, &mut out, &mut warnings);
+                        (out, warnings)
+                    };
+                    prop_assert_eq!(rows(&kept), rows(&whole), "{:?} of {}", child, record);
+                }
+            }
+        }
     }
 
     #[test]
