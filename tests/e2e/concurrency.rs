@@ -2,13 +2,14 @@
 //! killed after any batch resumes with nothing lost, tenants sharing a token stay inside its
 //! budget, and a limit that drops in the middle of a sync costs waits, not the sync.
 
-use crate::harness::{by_key, micro, quick, run_for, run_with, sync_on, sync_with, Collected, ALL};
-use crate::truth::expected;
+use crate::harness::{
+    by_key, keyed, micro, quick, run_for, run_with, sync_on, sync_with, Collected, ALL,
+};
+use crate::truth::{assert_ground_truth, expected};
 use clickup_sim::{LatencyConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::{Checkpoint, Observer, SyncEnd, SyncOptions, SyncState};
 use host_harness::{EgressPolicy, TokenLimiters};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// ClickUp's Business Plus limit, and answers that take 60–100 ms.
@@ -39,13 +40,6 @@ fn config_with(sim: &Simulator, extra: Value) -> String {
     config.to_string()
 }
 
-fn keyed(out: &Collected) -> BTreeMap<String, BTreeMap<String, Value>> {
-    out.records
-        .iter()
-        .map(|(stream, records)| (stream.clone(), by_key(records)))
-        .collect()
-}
-
 #[tokio::test]
 async fn side_by_side_at_latency_every_stream_is_the_ground_truth_and_the_serial_syncs_records() {
     // Enterprise's limit: at this latency Business Plus's would allow only 2–3 in flight.
@@ -72,17 +66,7 @@ async fn side_by_side_at_latency_every_stream_is_the_ground_truth_and_the_serial
     assert!(matches!(end, SyncEnd::Complete), "{end:?}");
     let serial_counts = sim.request_counts();
     let world = sim.world();
-    for stream in ALL {
-        assert_eq!(
-            by_key(&wide.records[stream])
-                .into_keys()
-                .collect::<Vec<_>>(),
-            by_key(&expected(&world, stream))
-                .into_keys()
-                .collect::<Vec<_>>(),
-            "{stream}: not the ground truth"
-        );
-    }
+    assert_ground_truth(&wide, &world, &ALL);
     assert_eq!(
         keyed(&wide),
         keyed(&serial),

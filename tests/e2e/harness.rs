@@ -57,6 +57,14 @@ pub(crate) async fn run_with(egress: EgressPolicy) -> Run {
     .expect("instantiate")
 }
 
+/// Each stream's records by key (what two syncs are compared by).
+pub(crate) fn keyed(out: &Collected) -> BTreeMap<String, BTreeMap<String, Value>> {
+    out.records
+        .iter()
+        .map(|(stream, records)| (stream.clone(), by_key(records)))
+        .collect()
+}
+
 /// Syncs `streams` from scratch on `run`: what came out and how it ended.
 pub(crate) async fn sync_on(
     run: &mut Run,

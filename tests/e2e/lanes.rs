@@ -4,15 +4,13 @@
 //! earned, a sync killed after any call resumes with nothing lost, and a lane that fails stops
 //! the others with its error.
 
-use crate::harness::{by_key, choices, host, quick, Collected, ALL};
-use crate::truth::expected;
+use crate::harness::{by_key, choices, host, keyed, quick, Collected, ALL};
+use crate::truth::{assert_ground_truth, expected};
 use clickup_connector::retry::MAX_ATTEMPTS;
 use clickup_sim::{Fault, LatencyConfig, RateLimitConfig, SimConfig, Simulator, Size};
 use host_harness::sync::StreamChoice;
 use host_harness::sync::{lane_count, sync_side_by_side, SyncEnd, SyncOptions, SyncState};
 use host_harness::{CallError, EgressPolicy, Run, RunOptions, TokenLimiters, WitError};
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// `limit` requests per 2 s, and answers that take 30–50 ms.
@@ -91,13 +89,6 @@ async fn side_by_side(
     (out, end, runs.len())
 }
 
-fn keyed(out: &Collected) -> BTreeMap<String, BTreeMap<String, Value>> {
-    out.records
-        .iter()
-        .map(|(stream, records)| (stream.clone(), by_key(records)))
-        .collect()
-}
-
 /// The position of each checkpoint of `stream` among all the sync's checkpoints.
 fn checkpoints_of(out: &Collected, stream: &str) -> Vec<usize> {
     out.events
@@ -135,17 +126,7 @@ async fn lanes_side_by_side_give_clickups_records_and_the_serial_syncs_and_overl
     assert!(matches!(end, SyncEnd::Complete), "{end:?}");
     let serial_counts = sim.request_counts();
     let world = sim.world();
-    for stream in ALL {
-        assert_eq!(
-            by_key(&wide.records[stream])
-                .into_keys()
-                .collect::<Vec<_>>(),
-            by_key(&expected(&world, stream))
-                .into_keys()
-                .collect::<Vec<_>>(),
-            "{stream}: not the ground truth"
-        );
-    }
+    assert_ground_truth(&wide, &world, &ALL);
     assert_eq!(keyed(&wide), keyed(&serial), "lanes gave other records");
     // Serially, every goals checkpoint comes after the last of tasks (its stream order); side
     // by side, goals and time entries finish while tasks is still being read.

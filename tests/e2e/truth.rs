@@ -9,6 +9,26 @@ use clickup_connector::streams;
 use clickup_sim::World;
 use serde_json::Value;
 
+/// Asserts that each of `streams` in `out` holds exactly ClickUp's records, by key.
+pub(crate) fn assert_ground_truth(
+    out: &crate::harness::Collected,
+    world: &World,
+    streams: &[&str],
+) {
+    use crate::harness::by_key;
+    for stream in streams {
+        assert_eq!(
+            by_key(&out.records[*stream])
+                .into_keys()
+                .collect::<Vec<_>>(),
+            by_key(&expected(world, stream))
+                .into_keys()
+                .collect::<Vec<_>>(),
+            "{stream}: not the ground truth"
+        );
+    }
+}
+
 pub(crate) fn expected(world: &World, stream: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for ws in &world.workspaces {
