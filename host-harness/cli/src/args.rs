@@ -68,12 +68,8 @@ pub(crate) struct SingerArgs {
     /// Start STREAM over (repeatable): its bookmark is ignored; the others continue from theirs.
     #[arg(long = "reset", value_name = "STREAM")]
     pub(crate) reset: Vec<String>,
-    /// Read every stream on one connector instance, one after another. Default: the streams
-    /// the connector marks independent of the others (its lanes: for ClickUp, goals and time
-    /// entries) are read side by side with them, each lane on an instance of its own, all
-    /// under the token's one rate limit, for one more request each (`GET /team`).
-    #[arg(long)]
-    pub(crate) one_instance: bool,
+    #[command(flatten)]
+    pub(crate) lanes: LaneArgs,
 }
 
 #[derive(clap::Args)]
@@ -93,6 +89,17 @@ pub(crate) struct RunManyArgs {
     /// machine cannot reserve the address space).
     #[arg(long)]
     pub(crate) pooling: bool,
+}
+
+/// How a sync uses the connector's lanes (`read` and `singer`).
+#[derive(clap::Args)]
+pub(crate) struct LaneArgs {
+    /// Read every stream on one connector instance, one after another. Default: the streams
+    /// the connector marks independent of the others (its lanes: for ClickUp, goals and time
+    /// entries) are read side by side with them, each lane on an instance of its own, all
+    /// under the token's one rate limit, for one more request each (`GET /team`).
+    #[arg(long)]
+    pub(crate) one_instance: bool,
 }
 
 #[derive(clap::Args)]
@@ -136,12 +143,8 @@ pub(crate) struct ReadArgs {
     /// streams continue from theirs.
     #[arg(long = "reset", value_name = "STREAM")]
     pub(crate) reset: Vec<String>,
-    /// Read every stream on one connector instance, one after another. Default: the streams
-    /// the connector marks independent of the others (its lanes: for ClickUp, goals and time
-    /// entries) are read side by side with them, each lane on an instance of its own, all
-    /// under the token's one rate limit, for one more request each (`GET /team`).
-    #[arg(long)]
-    pub(crate) one_instance: bool,
+    #[command(flatten)]
+    pub(crate) lanes: LaneArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

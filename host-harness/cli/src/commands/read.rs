@@ -91,7 +91,7 @@ pub(crate) async fn run(component: Option<&Path>, args: ReadArgs) -> anyhow::Res
         &prepared.run_options(),
         run,
         &streams,
-        args.one_instance,
+        args.lanes.one_instance,
     )
     .await?;
     let mut progress = Progress::new(&streams, &state, runs[0].requests().clone());
