@@ -23,6 +23,8 @@
 
 use std::borrow::Cow;
 
+pub mod canonical;
+
 /// Why the scanner gave up on a page: the tree path reads it instead (and reports its error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bail;
@@ -60,6 +62,17 @@ impl<'a> Scanner<'a> {
             at: 0,
             depth: 0,
         })
+    }
+
+    /// A scanner over the value at `span` alone (a span starts and ends on ASCII bytes, so its
+    /// text is UTF-8 as well).
+    pub fn within(&self, span: Span) -> Scanner<'a> {
+        Scanner {
+            text: self.text.get(span.start..span.end).unwrap_or_default(),
+            utf8: self.utf8.get(span.start..span.end).unwrap_or_default(),
+            at: 0,
+            depth: 0,
+        }
     }
 
     /// The bytes of a span.
@@ -271,6 +284,15 @@ impl<'a> Scanner<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, &str, bool) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
+        self.keyed_members(|s, key, escaped| member(s, &key, escaped))
+    }
+
+    /// [`Scanner::members`], given each key to keep (borrowed from the page unless it had
+    /// escapes).
+    pub fn keyed_members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>, bool) -> Result<(), Bail>,
+    ) -> Result<bool, Bail> {
         self.consume(b'{')?;
         self.deeper()?;
         let mut tidy = !self.ws();
@@ -290,7 +312,7 @@ impl<'a> Scanner<'a> {
             }
             self.at += 1;
             tidy &= !self.ws();
-            member(self, &key, escaped)?;
+            member(self, key, escaped)?;
             tidy &= !self.ws();
             match self.text.get(self.at) {
                 Some(b',') => self.at += 1,
@@ -307,7 +329,7 @@ impl<'a> Scanner<'a> {
 
 /// How many bytes from the start of `bytes` to the first `"`, `\` or control character (the
 /// length when there is none), eight bytes at a time.
-fn special_at(bytes: &[u8]) -> usize {
+pub(crate) fn special_at(bytes: &[u8]) -> usize {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
     let mut chunks = bytes.chunks_exact(8);

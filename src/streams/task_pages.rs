@@ -17,13 +17,14 @@
 //! is neither an array nor null, a page that is not an object or has no `tasks` array, nesting
 //! deeper than [`crate::scan::MAX_DEPTH`], and any JSON error (the tree path then names it).
 
-use super::{id_of, json_text, tasks};
+use super::{id_of, tasks};
 use crate::passthrough::{Copy, Plan, Planned, Timestamp};
-use crate::scan::{Bail, Scanner, Span};
+use crate::scan::{canonical, Bail, Scanner, Span};
 use crate::timestamp::{format_ms, text_ms};
 use serde::de::DeserializeSeed;
 use serde_json::de::SliceRead;
 use serde_json::{Deserializer, Value};
+use std::borrow::Cow;
 
 #[cfg(test)]
 mod tests;
@@ -168,17 +169,17 @@ fn task(
             k if tasks::TIMESTAMPS.contains(&k) => drop(timestamp(s, &mut out)?),
             "id" => {
                 let span = s.value()?;
-                id = id_of(&serde_json::json!({ "id": value(s, span)? }));
+                id = id_text(s, span)?;
                 copy(s, span, &mut out)?;
             }
             "archived" => {
                 let span = s.value()?;
-                archived = value(s, span)?.as_bool().unwrap_or(false);
+                archived = s.bytes(span) == b"true";
                 copy(s, span, &mut out)?;
             }
             "space" | "folder" | "project" | "list" => {
                 let span = s.value()?;
-                let parent = tasks::parent_id(&value(s, span)?);
+                let parent = parent_id(s, span)?;
                 match key {
                     "space" => space = parent,
                     "folder" => folder = parent,
@@ -222,6 +223,39 @@ fn task(
         id: id.clone(),
     };
     Ok((task, id))
+}
+
+/// An id as [`id_of`] reads it: a string's text or a number's, `None` for anything else.
+fn id_text(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
+    let bytes = s.bytes(span);
+    Ok(match bytes.first() {
+        // Clean: no escapes, and a plain integer is written as it reads.
+        Some(b'"') if span.clean => Some(s.inner_str(span).to_owned()),
+        Some(b'-' | b'0'..=b'9') if span.clean => {
+            std::str::from_utf8(bytes).ok().map(str::to_owned)
+        }
+        Some(b'"' | b'-' | b'0'..=b'9') => id_of(&serde_json::json!({ "id": value(s, span)? })),
+        _ => None,
+    })
+}
+
+/// A parent object's id as [`tasks::parent_id`] reads it: none when it is hidden.
+fn parent_id(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
+    let mut object = s.within(span);
+    if !span.clean || object.peek() != Some(b'{') {
+        return Ok(tasks::parent_id(&value(s, span)?));
+    }
+    let (mut hidden, mut id) = (false, None);
+    object.members(|o, key, _| {
+        let member = o.value()?;
+        match key {
+            "hidden" => hidden = o.bytes(member) == b"true",
+            "id" => id = id_text(o, member)?,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(if hidden { None } else { id })
 }
 
 /// A task's `custom_fields`: an array of fields, each given its `value_json`.
@@ -271,15 +305,20 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             value_json = Some(if span.clean && !bytes.contains(&b'{') {
                 // Clean and without objects (whose keys a `Value` would sort): the text is
                 // already what `Value::to_string` writes.
-                String::from_utf8(bytes.to_vec()).map_err(|_| Bail)?
+                Cow::Borrowed(bytes)
             } else {
-                json_text(&value(s, span)?)
+                let mut text = Vec::with_capacity(bytes.len());
+                canonical::write(&mut s.within(span), &mut text)?;
+                Cow::Owned(text)
             });
         }
         copy(s, span, out)
     })?;
     start_member(out, &mut first, "value_json", false)?;
-    serde_json::to_writer(&mut *out, &value_json).map_err(|_| Bail)?;
+    match value_json {
+        Some(text) => canonical::write_as_string(&text, out),
+        None => out.extend_from_slice(b"null"),
+    }
     out.push(b'}');
     Ok(())
 }
