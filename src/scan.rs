@@ -50,6 +50,8 @@ pub struct Scanner<'a> {
     utf8: &'a str,
     at: usize,
     depth: usize,
+    /// The key hashes of the objects being read (see [`KeyHashes`]).
+    keys: Vec<u64>,
 }
 
 impl<'a> Scanner<'a> {
@@ -61,6 +63,7 @@ impl<'a> Scanner<'a> {
             utf8,
             at: 0,
             depth: 0,
+            keys: Vec::new(),
         })
     }
 
@@ -72,6 +75,7 @@ impl<'a> Scanner<'a> {
             utf8: self.utf8.get(span.start..span.end).unwrap_or_default(),
             at: 0,
             depth: 0,
+            keys: Vec::new(),
         }
     }
 
@@ -295,17 +299,32 @@ impl<'a> Scanner<'a> {
     ) -> Result<bool, Bail> {
         self.consume(b'{')?;
         self.deeper()?;
-        let mut tidy = !self.ws();
+        let tidy = !self.ws();
         if self.text.get(self.at) == Some(&b'}') {
             self.at += 1;
             self.depth -= 1;
             return Ok(tidy);
         }
-        let mut keys = KeyHashes::default();
+        let base = self.keys.len();
+        let tidy = self.each_member(tidy, &mut member);
+        self.keys.truncate(base);
+        tidy
+    }
+
+    /// The members of an object whose `{` is read, with its keys' hashes on `self.keys`.
+    fn each_member(
+        &mut self,
+        mut tidy: bool,
+        member: &mut impl FnMut(&mut Self, Cow<'a, str>, bool) -> Result<(), Bail>,
+    ) -> Result<bool, Bail> {
+        let mut keys = KeyHashes {
+            base: self.keys.len(),
+            many: None,
+        };
         loop {
             tidy &= !self.ws();
             let (key, escaped) = self.key()?;
-            keys.insert(&key)?;
+            keys.insert(&mut self.keys, &key)?;
             tidy &= !self.ws();
             if self.text.get(self.at) != Some(&b':') {
                 return Err(Bail);
@@ -365,25 +384,16 @@ fn slow_special_at(bytes: &[u8]) -> usize {
 const SCAN_LIMIT: usize = 64;
 
 /// An object's keys so far, as 64-bit hashes, to catch a repeated one (two different keys with
-/// the same hash also count: that only sends the page down the tree path).
+/// the same hash also count: that only sends the page down the tree path). The hashes of the
+/// first [`SCAN_LIMIT`] keys are on the scanner's stack from `base` on (one stack for all the
+/// open objects: nothing to allocate or clear per object); past that, in a hash set.
 struct KeyHashes {
-    few: [u64; SCAN_LIMIT],
-    len: usize,
+    base: usize,
     many: Option<std::collections::HashSet<u64>>,
 }
 
-impl Default for KeyHashes {
-    fn default() -> Self {
-        KeyHashes {
-            few: [0; SCAN_LIMIT],
-            len: 0,
-            many: None,
-        }
-    }
-}
-
 impl KeyHashes {
-    fn insert(&mut self, key: &str) -> Result<(), Bail> {
+    fn insert(&mut self, stack: &mut Vec<u64>, key: &str) -> Result<(), Bail> {
         // Eight bytes at a time, each word mixed by a multiply and a rotation (keys are short).
         let mut hash = (key.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         for chunk in key.as_bytes().chunks(8) {
@@ -395,24 +405,20 @@ impl KeyHashes {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29);
         }
-        let seen = self.few.get(..self.len).unwrap_or_default();
+        let seen = stack.get(self.base..).unwrap_or_default();
         let new = match &mut self.many {
             Some(many) => many.insert(hash),
             None if seen.contains(&hash) => false,
-            None => match self.few.get_mut(self.len) {
-                Some(slot) => {
-                    *slot = hash;
-                    self.len += 1;
-                    true
-                }
-                None => {
-                    let mut many: std::collections::HashSet<u64> =
-                        self.few.iter().copied().collect();
-                    many.insert(hash);
-                    self.many = Some(many);
-                    true
-                }
-            },
+            None if seen.len() < SCAN_LIMIT => {
+                stack.push(hash);
+                true
+            }
+            None => {
+                let mut many: std::collections::HashSet<u64> = seen.iter().copied().collect();
+                many.insert(hash);
+                self.many = Some(many);
+                true
+            }
         };
         if new {
             Ok(())
@@ -468,6 +474,27 @@ mod tests {
                 assert_eq!(v.to_string(), text);
             }
         }
+    }
+
+    #[test]
+    fn a_repeated_key_is_caught_in_small_and_large_objects_but_not_across_objects() {
+        let object = |keys: &[String]| {
+            let members: Vec<String> = keys
+                .iter()
+                .map(|k| format!("\"{k}\":{{\"{k}\":1}}"))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        };
+        let read = |text: &str| Scanner::new(text.as_bytes()).and_then(|mut s| s.value().map(drop));
+        for n in [3, SCAN_LIMIT, SCAN_LIMIT + 1, 200] {
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
+            // Each value repeats its own key inside (another object): not a repeat.
+            assert_eq!(read(&object(&keys)), Ok(()), "{n} keys");
+            keys.push("k1".into());
+            assert_eq!(read(&object(&keys)), Err(Bail), "{n} keys and k1 again");
+        }
+        assert_eq!(read(r#"[{"a":1},{"a":2}]"#), Ok(()));
+        assert_eq!(read(r#"{"a":{"b":1},"b":2,"a":3}"#), Err(Bail));
     }
 
     #[test]
