@@ -26,7 +26,7 @@ use crate::fetch::Fetcher;
 use crate::fetch::Session;
 use crate::state::StreamState;
 use crate::streams::json_text;
-use crate::streams::task_children::{pruned, row, task_id, Child, Context};
+use crate::streams::task_children::{custom_field_values, pruned, row, task_id, Child, Context};
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
 use serde_json::Value;
@@ -236,6 +236,11 @@ fn derive(
             workspace_id,
             tombstone_at: *tombstone_at,
         };
+        if *child == Child::CustomFieldValues {
+            // The most rows, and no kept keys to follow: written straight to text.
+            custom_field_values::texts(&task, &ctx, rows, warnings);
+            continue;
+        }
         out.clear();
         child.rows(&task, &ctx, &mut out, warnings);
         keys.follow(*child, &task, &ctx, &mut out);

@@ -51,7 +51,8 @@
 use super::super::{array_at, id_of, json_text, types};
 use super::Context;
 use crate::timestamp;
-use serde_json::{json, Map, Number, Value};
+use serde::Serialize;
+use serde_json::{json, Number, Value};
 
 /// The field types ClickUp documents with a value (every one has typed columns here, or, for
 /// `attachment`, `value_json` alone; `multi_key` has never been seen with a value).
@@ -86,6 +87,25 @@ pub const PRIMARY_KEY: [&str; 2] = ["task_id", "field_id"];
 ///
 /// Anything that is not a field object with an id is skipped, as is a task without an id.
 pub fn rows(task: &Value, ctx: &Context<'_>, rows: &mut Vec<Value>, warnings: &mut Vec<String>) {
+    each_row(task, ctx, warnings, |row| {
+        rows.extend(serde_json::to_value(row).ok());
+    });
+}
+
+/// [`rows`] as JSON text, written from each row's struct without building a `Value` (the same
+/// text: [`Row`]'s members are in the order a `Value` sorts them).
+pub fn texts(task: &Value, ctx: &Context<'_>, rows: &mut Vec<String>, warnings: &mut Vec<String>) {
+    each_row(task, ctx, warnings, |row| {
+        rows.extend(serde_json::to_string(&row).ok());
+    });
+}
+
+fn each_row(
+    task: &Value,
+    ctx: &Context<'_>,
+    warnings: &mut Vec<String>,
+    mut out: impl FnMut(Row<'_>),
+) {
     let Some(task_id) = id_of(task) else {
         return;
     };
@@ -93,14 +113,25 @@ pub fn rows(task: &Value, ctx: &Context<'_>, rows: &mut Vec<Value>, warnings: &m
         let Some(field_id) = id_of(field) else {
             continue;
         };
-        let value = field.get("value").filter(|v| !v.is_null());
-        let key = || key(&task_id, &field_id, field, ctx);
-        let row = match (value, ctx.tombstone_at) {
-            (Some(value), _) => live(key(), field, value, warnings),
-            (None, Some(at)) => tombstone(key(), at),
+        let text = |name: &str| field.get(name).and_then(Value::as_str);
+        let key = Key {
+            task_id: &task_id,
+            field_id: &field_id,
+            workspace_id: ctx.workspace_id,
+            field_name: text("name"),
+            field_type: text("type"),
+        };
+        let row = match (
+            field.get("value").filter(|v| !v.is_null()),
+            ctx.tombstone_at,
+        ) {
+            (Some(value), _) => {
+                key.row(typed(field, value, warnings), Some(json_text(value)), None)
+            }
+            (None, Some(at)) => key.row(Typed::default(), None, Some(at)),
             (None, None) => continue,
         };
-        rows.push(Value::Object(row));
+        out(row);
     }
 }
 
@@ -118,37 +149,58 @@ pub fn schema() -> Value {
     })
 }
 
-/// A row with a value: the typed columns, the raw text, no deletion.
-fn live(
-    mut row: Map<String, Value>,
-    field: &Value,
-    value: &Value,
-    warnings: &mut Vec<String>,
-) -> Map<String, Value> {
-    typed(field, value, warnings).write(&mut row);
-    row.insert("value_json".into(), Value::String(json_text(value)));
-    row.insert("_ab_cdc_deleted_at".into(), Value::Null);
-    row
-}
-
-/// A row whose value was cleared: every value column null, deleted at `at`.
-fn tombstone(mut row: Map<String, Value>, at: &str) -> Map<String, Value> {
-    Typed::default().write(&mut row);
-    row.insert("value_json".into(), Value::Null);
-    row.insert("_ab_cdc_deleted_at".into(), Value::String(at.to_owned()));
-    row
-}
-
 /// The columns every row has: the key, the Workspace, the field's name and type.
-fn key(task_id: &str, field_id: &str, field: &Value, ctx: &Context<'_>) -> Map<String, Value> {
-    let text = |name: &str| field.get(name).and_then(Value::as_str).map(str::to_owned);
-    let mut row = Map::new();
-    row.insert("task_id".into(), task_id.into());
-    row.insert("field_id".into(), field_id.into());
-    row.insert("workspace_id".into(), ctx.workspace_id.into());
-    row.insert("field_name".into(), text("name").into());
-    row.insert("field_type".into(), text("type").into());
-    row
+struct Key<'a> {
+    task_id: &'a str,
+    field_id: &'a str,
+    workspace_id: &'a str,
+    field_name: Option<&'a str>,
+    field_type: Option<&'a str>,
+}
+
+impl<'a> Key<'a> {
+    /// The row: a value's typed columns and text, or (`deleted_at` set) a tombstone's nulls.
+    fn row(self, typed: Typed, value_json: Option<String>, deleted_at: Option<&'a str>) -> Row<'a> {
+        Row {
+            deleted_at,
+            field_id: self.field_id,
+            field_name: self.field_name,
+            field_type: self.field_type,
+            task_id: self.task_id,
+            value_bool: typed.boolean,
+            value_date: typed.date,
+            value_json,
+            value_number: typed.number,
+            value_option_ids: typed.option_ids,
+            value_option_labels: typed.option_labels,
+            value_task_ids: typed.task_ids,
+            value_text: typed.text,
+            value_user_ids: typed.user_ids,
+            workspace_id: self.workspace_id,
+        }
+    }
+}
+
+/// One row. Its members are declared in the order of their names (as a `Value` object sorts
+/// them), so that its JSON text is the one a `Value` of it would write; `None` is null.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    #[serde(rename = "_ab_cdc_deleted_at")]
+    deleted_at: Option<&'a str>,
+    field_id: &'a str,
+    field_name: Option<&'a str>,
+    field_type: Option<&'a str>,
+    task_id: &'a str,
+    value_bool: Option<bool>,
+    value_date: Option<String>,
+    value_json: Option<String>,
+    value_number: Option<Number>,
+    value_option_ids: Option<Vec<String>>,
+    value_option_labels: Option<Vec<String>>,
+    value_task_ids: Option<Vec<String>>,
+    value_text: Option<String>,
+    value_user_ids: Option<Vec<String>>,
+    workspace_id: &'a str,
 }
 
 /// The typed columns of one value; `None` is written as null.
@@ -162,20 +214,6 @@ struct Typed {
     option_labels: Option<Vec<String>>,
     user_ids: Option<Vec<String>>,
     task_ids: Option<Vec<String>>,
-}
-
-impl Typed {
-    /// Writes all the typed columns into a row.
-    fn write(self, row: &mut Map<String, Value>) {
-        row.insert("value_text".into(), self.text.into());
-        row.insert("value_number".into(), self.number.into());
-        row.insert("value_bool".into(), self.boolean.into());
-        row.insert("value_date".into(), self.date.into());
-        row.insert("value_option_ids".into(), self.option_ids.into());
-        row.insert("value_option_labels".into(), self.option_labels.into());
-        row.insert("value_user_ids".into(), self.user_ids.into());
-        row.insert("value_task_ids".into(), self.task_ids.into());
-    }
 }
 
 /// Types a (non-null) value by its field's type.

@@ -27,10 +27,16 @@ const TYPED: [&str; 8] = [
     "value_task_ids",
 ];
 
-/// The rows and warnings of one task record.
+/// The rows and warnings of one task record. Every test also holds the rows written straight to
+/// text ([`texts`]) to the text of these rows, byte for byte.
 fn read(task: &Value, ctx: &Context<'_>) -> (Vec<Value>, Vec<String>) {
     let (mut out, mut warnings) = (Vec::new(), Vec::new());
     rows(task, ctx, &mut out, &mut warnings);
+    let (mut texts_out, mut text_warnings) = (Vec::new(), Vec::new());
+    texts(task, ctx, &mut texts_out, &mut text_warnings);
+    let written: Vec<String> = out.iter().map(json_text).collect();
+    assert_eq!(texts_out, written, "rows written straight to text");
+    assert_eq!(text_warnings, warnings);
     (out, warnings)
 }
 
