@@ -178,6 +178,9 @@ fn read_call<T: Transport>(
                     break;
                 };
                 walk.send_ahead(&step, &cursor, &mut fetcher);
+                if call > 1 {
+                    walk.start_after_batch(&step, &cursor, &mut fetcher);
+                }
                 step
             }
         };
@@ -341,6 +344,33 @@ impl Walk<'_> {
         }
         needed.extend(ahead);
         needed
+    }
+
+    /// Starts, as soon as a batch's answers are in and before any is parsed, the task pages
+    /// that surely come next ([`tasks::next_unanswered`], with the pages ahead of each): parsing
+    /// a batch of the largest pages is most of a call, and these fly meanwhile. The call's end
+    /// ([`Walk::start_ahead`]) adds what else the parsed answers lead to, up to the width in
+    /// all; the next call takes both. Nothing is started that the call's end would not start.
+    fn start_after_batch<T: Transport>(
+        &self,
+        step: &Step,
+        cursor: &Cursor,
+        f: &mut Fetcher<'_, T>,
+    ) {
+        let width = f.width() as usize;
+        if width < 2 {
+            return;
+        }
+        let mut requests = Vec::new();
+        for s in std::iter::once(step).chain(cursor.stack.iter().rev()) {
+            let Some(next) = tasks::next_unanswered(self, s, f) else {
+                continue;
+            };
+            requests.extend(self.request(&next));
+            let depth = tasks::depth_ahead(self, &next, width as u32, f);
+            requests.extend(tasks::pages_after(self, &next, depth));
+        }
+        f.start_ahead(&requests, width);
     }
 
     /// Starts the next call's batch (what [`Walk::send_ahead`] will ask for from this cursor)

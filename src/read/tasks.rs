@@ -90,6 +90,45 @@ pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Reque
     out
 }
 
+/// The page a task partition goes on with after the answers a call holds: for a task-page step
+/// whose answer came with the batch, the first page after it whose answer did not. `None` unless
+/// that page surely exists without reading the answers: the partition is live, its size is
+/// known from the lists' `task_count`, and the read asks for every task (a filtered read may end
+/// sooner than its count says).
+pub(super) fn next_unanswered<T: Transport>(
+    walk: &Walk<'_>,
+    step: &Step,
+    f: &Fetcher<'_, T>,
+) -> Option<Step> {
+    let (ws, counted) = match step {
+        Step::TeamTasks {
+            ws,
+            archived: false,
+            ..
+        } => (ws, f.live_tasks(ws)?),
+        Step::ListTasks {
+            ws,
+            list,
+            archived: false,
+            ..
+        } => (ws, f.list_tasks(list)?),
+        _ => return None,
+    };
+    if asked_since(walk, ws).is_some() || !f.has_answer(&request(walk, step)?) {
+        return None;
+    }
+    let pages = counted.div_ceil(PAGE_SIZE as u64);
+    let mut next = step.clone().next_page(None);
+    while f.has_answer(&request(walk, &next)?) {
+        next = next.next_page(None);
+    }
+    let page = match &next {
+        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => u64::from(*page),
+        _ => return None,
+    };
+    (page < pages).then_some(next)
+}
+
 /// How far ahead of a task page its partition's next pages are sent, at most `width - 1`.
 ///
 /// - Slow start: as many pages as were read before this one (a partition that proved long is
