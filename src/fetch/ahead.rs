@@ -194,6 +194,18 @@ impl<T: Transport> Fetcher<'_, T> {
         )
     }
 
+    /// The body of `request`'s answer when it was sent ahead, came back 200, and waits to be
+    /// taken.
+    pub fn answered_body(&self, request: &Request) -> Option<&[u8]> {
+        match self
+            .prefetched
+            .get(&self.url(&request.path, &request.query))?
+        {
+            Ok(answer) if answer.status == 200 => Some(&answer.body),
+            _ => None,
+        }
+    }
+
     /// Whether the answer of `request` was sent ahead and waits to be taken.
     pub fn has_answer(&self, request: &Request) -> bool {
         self.prefetched

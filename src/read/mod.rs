@@ -347,10 +347,10 @@ impl Walk<'_> {
     }
 
     /// Starts, as soon as a batch's answers are in and before any is parsed, the task pages
-    /// that surely come next ([`tasks::next_unanswered`], with the pages ahead of each): parsing
-    /// a batch of the largest pages is most of a call, and these fly meanwhile. The call's end
-    /// ([`Walk::start_ahead`]) adds what else the parsed answers lead to, up to the width in
-    /// all; the next call takes both. Nothing is started that the call's end would not start.
+    /// that come next ([`tasks::next_unanswered`], with the pages ahead of each, as
+    /// [`Walk::batch`] chooses them): parsing a batch of the largest pages is most of a call,
+    /// and these fly meanwhile. The call's end ([`Walk::start_ahead`]) adds what else the parsed
+    /// answers lead to, up to the width in all; the next call takes both.
     fn start_after_batch<T: Transport>(
         &self,
         step: &Step,

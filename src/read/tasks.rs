@@ -90,43 +90,38 @@ pub(super) fn pages_after(walk: &Walk<'_>, step: &Step, depth: u32) -> Vec<Reque
     out
 }
 
-/// The page a task partition goes on with after the answers a call holds: for a task-page step
-/// whose answer came with the batch, the first page after it whose answer did not. `None` unless
-/// that page surely exists without reading the answers: the partition is live, its size is
-/// known from the lists' `task_count`, and the read asks for every task (a filtered read may end
-/// sooner than its count says).
+/// The page a task partition goes on with after the answers a call holds, known before they are
+/// parsed: for a task-page step whose answer came with the batch, the page after the last of its
+/// partition's pages that came, when that page's answer ends with `"last_page":false` (the flag
+/// ClickUp writes last; the parse still decides what the cursor does). `None` otherwise.
 pub(super) fn next_unanswered<T: Transport>(
     walk: &Walk<'_>,
     step: &Step,
     f: &Fetcher<'_, T>,
 ) -> Option<Step> {
-    let (ws, counted) = match step {
-        Step::TeamTasks {
-            ws,
-            archived: false,
-            ..
-        } => (ws, f.live_tasks(ws)?),
-        Step::ListTasks {
-            ws,
-            list,
-            archived: false,
-            ..
-        } => (ws, f.list_tasks(list)?),
-        _ => return None,
-    };
-    if asked_since(walk, ws).is_some() || !f.has_answer(&request(walk, step)?) {
-        return None;
+    TaskPage::of(step)?;
+    let mut last = step.clone();
+    let mut body = f.answered_body(&request(walk, &last)?)?;
+    loop {
+        let next = last.clone().next_page(None);
+        match f.answered_body(&request(walk, &next)?) {
+            Some(b) => (last, body) = (next, b),
+            None => break,
+        }
     }
-    let pages = counted.div_ceil(PAGE_SIZE as u64);
-    let mut next = step.clone().next_page(None);
-    while f.has_answer(&request(walk, &next)?) {
-        next = next.next_page(None);
-    }
-    let page = match &next {
-        Step::TeamTasks { page, .. } | Step::ListTasks { page, .. } => u64::from(*page),
-        _ => return None,
-    };
-    (page < pages).then_some(next)
+    says_more_pages(body).then(|| last.next_page(None))
+}
+
+/// Whether a task page's body says another page follows, at one of its ends (ClickUp writes
+/// `last_page` after `tasks`; a writer that sorts keys, before). Inside the tasks the flag cannot
+/// stand at either end.
+fn says_more_pages(body: &[u8]) -> bool {
+    const FLAG: &[u8] = b"\"last_page\":false";
+    let head = body.get(..64).unwrap_or(body);
+    let tail = body.get(body.len().saturating_sub(64)..).unwrap_or(body);
+    [head, tail]
+        .iter()
+        .any(|end| end.windows(FLAG.len()).any(|w| w == FLAG))
 }
 
 /// How far ahead of a task page its partition's next pages are sent, at most `width - 1`.
@@ -331,6 +326,33 @@ mod tests {
             body["last_page"] = json!(l);
         }
         body.to_string()
+    }
+
+    #[test]
+    fn a_page_that_says_more_follow_is_seen_at_either_end_of_its_body() {
+        let big = "x".repeat(200);
+        for (body, more) in [
+            (
+                format!(r#"{{"last_page":false,"tasks":[{{"name":"{big}"}}]}}"#),
+                true,
+            ),
+            (
+                format!(r#"{{"tasks":[{{"name":"{big}"}}],"last_page":false}}"#),
+                true,
+            ),
+            (
+                format!(r#"{{"tasks":[{{"name":"{big}"}}],"last_page":true}}"#),
+                false,
+            ),
+            (format!(r#"{{"tasks":[{{"name":"{big}"}}]}}"#), false),
+            // In the middle it is a task's text, not the page's flag.
+            (
+                format!(r#"{{"tasks":[{{"name":"{big}"last_page":false{big}"}}]}}"#),
+                false,
+            ),
+        ] {
+            assert_eq!(super::says_more_pages(body.as_bytes()), more, "{body}");
+        }
     }
 
     #[test]
