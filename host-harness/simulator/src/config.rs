@@ -36,9 +36,11 @@ pub struct SimConfig {
 
 /// The time every answer takes before its headers are sent: `base` plus a uniformly random
 /// share of `jitter` (so between `base` and `base + jitter`). Real ClickUp answers a 100-task
-/// page in roughly 0.3–2 s. The wait happens after the request was counted and admitted by the
-/// rate limiter (as a server across the internet counts it on arrival), and concurrent requests
-/// wait side by side. Default: zero, zero.
+/// page in roughly 0.3–2 s. The time runs from the request's arrival, and the simulator's own
+/// time making the answer is inside it (an answer that takes longer to make than its latency
+/// comes when it is made). The request is counted and admitted by the rate limiter on arrival
+/// (as a server across the internet counts it), and concurrent requests wait side by side.
+/// Default: zero, zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LatencyConfig {
     /// The least time an answer takes.

@@ -913,3 +913,19 @@ fn time_entries_filter_on_start_or_on_overlap() {
     assert!(window(inside.0, inside.1).contains(&finished.id));
     assert!(!window(end + 1, end + 2).contains(&finished.id));
 }
+
+#[test]
+fn an_answer_takes_at_least_its_latency_from_the_request() {
+    let sim = start(SimConfig {
+        size: Size::tiny(),
+        rate_limit: RateLimitConfig::unlimited(),
+        latency: LatencyConfig::ms(300, 0),
+        ..SimConfig::default()
+    });
+    let team = sim.with_world(|w| w.workspaces[0].id.clone());
+    for path in ["/team".to_owned(), format!("/team/{team}/task?page=0")] {
+        let asked = Instant::now();
+        assert_eq!(get(&sim, &path).status, 200);
+        assert!(asked.elapsed() >= Duration::from_millis(300), "{path}");
+    }
+}
