@@ -9,9 +9,10 @@
 //! config's `max_concurrency`. Before the first answer it is 1: the first request of an instance
 //! learns the plan.
 //!
-//! Memory follows from the width: a call holds the answers of its batch (about 0.5 MB per
-//! task page) and their records, and the batch it starts for the next call before it returns
-//! is in flight beside them: at most two batches of `width` answers.
+//! Memory follows from the width: a call holds the answers of its batch (about 1 MB per
+//! simulator task page) and their records, and the batch it starts for the next call (as soon
+//! as its own answers are in, and before it returns) is in flight beside them: at most two
+//! batches of `width` answers.
 //!
 //! The width only bounds how many go at once. Whether they may go at all is still the pacer's
 //! call ([`Pacer::allowance`]): a batch never holds more requests than the window has left, so
