@@ -22,24 +22,43 @@ use std::borrow::Cow;
 pub fn write(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
     match s.peek() {
         Some(b'{') => object(s, out),
-        Some(b'[') => {
-            out.push(b'[');
-            let mut first = true;
-            s.elements(|s| {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                write(s, out)
-            })?;
-            out.push(b']');
-            Ok(())
-        }
+        Some(b'[') => write_elements(s, out, write),
         _ => {
             let span = s.value()?;
             scalar(s, span, out)
         }
     }
+}
+
+/// Writes the value at `span` as [`write`] does; what is clean and holds no object (whose keys a
+/// `Value` would sort) is copied as it is.
+pub fn write_span(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
+    let bytes = s.bytes(span);
+    if span.clean && !bytes.contains(&b'{') {
+        out.extend_from_slice(bytes);
+        Ok(())
+    } else {
+        write(&mut s.within(span), out)
+    }
+}
+
+/// Writes the array at the cursor, each element by `element`, comma-separated.
+pub fn write_elements(
+    s: &mut Scanner<'_>,
+    out: &mut Vec<u8>,
+    mut element: impl FnMut(&mut Scanner<'_>, &mut Vec<u8>) -> Result<(), Bail>,
+) -> Result<(), Bail> {
+    out.push(b'[');
+    let mut first = true;
+    s.elements(|s| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        element(s, out)
+    })?;
+    out.push(b']');
+    Ok(())
 }
 
 /// An object: its members sorted by key (as `BTreeMap<String, _>` orders them: by bytes).
@@ -66,12 +85,7 @@ fn object(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             out.push(b'"');
         }
         out.push(b':');
-        let bytes = s.bytes(*span);
-        if span.clean && !bytes.contains(&b'{') {
-            out.extend_from_slice(bytes);
-        } else {
-            write(&mut s.within(*span), out)?;
-        }
+        write_span(s, *span, out)?;
     }
     out.push(b'}');
     Ok(())

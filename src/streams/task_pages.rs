@@ -24,7 +24,6 @@ use crate::timestamp::{format_ms, text_ms};
 use serde::de::DeserializeSeed;
 use serde_json::de::SliceRead;
 use serde_json::{Deserializer, Value};
-use std::borrow::Cow;
 
 #[cfg(test)]
 mod tests;
@@ -261,19 +260,7 @@ fn parent_id(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
 /// A task's `custom_fields`: an array of fields, each given its `value_json`.
 fn custom_fields(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
     match s.peek() {
-        Some(b'[') => {
-            out.push(b'[');
-            let mut first = true;
-            s.elements(|s| {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                custom_field(s, out)
-            })?;
-            out.push(b']');
-            Ok(())
-        }
+        Some(b'[') => canonical::write_elements(s, out, custom_field),
         Some(b'n') => {
             let span = s.value()?;
             copy(s, span, out)
@@ -301,16 +288,9 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             _ => s.value()?,
         };
         if key == "value" {
-            let bytes = s.bytes(span);
-            value_json = Some(if span.clean && !bytes.contains(&b'{') {
-                // Clean and without objects (whose keys a `Value` would sort): the text is
-                // already what `Value::to_string` writes.
-                Cow::Borrowed(bytes)
-            } else {
-                let mut text = Vec::with_capacity(bytes.len());
-                canonical::write(&mut s.within(span), &mut text)?;
-                Cow::Owned(text)
-            });
+            let mut text = Vec::with_capacity(span.end - span.start);
+            canonical::write_span(s, span, &mut text)?;
+            value_json = Some(text);
         }
         copy(s, span, out)
     })?;

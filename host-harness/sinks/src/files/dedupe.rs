@@ -80,7 +80,11 @@ pub fn dedupe_file(path: &Path, key: &[Vec<String>]) -> anyhow::Result<Deduped> 
 /// The record's primary key as JSON text, or `None` when a part of it is missing or null (or the
 /// line is not a JSON object); and whether the record is a tombstone (`_ab_cdc_deleted_at` set).
 fn key_of(line: &str, key: &[Vec<String>]) -> Option<(String, bool)> {
-    let record = members(line, key)?;
+    key_in(&members(line, key)?, key)
+}
+
+/// [`key_of`] of a parsed record.
+fn key_in(record: &Value, key: &[Vec<String>]) -> Option<(String, bool)> {
     let tombstone = record
         .get("_ab_cdc_deleted_at")
         .is_some_and(|v| !v.is_null());
@@ -88,7 +92,7 @@ fn key_of(line: &str, key: &[Vec<String>]) -> Option<(String, bool)> {
         .iter()
         .map(|path| {
             path.iter()
-                .try_fold(&record, |v, field| v.get(field))
+                .try_fold(record, |v, field| v.get(field))
                 .filter(|v| !v.is_null())
         })
         .collect();
@@ -216,20 +220,9 @@ mod tests {
             r#"{"task_id":"1","field":{"id":1}} trailing"#,
             r#"{"task_id":"1","field":{"id":1},"cut":"#,
         ] {
-            let whole = serde_json::from_str::<Value>(line).ok().and_then(|record| {
-                let parts: Option<Vec<&Value>> = key
-                    .iter()
-                    .map(|path| {
-                        path.iter()
-                            .try_fold(&record, |v, field| v.get(field))
-                            .filter(|v| !v.is_null())
-                    })
-                    .collect();
-                let tombstone = record
-                    .get("_ab_cdc_deleted_at")
-                    .is_some_and(|v| !v.is_null());
-                Some((serde_json::to_string(&parts?).ok()?, tombstone))
-            });
+            let whole = serde_json::from_str::<Value>(line)
+                .ok()
+                .and_then(|record| key_in(&record, &key));
             assert_eq!(key_of(line, &key), whole, "{line}");
         }
     }
