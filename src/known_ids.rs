@@ -12,57 +12,98 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeSet;
 
+mod sorted;
+#[cfg(test)]
+mod tests;
+
 /// A set of task ids.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KnownIds(pub BTreeSet<String>);
+///
+/// The set a read starts from (the state's, or the cursor's of the call before) stays in its
+/// sorted text, unparsed: a call reads and writes it in one copy, and only the ids it adds are
+/// kept apart. A read's cursor grows with every page, so a set rebuilt on each call would cost
+/// a sync time quadratic in its calls.
+#[derive(Debug, Clone, Default)]
+pub struct KnownIds {
+    /// Sorted ids separated by single spaces.
+    sorted: String,
+    /// How many ids `sorted` holds.
+    sorted_len: usize,
+    /// The ids added since, none of them in `sorted`.
+    added: BTreeSet<String>,
+}
 
 impl KnownIds {
     /// Adds an id (ignored if it is empty or holds whitespace: it could not be stored).
     pub fn insert(&mut self, id: &str) {
-        if !id.is_empty() && !id.contains(char::is_whitespace) {
-            self.0.insert(id.to_owned());
+        if !id.is_empty() && !id.contains(char::is_whitespace) && !self.contains(id) {
+            self.added.insert(id.to_owned());
         }
     }
 
     /// Whether the set holds `id`.
     pub fn contains(&self, id: &str) -> bool {
-        self.0.contains(id)
+        self.added.contains(id) || sorted::holds(&self.sorted, id)
+    }
+
+    /// The ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        sorted::union(
+            sorted::ids(&self.sorted),
+            self.added.iter().map(String::as_str),
+        )
     }
 
     /// The ids of `self` that `other` lacks, in order.
-    pub fn missing_from<'a>(
-        &'a self,
-        other: &'a KnownIds,
-    ) -> impl Iterator<Item = &'a String> + 'a {
-        self.0.difference(&other.0)
+    pub fn missing_from<'a>(&'a self, other: &'a KnownIds) -> impl Iterator<Item = &'a str> + 'a {
+        let mut theirs = other.iter().peekable();
+        self.iter().filter(move |id| {
+            while theirs.next_if(|t| t < id).is_some() {}
+            theirs.peek() != Some(id)
+        })
     }
 
     /// Adds every id of `other`.
     pub fn extend(&mut self, other: &KnownIds) {
-        self.0.extend(other.0.iter().cloned());
+        let capacity = self.sorted.len() + other.sorted.len() + 10 * self.added.len();
+        let text = sorted::join(sorted::union(self.iter(), other.iter()), capacity);
+        *self = KnownIds::from_sorted(text);
     }
 
     /// How many ids.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.sorted_len + self.added.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
+    }
+
+    /// The set of a text already in the sorted form.
+    fn from_sorted(sorted: String) -> KnownIds {
+        KnownIds {
+            sorted_len: sorted::ids(&sorted).count(),
+            sorted,
+            added: BTreeSet::new(),
+        }
     }
 }
 
+impl PartialEq for KnownIds {
+    fn eq(&self, other: &KnownIds) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for KnownIds {}
+
 impl Serialize for KnownIds {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::with_capacity(self.0.len() * 10);
-        for (n, id) in self.0.iter().enumerate() {
-            if n > 0 {
-                text.push(' ');
-            }
-            text.push_str(id);
+        if self.added.is_empty() {
+            return s.serialize_str(&self.sorted);
         }
-        s.serialize_str(&text)
+        let capacity = self.sorted.len() + 10 * self.added.len();
+        s.serialize_str(&sorted::join(self.iter(), capacity))
     }
 }
 
@@ -74,12 +115,15 @@ impl<'de> Deserialize<'de> for KnownIds {
                 "task ids must be separated by single spaces",
             ));
         }
-        Ok(KnownIds(
-            text.split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ))
+        if sorted::is_sorted(&text) {
+            return Ok(KnownIds::from_sorted(text));
+        }
+        // Out of order (written by hand, say): sorted once here.
+        let ids: BTreeSet<&str> = sorted::ids(&text).collect();
+        Ok(KnownIds::from_sorted(sorted::join(
+            ids.into_iter(),
+            text.len(),
+        )))
     }
 }
 
@@ -108,7 +152,7 @@ impl<'de> Deserialize<'de> for KnownEntries {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let ids = KnownIds::deserialize(d)?;
         let mut out = KnownEntries::default();
-        for pair in &ids.0 {
+        for pair in ids.iter() {
             let parsed = pair
                 .split_once('@')
                 .and_then(|(id, ms)| Some((id, ms.parse::<i64>().ok()?)));
@@ -122,45 +166,5 @@ impl<'de> Deserialize<'de> for KnownEntries {
             }
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_round_trip_sorted_in_one_string_and_malformed_text_is_refused() {
-        let mut ids = KnownIds::default();
-        for id in ["9hz", "86a1", "9hx", "", "a b"] {
-            ids.insert(id);
-        }
-        let text = serde_json::to_string(&ids).unwrap();
-        assert_eq!(text, r#""86a1 9hx 9hz""#);
-        assert_eq!(serde_json::from_str::<KnownIds>(&text).unwrap(), ids);
-        assert_eq!(
-            serde_json::from_str::<KnownIds>(r#""""#).unwrap(),
-            KnownIds::default()
-        );
-        for bad in [r#""a  b""#, r#""a\nb""#, "[\"a\"]", "5"] {
-            assert!(serde_json::from_str::<KnownIds>(bad).is_err(), "{bad}");
-        }
-        let mut now = KnownIds::default();
-        now.insert("9hx");
-        let gone: Vec<&String> = ids.missing_from(&now).collect();
-        assert_eq!(gone, ["86a1", "9hz"]);
-    }
-
-    #[test]
-    fn entries_round_trip_with_their_starts_and_a_pair_without_one_is_refused() {
-        let mut e = KnownEntries::default();
-        e.insert("4", 1_700_000_000_000);
-        e.insert("31", 5);
-        let text = serde_json::to_string(&e).unwrap();
-        assert_eq!(text, r#""31@5 4@1700000000000""#);
-        assert_eq!(serde_json::from_str::<KnownEntries>(&text).unwrap(), e);
-        for bad in [r#""4""#, r#""4@x""#, r#""@5""#] {
-            assert!(serde_json::from_str::<KnownEntries>(bad).is_err(), "{bad}");
-        }
     }
 }

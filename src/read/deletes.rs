@@ -68,7 +68,7 @@ pub(super) fn sweep_end(walk: &Walk<'_>, ws: &str, cursor: &mut Cursor) {
         .missing_from(seen)
         .map(|id| Step::TaskGone {
             ws: ws.to_owned(),
-            id: id.clone(),
+            id: id.to_owned(),
         })
         .collect();
     cursor.push_in_order(checks);
@@ -177,7 +177,7 @@ mod tests {
         assert_eq!(records[1]["_ab_cdc_deleted_at"], "1970-01-03T00:00:00.000Z");
         assert!(warnings.is_empty(), "{warnings:?}");
         let next = StreamState::parse(state.as_deref(), "tasks").unwrap();
-        let known: Vec<&String> = next.sweeps["1"].ids.0.iter().collect();
+        let known: Vec<&str> = next.sweeps["1"].ids.iter().collect();
         assert_eq!(known, ["t1", "t3", "t4"]);
         assert_eq!(next.sweeps["1"].at_ms, 2 * day);
     }
@@ -211,7 +211,7 @@ mod tests {
             script.urls
         );
         let next = StreamState::parse(state.as_deref(), "tasks").unwrap();
-        let known: Vec<&String> = next.sweeps["1"].ids.0.iter().collect();
+        let known: Vec<&str> = next.sweeps["1"].ids.iter().collect();
         assert_eq!(known, ["t1", "t9"]);
         assert_eq!(
             next.sweeps["1"].at_ms, 1_000_000,
