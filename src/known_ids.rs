@@ -26,16 +26,14 @@ mod tests;
 pub struct KnownIds {
     /// Sorted ids separated by single spaces.
     sorted: String,
-    /// How many ids `sorted` holds.
-    sorted_len: usize,
-    /// The ids added since, none of them in `sorted`.
+    /// The ids added since (some may be in `sorted` too: the two are merged when read).
     added: BTreeSet<String>,
 }
 
 impl KnownIds {
     /// Adds an id (ignored if it is empty or holds whitespace: it could not be stored).
     pub fn insert(&mut self, id: &str) {
-        if !id.is_empty() && !id.contains(char::is_whitespace) && !self.contains(id) {
+        if !id.is_empty() && !id.contains(char::is_whitespace) {
             self.added.insert(id.to_owned());
         }
     }
@@ -69,20 +67,19 @@ impl KnownIds {
         *self = KnownIds::from_sorted(text);
     }
 
-    /// How many ids.
+    /// How many ids (counted: no call of a read needs it).
     pub fn len(&self) -> usize {
-        self.sorted_len + self.added.len()
+        self.iter().count()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.iter().next().is_none()
     }
 
     /// The set of a text already in the sorted form.
     fn from_sorted(sorted: String) -> KnownIds {
         KnownIds {
-            sorted_len: sorted::ids(&sorted).count(),
             sorted,
             added: BTreeSet::new(),
         }
@@ -91,7 +88,7 @@ impl KnownIds {
 
 impl PartialEq for KnownIds {
     fn eq(&self, other: &KnownIds) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.iter().eq(other.iter())
     }
 }
 
