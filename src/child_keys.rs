@@ -118,7 +118,7 @@ fn split_keys(keys: &str) -> impl Iterator<Item = &str> {
 }
 
 fn must_encode(b: u8) -> bool {
-    matches!(b, b'%' | b',' | b':' | b' ' | b'"' | b'\\') || b < 0x20 || b == 0x7f
+    MUST_ENCODE[usize::from(b)]
 }
 
 fn encode(key: &str, out: &mut String) {
@@ -136,8 +136,14 @@ fn decode(key: &str) -> String {
 
 /// The key an encoded key stands for; `None` when its `%XX` escapes are broken.
 fn decode_checked(key: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(key.len());
+    decode_into(key, &mut out)?;
+    String::from_utf8(out).ok()
+}
+
+/// Appends the bytes an encoded key stands for to `out`; `None` when an escape is broken.
+fn decode_into(key: &str, out: &mut Vec<u8>) -> Option<()> {
     let bytes = key.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
         if bytes[at] == b'%' {
@@ -149,22 +155,51 @@ fn decode_checked(key: &str) -> Option<String> {
             at += 1;
         }
     }
-    String::from_utf8(out).ok()
+    Some(())
 }
+
+/// Whether an encoded key's escapes are whole and stand for UTF-8 (`scratch`: a buffer to decode
+/// into, kept between keys). A key without `%` is a piece of UTF-8 text cut at ASCII bytes, so it
+/// needs no decoding.
+fn decodes(key: &str, scratch: &mut Vec<u8>) -> bool {
+    if !key.contains('%') {
+        return true;
+    }
+    scratch.clear();
+    decode_into(key, scratch).is_some() && std::str::from_utf8(scratch).is_ok()
+}
+
+/// The bytes a key writes as `%XX`: `%`, `,`, `:`, space, quote, backslash and control
+/// characters, as a table ([`check`] looks up every byte of every cursor it is passed).
+static MUST_ENCODE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] =
+            matches!(b as u8, b'%' | b',' | b':' | b' ' | b'"' | b'\\') || b < 0x20 || b == 0x7f;
+        b += 1;
+    }
+    table
+};
 
 /// Checks a text's entries (every task id non-empty, every key's escapes whole); with `sorted`,
 /// also that task ids strictly ascend. Returns each entry's start.
+///
+/// It runs on every cursor a read is passed, and a read's cursor holds an entry per task read so
+/// far: one pass over the bytes, nothing allocated per entry or key.
 fn check(text: &str, sorted: bool) -> Result<Vec<usize>, String> {
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    if text.contains("  ") || text.starts_with(' ') || text.ends_with(' ') {
-        return Err("entries must be separated by single spaces".to_owned());
-    }
     let mut starts = Vec::new();
+    let mut scratch = Vec::new();
     let mut last: Option<&str> = None;
     let mut at = 0;
     for entry in text.split(' ') {
+        // An empty entry: two spaces in a row, or one at an end.
+        if entry.is_empty() {
+            return Err("entries must be separated by single spaces".to_owned());
+        }
         let Some((task, keys)) = entry.split_once(':') else {
             return Err(format!("{entry:?} is not task_id:keys"));
         };
@@ -172,7 +207,7 @@ fn check(text: &str, sorted: bool) -> Result<Vec<usize>, String> {
         if task.is_empty() || task.bytes().any(must_encode) || keys.bytes().any(unescaped) {
             return Err(format!("{entry:?} is not task_id:keys"));
         }
-        if split_keys(keys).any(|k| decode_checked(k).is_none()) {
+        if keys.contains('%') && split_keys(keys).any(|k| !decodes(k, &mut scratch)) {
             return Err(format!("a key of task {task} has a broken %-escape"));
         }
         if sorted {

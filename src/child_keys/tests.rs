@@ -104,3 +104,51 @@ fn a_task_id_that_could_not_be_stored_is_left_out() {
     p.push("a:b", &keys(&["a"]));
     assert_eq!(p, PendingKeys::default());
 }
+
+/// The check as it was before it ran in one pass (a split per entry and a `String` per key): the
+/// oracle for the one-pass check, which must accept and refuse exactly the same texts.
+fn check_as_before(text: &str, sorted: bool) -> Result<Vec<usize>, ()> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    if text.contains("  ") || text.starts_with(' ') || text.ends_with(' ') {
+        return Err(());
+    }
+    let mut starts = Vec::new();
+    let mut last: Option<&str> = None;
+    let mut at = 0;
+    for entry in text.split(' ') {
+        let (task, keys) = entry.split_once(':').ok_or(())?;
+        let unescaped = |b: u8| must_encode(b) && b != b'%' && b != b',';
+        if task.is_empty() || task.bytes().any(must_encode) || keys.bytes().any(unescaped) {
+            return Err(());
+        }
+        if split_keys(keys).any(|k| decode_checked(k).is_none()) {
+            return Err(());
+        }
+        if sorted && (last.is_some_and(|l| l >= task) || keys.is_empty()) {
+            return Err(());
+        }
+        last = Some(task);
+        starts.push(at);
+        at += entry.len() + 1;
+    }
+    Ok(starts)
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_one_pass_check_accepts_and_refuses_what_the_old_one_did(
+        text in proptest::prop_oneof![
+            // Well-formed entries, whose escapes may stand for bytes that are not UTF-8.
+            "([ab]{1,2}:(([ab1é]|%[0-9A-F]{2}){1,3},?){0,3} ){0,3}[ab]{1,2}:([ab]|%[0-9A-F]{2}){0,3}",
+            // Entries with broken escapes, doubled spaces, stray colons.
+            "([ab]{0,2}:?(([ab1é]|%[0-9A-Fz]{0,2}){0,3},?){0,3}(:| |  )?){0,4}",
+            // Any text of the bytes that matter.
+            "[ :,%aAF0-9é\"\\\\\n]{0,24}",
+        ],
+        sorted: bool,
+    ) {
+        proptest::prop_assert_eq!(check(&text, sorted).map_err(drop), check_as_before(&text, sorted));
+    }
+}

@@ -500,16 +500,19 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         cursor = page.cursor;
     }
     let started = Instant::now();
-    for _ in 0..n_pages {
+    let mut wasm_segments = Segments::new(started);
+    for n in 1..=n_pages {
         let page = run
             .read_page(&config, "tasks", None, cursor.as_deref())
             .await
             .unwrap();
         records += page.records.len();
         cursor = page.cursor;
+        wasm_segments.lap(n, records);
     }
     let wasm_s = started.elapsed().as_secs_f64();
     let wasm_rate = records as f64 / wasm_s;
+    let with_children = with_children(&mut run, &config, n_pages).await;
 
     // Natively, the same core and the same pages.
     let mut transport = NativeTransport {
@@ -531,8 +534,9 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         cursor = page.cursor;
     }
     let started = Instant::now();
+    let mut native_segments = Segments::new(started);
     let mut native_records = 0usize;
-    for _ in 0..n_pages {
+    for n in 1..=n_pages {
         let page = clickup_connector::read::read_page(
             &mut transport,
             &mut session,
@@ -544,6 +548,7 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         .unwrap();
         native_records += page.records.len();
         cursor = page.cursor;
+        native_segments.lap(n, native_records);
     }
     let native_rate = native_records as f64 / started.elapsed().as_secs_f64();
     println!("## 2. Throughput (tasks: JSON page in, records out; HTTP served in-process)\n");
@@ -557,7 +562,83 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         "\nwasm/native time ratio: {:.2}×\n",
         native_rate / wasm_rate
     );
+    println!("Records/s by run of {SEGMENT} pages, in order (a rate that falls as the read goes on is a cost that grows with it):\n");
+    println!("| pages | wasm | native | wasm, with the six child streams |");
+    println!("|---|---:|---:|---:|");
+    let rows = wasm_segments.rates.iter().zip(&native_segments.rates);
+    for (i, ((w, n), c)) in rows.zip(&with_children.rates).enumerate() {
+        println!(
+            "| {}–{} | {w:.0} | {n:.0} | {c:.0} |",
+            i * SEGMENT + 1,
+            (i + 1) * SEGMENT
+        );
+    }
+    println!("\nWith the six child streams, the rate counts task records only (their rows come on top), and the cursor at the end is {} KiB.\n", with_children.cursor_bytes / 1024);
     phases(&pages, n_pages, native_records as f64 / native_rate);
+}
+
+/// A read of `tasks` with the six child streams whose rows are in the task bodies, on a fresh
+/// cursor of `run` (`read-page-and-children`): its rates by run of [`SEGMENT`] pages, and the
+/// size of its cursor at the end (which carries the keys of every task's child rows).
+async fn with_children(run: &mut Run, config: &str, n_pages: usize) -> Segments {
+    use clickup_connector::streams::task_children::Child;
+    let children: Vec<String> = Child::ALL
+        .iter()
+        .filter(|c| **c != Child::TimeInStatus)
+        .map(|c| c.name().to_owned())
+        .collect();
+    let mut cursor: Option<String> = None;
+    let mut records = 0;
+    let mut segments = Segments::new(Instant::now());
+    for n in 1..=n_pages + 2 {
+        let read = run
+            .read_page_and_children(config, "tasks", None, cursor.as_deref(), &children)
+            .await
+            .unwrap();
+        cursor = read.page.cursor;
+        // The first two calls walk to the first task page (a warm-up, as above).
+        if n == 2 {
+            segments = Segments::new(Instant::now());
+        } else if n > 2 {
+            records += read.page.records.len();
+            segments.lap(n - 2, records);
+        }
+    }
+    segments.cursor_bytes = cursor.map_or(0, |c| c.len());
+    segments
+}
+
+/// The pages in one row of the throughput-by-run table.
+const SEGMENT: usize = 100;
+
+/// Records/s over each run of [`SEGMENT`] pages of a read.
+struct Segments {
+    since: Instant,
+    records: usize,
+    rates: Vec<f64>,
+    /// The cursor's size at the end, in bytes (0 where it is not measured).
+    cursor_bytes: usize,
+}
+
+impl Segments {
+    fn new(started: Instant) -> Segments {
+        Segments {
+            since: started,
+            records: 0,
+            rates: Vec::new(),
+            cursor_bytes: 0,
+        }
+    }
+
+    /// After page `n` (from 1), `records` in all so far.
+    fn lap(&mut self, n: usize, records: usize) {
+        if n % SEGMENT == 0 {
+            let secs = self.since.elapsed().as_secs_f64();
+            self.rates.push((records - self.records) as f64 / secs);
+            self.since = Instant::now();
+            self.records = records;
+        }
+    }
 }
 
 /// Where the native time goes, phase by phase, on the same pages (`total`: the whole loop's
