@@ -274,9 +274,54 @@ impl Cursor {
     }
 }
 
+/// The cursors an instance last handed back, one per stream, with their text: a host that passes
+/// a cursor back as it got it (the usual loop) has it taken from here instead of parsed again.
+///
+/// Why: a `tasks` read's cursor carries the keys of every child row read so far (see
+/// [`crate::child_keys`]), so it grows with the read (2 MB after 60,000 tasks), and parsing and
+/// checking it on every call made a read's cost grow with the square of its length. A text equal
+/// byte for byte to one this instance wrote is valid by construction; any other text (a cursor
+/// from a checkpoint, from another instance, or changed) is parsed and checked as before.
+/// Memory: each stream's last cursor twice (its text and its parsed form) until the next call of
+/// that stream takes it or the instance ends.
+#[derive(Debug, Default)]
+pub struct Handed {
+    last: BTreeMap<String, (String, Cursor)>,
+}
+
+impl Handed {
+    /// Keeps `cursor`, whose JSON text is `text`, for the next call of its stream.
+    pub fn keep(&mut self, text: &str, cursor: Cursor) {
+        self.last
+            .insert(cursor.stream.clone(), (text.to_owned(), cursor));
+    }
+
+    /// The cursor kept for `stream` if `text` is exactly its text; it is taken either way (a
+    /// call reads its stream's cursor once).
+    pub fn take(&mut self, stream: &str, text: &str) -> Option<Cursor> {
+        let (kept, cursor) = self.last.remove(stream)?;
+        (kept == text).then_some(cursor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_handed_back_unchanged_is_taken_and_any_other_text_is_not() {
+        let mut handed = Handed::default();
+        let cursor = Cursor::start("tasks", 5);
+        let text = cursor.to_json();
+        handed.keep(&text, cursor.clone());
+        assert_eq!(handed.take("goals", &text), None, "another stream's");
+        assert_eq!(handed.take("tasks", &text), Some(cursor.clone()));
+        assert_eq!(handed.take("tasks", &text), None, "taken once");
+        handed.keep(&text, cursor.clone());
+        let changed = text.replace("\"started_ms\":5", "\"started_ms\":6");
+        assert_eq!(handed.take("tasks", &changed), None);
+        assert_eq!(handed.take("tasks", &text), None, "a miss drops it too");
+    }
 
     #[test]
     fn round_trip_and_order() {

@@ -77,6 +77,8 @@ pub struct Session {
     started: std::collections::HashSet<(String, String)>,
     /// `read-page` calls this instance has begun.
     calls: u64,
+    /// The cursor each stream's last call handed back, to take again when it comes back as it was.
+    pub handed: crate::cursor::Handed,
 }
 
 impl Session {

@@ -110,7 +110,7 @@ pub fn read_page_and_children<T: Transport>(
             next.children.insert(name.clone(), merged);
         }
     }
-    let mut page = call.into_page();
+    let mut page = call.into_page(session);
     if let Some(at) = wanted.iter().position(|c| *c == Child::TimeInStatus) {
         if !tasks.is_empty() {
             let mut f = Fetcher::new(transport, session, &config);

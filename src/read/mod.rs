@@ -101,7 +101,7 @@ pub fn read_page<T: Transport>(
         cursor,
         &[],
     )?;
-    Ok(call.into_page())
+    Ok(call.into_page(session))
 }
 
 /// One call's read of a stream, before its state and cursor are written as text (so that
@@ -120,11 +120,17 @@ struct Call {
 }
 
 impl Call {
-    fn into_page(self) -> Page {
+    /// The page, its cursor kept in `session` for the next call (see [`crate::cursor::Handed`]).
+    fn into_page(self, session: &mut Session) -> Page {
+        let cursor = (!self.complete).then(|| {
+            let text = self.cursor.to_json();
+            session.handed.keep(&text, self.cursor);
+            text
+        });
         Page {
             records: self.records,
             state: self.next_state.map(|s| s.to_json()),
-            cursor: (!self.complete).then(|| self.cursor.to_json()),
+            cursor,
             warnings: self.warnings,
             stats: self.stats,
         }
@@ -149,9 +155,11 @@ fn read_call<T: Transport>(
     } else {
         StreamState::empty(stream.name())
     };
-    let mut cursor = match cursor {
-        Some(text) => Cursor::parse(text, stream.name())?,
-        None => Cursor::start(stream.name(), transport.now_ms()),
+    let handed_back = cursor.and_then(|text| session.handed.take(stream.name(), text));
+    let mut cursor = match (handed_back, cursor) {
+        (Some(cursor), _) => cursor,
+        (None, Some(text)) => Cursor::parse(text, stream.name())?,
+        (None, None) => Cursor::start(stream.name(), transport.now_ms()),
     };
     let call = session.begin_call();
     let mut fetcher = Fetcher::new(transport, session, &config);

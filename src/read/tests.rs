@@ -371,3 +371,111 @@ fn an_instance_on_its_first_call_starts_nothing_ahead_for_a_next_call_it_may_nev
     assert!(t.started.is_empty(), "started for nobody: {:?}", t.started);
     assert!(t.batches.iter().all(|&n| n == 1), "{:?}", t.batches);
 }
+
+/// Twelve pages of tasks, each with a tag and an assignee (rows whose keys the cursor carries).
+fn tagged_pages(url: &str) -> String {
+    let text = twelve_pages(url);
+    let mut page: Value = serde_json::from_str(&text).unwrap();
+    if let Some(tasks) = page.get_mut("tasks").and_then(Value::as_array_mut) {
+        for (i, task) in tasks.iter_mut().enumerate() {
+            task["tags"] = serde_json::json!([{"name": format!("tag {}", i % 3)}]);
+            task["assignees"] = serde_json::json!([{"id": i % 5}]);
+        }
+    }
+    page.to_string()
+}
+
+/// A read of `tasks` with two child streams, each cursor passed back through `pass_back`, on one
+/// instance: every page it gave.
+fn read_with_children(pass_back: fn(String) -> String) -> Vec<super::PageAndChildren> {
+    let mut t = Routed {
+        now: 1_000_000,
+        batches: Vec::new(),
+        answer: tagged_pages,
+        can_start: false,
+        started: Vec::new(),
+        taken_whole: 0,
+    };
+    let children = ["task_tags".to_owned(), "task_assignees".to_owned()];
+    let mut session = Session::default();
+    let (mut cursor, mut pages) = (None::<String>, Vec::new());
+    for _ in 0..100 {
+        let page = super::read_page_and_children(
+            &mut t,
+            &mut session,
+            CONFIG,
+            "tasks",
+            None,
+            cursor.as_deref(),
+            &children,
+        )
+        .unwrap();
+        cursor = page.page.cursor.clone().map(pass_back);
+        pages.push(page);
+        if cursor.is_none() {
+            return pages;
+        }
+    }
+    panic!("the stream never completed");
+}
+
+#[test]
+fn a_cursor_taken_back_from_the_instance_reads_as_the_same_cursor_parsed_again() {
+    // As it was handed out: the instance takes its own parsed copy. With a space after it (still
+    // the same JSON): parsed and checked again.
+    let kept = read_with_children(|c| c);
+    let parsed = read_with_children(|c| c + " ");
+    assert_eq!(kept, parsed);
+    let last = kept.last().unwrap();
+    let state: Value = serde_json::from_str(last.page.state.as_deref().unwrap()).unwrap();
+    assert!(
+        state["children"]["task_tags"]
+            .as_str()
+            .unwrap()
+            .contains(":tag%201"),
+        "the keys of the tags read on every page are in the state: {state}"
+    );
+    assert!(kept.iter().map(|p| p.children[0].1.len()).sum::<usize>() >= 1140);
+}
+
+#[test]
+fn a_changed_cursor_is_checked_even_right_after_the_instance_handed_it_out() {
+    let mut t = Routed {
+        now: 1_000_000,
+        batches: Vec::new(),
+        answer: tagged_pages,
+        can_start: false,
+        started: Vec::new(),
+        taken_whole: 0,
+    };
+    let children = ["task_tags".to_owned()];
+    let mut session = Session::default();
+    let mut cursor = None::<String>;
+    for _ in 0..3 {
+        let page = super::read_page_and_children(
+            &mut t,
+            &mut session,
+            CONFIG,
+            "tasks",
+            None,
+            cursor.as_deref(),
+            &children,
+        )
+        .unwrap();
+        cursor = page.page.cursor;
+    }
+    let handed = cursor.unwrap();
+    assert!(handed.contains(":tag%200"), "{handed}");
+    let damaged = handed.replace(":tag%200", ":tag%2");
+    let e = super::read_page_and_children(
+        &mut t,
+        &mut session,
+        CONFIG,
+        "tasks",
+        None,
+        Some(&damaged),
+        &children,
+    )
+    .unwrap_err();
+    assert!(matches!(e, ConnectorError::InvalidState(_)), "{e:?}");
+}
