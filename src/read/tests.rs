@@ -385,31 +385,37 @@ fn tagged_pages(url: &str) -> String {
     page.to_string()
 }
 
-/// A read of `tasks` with two child streams, each cursor passed back through `pass_back`, on one
-/// instance: every page it gave.
-fn read_with_children(pass_back: fn(String) -> String) -> Vec<super::PageAndChildren> {
-    let mut t = Routed {
+/// A serial transport of [`tagged_pages`].
+fn tagged() -> Routed {
+    Routed {
         now: 1_000_000,
         batches: Vec::new(),
         answer: tagged_pages,
         can_start: false,
         started: Vec::new(),
         taken_whole: 0,
-    };
+    }
+}
+
+/// One `read-page-and-children` call of `tasks`.
+fn read_tagged(
+    t: &mut Routed,
+    session: &mut Session,
+    cursor: Option<&str>,
+    children: &[String],
+) -> Result<super::PageAndChildren, ConnectorError> {
+    super::read_page_and_children(t, session, CONFIG, "tasks", None, cursor, children)
+}
+
+/// A read of `tasks` with two child streams, each cursor passed back through `pass_back`, on one
+/// instance: every page it gave.
+fn read_with_children(pass_back: fn(String) -> String) -> Vec<super::PageAndChildren> {
+    let mut t = tagged();
     let children = ["task_tags".to_owned(), "task_assignees".to_owned()];
     let mut session = Session::default();
     let (mut cursor, mut pages) = (None::<String>, Vec::new());
     for _ in 0..100 {
-        let page = super::read_page_and_children(
-            &mut t,
-            &mut session,
-            CONFIG,
-            "tasks",
-            None,
-            cursor.as_deref(),
-            &children,
-        )
-        .unwrap();
+        let page = read_tagged(&mut t, &mut session, cursor.as_deref(), &children).unwrap();
         cursor = page.page.cursor.clone().map(pass_back);
         pages.push(page);
         if cursor.is_none() {
@@ -440,42 +446,17 @@ fn a_cursor_taken_back_from_the_instance_reads_as_the_same_cursor_parsed_again()
 
 #[test]
 fn a_changed_cursor_is_checked_even_right_after_the_instance_handed_it_out() {
-    let mut t = Routed {
-        now: 1_000_000,
-        batches: Vec::new(),
-        answer: tagged_pages,
-        can_start: false,
-        started: Vec::new(),
-        taken_whole: 0,
-    };
+    let mut t = tagged();
     let children = ["task_tags".to_owned()];
     let mut session = Session::default();
     let mut cursor = None::<String>;
     for _ in 0..3 {
-        let page = super::read_page_and_children(
-            &mut t,
-            &mut session,
-            CONFIG,
-            "tasks",
-            None,
-            cursor.as_deref(),
-            &children,
-        )
-        .unwrap();
+        let page = read_tagged(&mut t, &mut session, cursor.as_deref(), &children).unwrap();
         cursor = page.page.cursor;
     }
     let handed = cursor.unwrap();
     assert!(handed.contains(":tag%200"), "{handed}");
     let damaged = handed.replace(":tag%200", ":tag%2");
-    let e = super::read_page_and_children(
-        &mut t,
-        &mut session,
-        CONFIG,
-        "tasks",
-        None,
-        Some(&damaged),
-        &children,
-    )
-    .unwrap_err();
+    let e = read_tagged(&mut t, &mut session, Some(&damaged), &children).unwrap_err();
     assert!(matches!(e, ConnectorError::InvalidState(_)), "{e:?}");
 }

@@ -632,7 +632,7 @@ impl Segments {
 
     /// After page `n` (from 1), `records` in all so far.
     fn lap(&mut self, n: usize, records: usize) {
-        if n % SEGMENT == 0 {
+        if n.is_multiple_of(SEGMENT) {
             let secs = self.since.elapsed().as_secs_f64();
             self.rates.push((records - self.records) as f64 / secs);
             self.since = Instant::now();
