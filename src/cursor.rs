@@ -6,7 +6,8 @@
 //! so a host that checkpoints the cursor after every page resumes a killed sync with at most one
 //! call's batch read twice. The steps are independent of each other's order: a batch takes
 //! several off the cursor at once, and the steps their answers lead to go back on it. The cursor
-//! is data from outside too: it is validated like the state.
+//! is data from outside too: it is validated like the state, unless it is the very text this
+//! instance handed out ([`Handed`]: a host's usual loop, whose cursor is then not parsed again).
 
 use crate::child_keys::PendingKeys;
 use crate::error::ConnectorError;
