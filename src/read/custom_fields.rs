@@ -80,6 +80,44 @@ pub(super) fn fields<T: Transport>(
     Ok(())
 }
 
+/// The GETs of the nodes above a list's fields step, whose answers the step reads too (none
+/// for the other steps). A batch sends them with the step's own: a Workspace's fields step
+/// lies under the whole Workspace's walk on the cursor, far past one batch, and asked for by
+/// the first list step that needs it, it would cost a round trip of its own.
+pub(super) fn ancestor_requests(step: &Step) -> Vec<Request> {
+    let Step::Fields {
+        ws,
+        level: FieldLevel::List,
+        space,
+        folder,
+        ..
+    } = step
+    else {
+        return Vec::new();
+    };
+    ancestors(ws, space.as_deref(), folder.as_deref())
+        .map(|(level, id)| Request {
+            path: path(level, id),
+            query: Vec::new(),
+        })
+        .collect()
+}
+
+/// A list's ancestors: its Workspace, its space and its folder (when it has one).
+fn ancestors<'s>(
+    ws: &'s str,
+    space: Option<&'s str>,
+    folder: Option<&'s str>,
+) -> impl Iterator<Item = (FieldLevel, &'s str)> {
+    [
+        Some((FieldLevel::Workspace, ws)),
+        space.map(|s| (FieldLevel::Space, s)),
+        folder.map(|d| (FieldLevel::Folder, d)),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The ids of the fields a list's ancestors define (their answers, cached).
 fn ancestors_fields<T: Transport>(
     ws: &str,
@@ -87,13 +125,8 @@ fn ancestors_fields<T: Transport>(
     folder: Option<&str>,
     f: &mut Fetcher<'_, T>,
 ) -> Result<BTreeSet<String>, ConnectorError> {
-    let nodes = [
-        Some((FieldLevel::Workspace, ws)),
-        space.map(|s| (FieldLevel::Space, s)),
-        folder.map(|d| (FieldLevel::Folder, d)),
-    ];
     let mut ids = BTreeSet::new();
-    for (level, id) in nodes.into_iter().flatten() {
+    for (level, id) in ancestors(ws, space, folder) {
         let at = path(level, id);
         if let Fetched::Body(body) = f.get_cached(&at, &[])? {
             ids.extend(expect_array(&body, "fields", &at)?.iter().filter_map(id_of));

@@ -333,7 +333,8 @@ impl Walk<'_> {
     }
 
     /// The requests of a batch that starts at `step`, with `below` the cursor under it: the
-    /// steps' own first (needed in any case), then the pages ahead of task pages.
+    /// steps' own first (needed in any case; a list's fields step brings its ancestors'), then
+    /// the pages ahead of task pages.
     fn batch<T: Transport>(
         &self,
         step: &Step,
@@ -346,6 +347,7 @@ impl Walk<'_> {
         let upcoming = std::iter::once(step).chain(below.iter().rev());
         // Cached answers are left out by the fetcher: look a little further than `width`.
         for s in upcoming.take(SEND_AHEAD_LOOK * width) {
+            needed.extend(custom_fields::ancestor_requests(s));
             needed.extend(self.request(s));
             let depth = tasks::depth_ahead(self, s, width as u32, f);
             ahead.extend(tasks::pages_after(self, s, depth));

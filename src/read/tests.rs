@@ -1,5 +1,7 @@
 //! Tests of the verbs themselves, and the helpers the walk's tests share.
 
+mod field_batches;
+
 use super::{check, read_page};
 use crate::error::ConnectorError;
 use crate::fetch::tests::{ok, status, Script};

@@ -89,6 +89,10 @@ pub(super) async fn read(
     // A warning repeated by later pages (an option missing from a custom field's config, on
     // every task that has it) is reported once per stream.
     let mut said = std::collections::BTreeSet::new();
+    // The cursor is passed back as the very text the connector returned, not as the checkpoint's
+    // `Value` written out again (its members sorted): an instance takes back the cursor it
+    // handed out without parsing it again only when the text is the same, byte for byte.
+    let mut cursor_text = checkpoint.cursor.as_ref().map(Value::to_string);
     loop {
         if shared.stop.get() {
             return Ok(StreamEnd::Stopped);
@@ -103,7 +107,6 @@ pub(super) async fn read(
         }
         shared.pages.set(pages + 1);
         let state_text = checkpoint.state.as_ref().map(Value::to_string);
-        let cursor_text = checkpoint.cursor.as_ref().map(Value::to_string);
         let at = PageAt {
             stream,
             state: state_text.as_deref(),
@@ -164,6 +167,7 @@ pub(super) async fn read(
             Some(c) => Some(parse_opaque(c, "cursor")?),
             None => None,
         };
+        cursor_text = page.cursor;
         shared
             .state
             .borrow_mut()
