@@ -42,3 +42,56 @@ async fn a_0_1_component_runs_and_a_request_for_children_is_refused_naming_its_v
         1
     );
 }
+
+/// Collects what a sync hands over.
+#[derive(Default)]
+struct Collect {
+    records: Vec<String>,
+}
+
+impl host_harness::Observer for Collect {
+    fn records(&mut self, _stream: &str, records: &[String]) -> anyhow::Result<()> {
+        self.records.extend_from_slice(records);
+        Ok(())
+    }
+    fn checkpoint(&mut self, _stream: &str, _at: &host_harness::Checkpoint) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A cursor is opaque to the host: the next call gets the very text the component returned
+/// (an instance that kept what it handed out takes it back without parsing it again only when
+/// the text is the same, byte for byte), not the checkpoint's JSON written out again.
+#[tokio::test]
+async fn a_sync_hands_the_cursor_back_as_the_very_text_the_component_returned() {
+    let options = RunOptions {
+        egress: EgressPolicy::default(),
+        ..Default::default()
+    };
+    let mut run = Run::new(&hostile_host(), options).await.unwrap();
+    let streams = [host_harness::StreamChoice {
+        name: "s".to_owned(),
+        incremental: false,
+        parent: None,
+        lane: None,
+    }];
+    let mut seen = Collect::default();
+    let end = host_harness::sync(
+        &mut run,
+        "echo-cursor",
+        &streams,
+        &mut host_harness::SyncState::new(),
+        &host_harness::SyncOptions::default(),
+        &mut seen,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(end, host_harness::SyncEnd::Complete), "{end:?}");
+    assert_eq!(seen.records.len(), 2, "{:?}", seen.records);
+    let echoed: serde_json::Value = serde_json::from_str(&seen.records[1]).unwrap();
+    // The fixture's cursor, members unsorted (a `Value` written out again would sort them).
+    assert_eq!(
+        echoed["cursor_seen"],
+        r#"{"z":1,"a":[2,1],"m":{"y":true,"b":null}}"#
+    );
+}

@@ -105,7 +105,7 @@ impl Progress {
             Some(live) => live.stream_ended(stream, ok, records, requests),
             None if ok => eprintln!(
                 "{LOG_PREFIX} {stream}: {records} records, {requests} requests, {:.1} s \
-                 rate-limit waits (stream {done} of {}, {} elapsed)",
+                 rate-limit waits ({done} of {} streams done, {} elapsed)",
                 waited as f64 / 1000.0,
                 self.waits.total,
                 self.elapsed()
@@ -126,9 +126,10 @@ impl Observer for Progress {
                 .then_some(self.expected_tasks);
         match &mut self.live {
             Some(live) => live.stream_started(stream, expected),
+            // Lanes start several streams at once: the count is of those done, not a rank.
             None => eprintln!(
-                "{LOG_PREFIX} reading {stream} (stream {} of {}, {} elapsed)",
-                self.waits.done.load(Ordering::Relaxed) + 1,
+                "{LOG_PREFIX} reading {stream} ({} of {} streams done, {} elapsed)",
+                self.waits.done.load(Ordering::Relaxed),
                 self.waits.total,
                 self.elapsed()
             ),

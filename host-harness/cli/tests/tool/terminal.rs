@@ -85,8 +85,8 @@ fn without_a_terminal_progress_is_plain_log_lines() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains('\u{1b}'), "no escapes in a log: {stderr}");
     assert!(
-        stderr.contains("reading workspaces (stream 1 of 15, 0:00:00 elapsed)"),
+        stderr.contains("reading workspaces (0 of 15 streams done, 0:00:00 elapsed)"),
         "{stderr}"
     );
-    assert!(stderr.contains("(stream 15 of 15,"), "{stderr}");
+    assert!(stderr.contains("(15 of 15 streams done,"), "{stderr}");
 }
