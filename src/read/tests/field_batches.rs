@@ -4,6 +4,9 @@
 use super::{read_page, Routed, Session};
 use serde_json::{json, Value};
 
+/// What a failed read gives the test: the connector's or serde_json's error.
+type Failure = Box<dyn std::error::Error>;
+
 /// One Workspace, two spaces, two folders in each, three lists in each folder (no folderless
 /// lists): 19 nodes, each defining one field of its own (a list's answer also lists what it
 /// inherits, as ClickUp's does).
@@ -45,7 +48,7 @@ fn tree(url: &str) -> String {
 
 /// Reads `lists` (so the hierarchy is cached, as a sync's earlier streams leave it), then
 /// `custom_fields` on the same instance: its records and the round trips it took.
-fn fields_after_lists(config: &str) -> (Vec<Value>, usize) {
+fn fields_after_lists(config: &str) -> Result<(Vec<Value>, usize), Failure> {
     let mut t = Routed {
         now: 1_000_000,
         batches: Vec::new(),
@@ -68,14 +71,11 @@ fn fields_after_lists(config: &str) -> (Vec<Value>, usize) {
                 stream,
                 None,
                 cursor.as_deref(),
-            )
-            .unwrap();
+            )?;
             if stream == "custom_fields" {
-                records.extend(
-                    page.records
-                        .iter()
-                        .map(|r| serde_json::from_str(r).unwrap()),
-                );
+                for r in &page.records {
+                    records.push(serde_json::from_str(r)?);
+                }
             }
             cursor = page.cursor;
             if cursor.is_none() {
@@ -85,15 +85,15 @@ fn fields_after_lists(config: &str) -> (Vec<Value>, usize) {
         round_trips = t.batches.len() - before;
     }
     records.sort_by_key(|r: &Value| r["id"].as_str().unwrap_or_default().to_owned());
-    (records, round_trips)
+    Ok((records, round_trips))
 }
 
 #[test]
-fn a_batch_of_list_field_steps_brings_their_ancestors_answers_along() {
+fn a_batch_of_list_field_steps_brings_their_ancestors_answers_along() -> Result<(), Failure> {
     let serial = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":1}"#;
     let wide = r#"{"api_token":"pk_1_T","base_url":"http://sim/api/v2","max_concurrency":8}"#;
-    let (one, serial_trips) = fields_after_lists(serial);
-    let (many, wide_trips) = fields_after_lists(wide);
+    let (one, serial_trips) = fields_after_lists(serial)?;
+    let (many, wide_trips) = fields_after_lists(wide)?;
     assert_eq!(one.len(), 19, "one record per node's own field");
     assert_eq!(one, many, "the same records side by side");
     let at = |id: &str| {
@@ -107,4 +107,5 @@ fn a_batch_of_list_field_steps_brings_their_ancestors_answers_along() {
     // 19 requests 8 wide: 3 round trips. The Workspace's step lies under every other on the
     // cursor; without its answer in the first batch, the first list step would wait for it alone.
     assert_eq!(wide_trips, 3, "round trips side by side");
+    Ok(())
 }
