@@ -24,9 +24,13 @@ use crate::config::Config;
 use crate::error::ConnectorError;
 use crate::fetch::Fetcher;
 use crate::fetch::Session;
+use crate::scan::Bail;
 use crate::state::StreamState;
 use crate::streams::json_text;
-use crate::streams::task_children::{custom_field_values, pruned, row, task_id, Child, Context};
+use crate::streams::task_children::scanned::Spans;
+use crate::streams::task_children::{
+    custom_field_values, pruned, row, scanned, task_id, Child, Context,
+};
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
 use serde_json::Value;
@@ -87,9 +91,11 @@ pub fn read_page_and_children<T: Transport>(
             last: &call.state.children,
             read: &mut call.cursor.children,
         };
-        for record in &call.records {
+        for (i, record) in call.records.iter().enumerate() {
+            let spans = call.spans.get(i).and_then(Option::as_ref);
             let derived = derive(
                 record,
+                spans,
                 &wanted,
                 &stamps,
                 &mut keys,
@@ -212,20 +218,36 @@ pub(super) fn backfills(state: &StreamState, children: &[Child]) -> bool {
             .any(|c| !state.child_streams.contains(c.name()))
 }
 
+/// A task record read back with [`pruned`]: the members the child rows read, as `Value`s.
+fn pruned_task(record: &str) -> Result<Value, ConnectorError> {
+    pruned::parse(record, &pruned::TASK).map_err(|e| {
+        ConnectorError::Protocol(format!("a task record could not be read back ({e})"))
+    })
+}
+
 /// Adds one task record's rows to each wanted child's list; returns the task's id and Workspace
 /// (none for a tombstone: a deleted task has no rows).
 fn derive(
     record: &str,
+    spans: Option<&Spans>,
     wanted: &[Child],
     stamps: &[Option<&str>],
     keys: &mut Keys<'_>,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
 ) -> Result<Option<(String, String)>, ConnectorError> {
-    // Only the members the rows read: most of a record is its custom fields' type configs.
-    let task = pruned::parse(record, &pruned::TASK).map_err(|e| {
-        ConnectorError::Protocol(format!("a task record could not be read back ({e})"))
-    })?;
+    // Only the members the rows read: most of a record is its custom fields' type configs, and
+    // the fields themselves are read from the record's text (`scanned`), not built as `Value`s:
+    // where the one pass wrote them, or else found by the scanner. A record the scanner does not
+    // take is read whole, as `pruned` reads it.
+    let read = match spans {
+        Some(spans) => scanned::from_spans(record, spans).or_else(|Bail| scanned::read(record)),
+        None => scanned::read(record),
+    };
+    let (task, fields) = match read {
+        Ok(read) => (read.task, Some(read.fields)),
+        Err(Bail) => (pruned_task(record)?, None),
+    };
     let workspace_id = task
         .get("workspace_id")
         .and_then(Value::as_str)
@@ -238,7 +260,17 @@ fn derive(
         };
         if *child == Child::CustomFieldValues {
             // The most rows, and no kept keys to follow: written straight to text.
-            custom_field_values::texts(&task, &ctx, rows, warnings);
+            let scanned = fields
+                .as_ref()
+                .map(|fields| custom_field_values::texts_of(&task, fields, &ctx, rows, warnings));
+            match scanned {
+                Some(Ok(())) => {}
+                None => custom_field_values::texts(&task, &ctx, rows, warnings),
+                Some(Err(Bail)) => {
+                    let whole = pruned_task(record)?;
+                    custom_field_values::texts(&whole, &ctx, rows, warnings);
+                }
+            }
             continue;
         }
         out.clear();

@@ -57,6 +57,7 @@ use crate::cursor::{Cursor, Step};
 use crate::error::ConnectorError;
 use crate::fetch::{Fetched, Fetcher, Request, Session, Stats};
 use crate::state::StreamState;
+use crate::streams::task_children::scanned::Spans;
 use crate::streams::task_children::Child;
 use crate::streams::{id_of, workspaces, Stream};
 use crate::transport::Transport;
@@ -108,6 +109,8 @@ pub fn read_page<T: Transport>(
 /// `read-page-and-children` can add what the child streams keep).
 struct Call {
     records: Vec<String>,
+    /// Where, in each of the first records (the task pages'), its child rows' members are.
+    spans: Vec<Option<Spans>>,
     /// The state the call was given (empty when none).
     state: StreamState,
     /// The stream's new state, when it completed (incremental streams only).
@@ -171,14 +174,14 @@ fn read_call<T: Transport>(
         backfill: children::backfills(&state, children),
     };
     let mut records = Vec::new();
-    let mut written = Vec::new();
+    let mut written = tasks::Written::default();
     loop {
         let step = match walk.take_ready(&mut cursor, &fetcher) {
             Some(step) => step,
             None => {
                 // One call: one batch of requests (or one request, serially), and the steps
                 // its answers lead to while their answers were sent ahead with it.
-                let produced = !records.is_empty() || !written.is_empty();
+                let produced = !records.is_empty() || !written.texts.is_empty();
                 if produced || fetcher.stats.requests > 0 {
                     break;
                 }
@@ -216,14 +219,15 @@ fn read_call<T: Transport>(
         next
     });
     // One step gives records of one kind, so at most one of the two is not empty.
-    written.extend(
+    written.texts.extend(
         records
             .iter()
             .map(|r| serde_json::to_string(r).unwrap_or_default()),
     );
     let (warnings, stats) = (fetcher.warnings, fetcher.stats);
     Ok(Call {
-        records: written,
+        records: written.texts,
+        spans: written.spans,
         state,
         next_state,
         cursor,
@@ -275,7 +279,7 @@ const SEND_AHEAD_LOOK: usize = 4;
 /// which write theirs in one pass from the page's bytes).
 struct Out<'o> {
     values: &'o mut Vec<Value>,
-    written: &'o mut Vec<String>,
+    written: &'o mut tasks::Written,
 }
 
 /// What a stream's read needs to run its steps.

@@ -15,8 +15,19 @@ use crate::endpoint::segment;
 use crate::error::ConnectorError;
 use crate::fetch::{expect_array, Fetched, Fetcher, Request};
 use crate::pagination::{is_last_page, repeats_previous, PAGE_SIZE};
+use crate::streams::task_children::scanned::Spans;
 use crate::streams::{task_pages, tasks};
 use crate::transport::Transport;
+
+/// Task records as the one pass wrote them, each with where its child rows' members are.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    /// The records' JSON text.
+    pub(super) texts: Vec<String>,
+    /// For each of [`Written::texts`], in order: where the members its child rows read are
+    /// (none for a record of the tree path).
+    pub(super) spans: Vec<Option<Spans>>,
+}
 
 /// The first steps of the tasks stream in a Workspace: the team task pages, then the hierarchy
 /// walk that finds the lists they leave out.
@@ -58,7 +69,7 @@ pub(super) fn page<T: Transport>(
     step: Step,
     cursor: &mut Cursor,
     f: &mut Fetcher<'_, T>,
-    out: &mut Vec<String>,
+    out: &mut Written,
 ) -> Result<(), ConnectorError> {
     let Some(at) = TaskPage::of(&step) else {
         return Ok(());
@@ -254,7 +265,7 @@ fn read<T: Transport>(
     at: &TaskPage<'_>,
     cursor: &mut Cursor,
     f: &mut Fetcher<'_, T>,
-    out: &mut Vec<String>,
+    out: &mut Written,
 ) -> Result<Option<Option<String>>, ConnectorError> {
     let Request { path, query } = at.request(walk);
     let Fetched::Body(page) = f.get_with(&path, &query, |body| task_pages::read(body, at.ws))?
@@ -287,7 +298,8 @@ fn read<T: Transport>(
             // read began: a task edited during the read, behind its page, is read next time.
             cursor.raise_watermark(at.ws, updated.min(cursor.started_ms));
         }
-        out.push(task.record?);
+        out.texts.push(task.record?);
+        out.spans.push(task.spans);
     }
     Ok((!is_last_page(count, page.last_page)).then_some(page.first_id))
 }

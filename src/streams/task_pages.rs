@@ -20,6 +20,7 @@
 use super::{id_of, tasks};
 use crate::passthrough::{Copy, Plan, Planned, Timestamp};
 use crate::scan::{canonical, Bail, Scanner, Span};
+use crate::streams::task_children::scanned::{self, FieldSpans, Spans};
 use crate::timestamp::{format_ms, text_ms};
 use serde::de::DeserializeSeed;
 use serde_json::de::SliceRead;
@@ -39,6 +40,9 @@ pub struct PageTask {
     pub date_updated_ms: Option<i64>,
     /// Its id (the sweep for deletions keeps it).
     pub id: Option<String>,
+    /// Where, in the record, the members its child rows read are (the one pass notes them as it
+    /// writes; none from the tree path, whose records the rows scan again).
+    pub spans: Option<Spans>,
 }
 
 /// A page of tasks, as the walk reads it.
@@ -123,6 +127,7 @@ pub fn reference(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json
             archived: tasks::is_archived(&task),
             date_updated_ms: tasks::date_updated_ms(&task),
             record: tasks::record(task, workspace_id).map(|r| r.to_string()),
+            spans: None,
         })
         .collect();
     Ok(TaskPage {
@@ -155,6 +160,7 @@ fn task(
     let mut out = Vec::with_capacity(*capacity);
     out.push(b'{');
     let mut first = true;
+    let mut spans = Spans::default();
     let (mut space, mut folder, mut project, mut list) = (None, None, None, None);
     let (mut id, mut archived, mut updated) = (None, false, None);
     s.members(|s, key, escaped| {
@@ -163,6 +169,7 @@ fn task(
             "workspace_id" | "space_id" | "folder_id" | "list_id" => return check(s).map(drop),
             _ => start_member(&mut out, &mut first, key, escaped)?,
         }
+        let at = out.len();
         match key {
             "date_updated" => updated = timestamp(s, &mut out)?,
             k if tasks::TIMESTAMPS.contains(&k) => drop(timestamp(s, &mut out)?),
@@ -195,11 +202,14 @@ fn task(
                 };
                 serde(s, span, |d| planned.deserialize(d))?;
             }
-            "custom_fields" => custom_fields(s, &mut out)?,
+            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields)?,
             _ => {
                 let span = s.value()?;
                 copy(s, span, &mut out)?;
             }
+        }
+        if let Some(name) = scanned::kept(key) {
+            spans.kept.push((name, at..out.len()));
         }
         Ok(())
     })?;
@@ -210,7 +220,11 @@ fn task(
         ("list_id", list.as_deref()),
     ] {
         start_member(&mut out, &mut first, key, false)?;
+        let at = out.len();
         serde_json::to_writer(&mut out, &id).map_err(|_| Bail)?;
+        if let Some(name) = scanned::kept(key) {
+            spans.kept.push((name, at..out.len()));
+        }
     }
     out.push(b'}');
     *capacity = out.len() + out.len() / 8;
@@ -220,6 +234,7 @@ fn task(
         archived,
         date_updated_ms: updated,
         id: id.clone(),
+        spans: Some(spans),
     };
     Ok((task, id))
 }
@@ -257,10 +272,18 @@ fn parent_id(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
     Ok(if hidden { None } else { id })
 }
 
-/// A task's `custom_fields`: an array of fields, each given its `value_json`.
-fn custom_fields(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
+/// A task's `custom_fields`: an array of fields, each given its `value_json`; where each
+/// field's members are written goes into `fields`.
+fn custom_fields(
+    s: &mut Scanner<'_>,
+    out: &mut Vec<u8>,
+    fields: &mut Vec<FieldSpans>,
+) -> Result<(), Bail> {
     match s.peek() {
-        Some(b'[') => canonical::write_elements(s, out, custom_field),
+        Some(b'[') => canonical::write_elements(s, out, |s, out| {
+            fields.push(custom_field(s, out)?);
+            Ok(())
+        }),
         Some(b'n') => {
             let span = s.value()?;
             copy(s, span, out)
@@ -269,14 +292,16 @@ fn custom_fields(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
     }
 }
 
-/// One custom field: `date_created` converted, `value_json` added.
-fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
+/// One custom field: `date_created` converted, `value_json` added. Returns where the members
+/// the child rows read were written.
+fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<FieldSpans, Bail> {
     if s.peek() != Some(b'{') {
         return Err(Bail);
     }
     out.push(b'{');
     let mut first = true;
     let mut value_json = None;
+    let mut spans = FieldSpans::default();
     s.members(|s, key, escaped| {
         if key == "value_json" {
             // Replaced by the one made from `value` (as the tree path overwrites it).
@@ -292,7 +317,18 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             canonical::write_span(s, span, &mut text)?;
             value_json = Some(text);
         }
-        copy(s, span, out)
+        let at = out.len();
+        copy(s, span, out)?;
+        let written = Some(at..out.len());
+        match key {
+            "id" => spans.id = written,
+            "name" => spans.name = written,
+            "type" => spans.kind = written,
+            "value" => spans.value = written,
+            "type_config" => spans.type_config = written,
+            _ => {}
+        }
+        Ok(())
     })?;
     start_member(out, &mut first, "value_json", false)?;
     match value_json {
@@ -300,7 +336,7 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
         None => out.extend_from_slice(b"null"),
     }
     out.push(b'}');
-    Ok(())
+    Ok(spans)
 }
 
 /// Starts a member of an object being written: a comma unless it is the first, the key, the

@@ -49,7 +49,8 @@
 //! `_ab_cdc_deleted_at` set, so a value cleared in ClickUp is deleted downstream.
 
 use super::super::{array_at, id_of, json_text, types};
-use super::Context;
+use super::{scanned, Context};
+use crate::scan::Bail;
 use crate::timestamp;
 use serde::Serialize;
 use serde_json::{json, Number, Value};
@@ -96,7 +97,7 @@ pub fn rows(task: &Value, ctx: &Context<'_>, rows: &mut Vec<Value>, warnings: &m
 /// text: [`Row`]'s members are in the order a `Value` sorts them).
 pub fn texts(task: &Value, ctx: &Context<'_>, rows: &mut Vec<String>, warnings: &mut Vec<String>) {
     each_row(task, ctx, warnings, |row| {
-        rows.extend(serde_json::to_string(&row).ok());
+        rows.push(row.text());
     });
 }
 
@@ -114,24 +115,97 @@ fn each_row(
             continue;
         };
         let text = |name: &str| field.get(name).and_then(Value::as_str);
+        let of = Of {
+            id: &field_id,
+            name: text("name"),
+            kind: text("type"),
+            options: options(field),
+        };
+        let value = field.get("value").filter(|v| !v.is_null());
+        if let Some(row) = of.row(&task_id, value, ctx, warnings) {
+            out(row);
+        }
+    }
+}
+
+/// [`texts`] of a record read with [`scanned::read`] (`task` is its [`scanned::Record::task`]):
+/// the same rows, each field's value parsed alone and its options only when its type reads
+/// them. Nothing is appended when it fails ([`Bail`]: the caller then reads the record whole).
+pub fn texts_of(
+    task: &Value,
+    fields: &[scanned::Field<'_>],
+    ctx: &Context<'_>,
+    rows: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Result<(), Bail> {
+    let Some(task_id) = id_of(task) else {
+        return Ok(());
+    };
+    let (mut written, mut said) = (Vec::new(), Vec::new());
+    for field in fields {
+        let Some(field_id) = field.id.as_deref() else {
+            continue;
+        };
+        let value = match field.value {
+            None | Some(b"null") => None,
+            Some(text) => Some(serde_json::from_slice::<Value>(text).map_err(|_| Bail)?),
+        };
+        let kind = field.kind.as_deref();
+        let options = match (kind, &value, field.type_config) {
+            (Some("drop_down" | "labels"), Some(_), Some(config)) => scanned::options(config)?,
+            _ => Vec::new(),
+        };
+        let of = Of {
+            id: field_id,
+            name: field.name.as_deref(),
+            kind,
+            options: &options,
+        };
+        if let Some(row) = of.row(&task_id, value.as_ref(), ctx, &mut said) {
+            written.push(row.text());
+        }
+    }
+    rows.append(&mut written);
+    warnings.append(&mut said);
+    Ok(())
+}
+
+/// What a row reads of a field besides its value.
+struct Of<'f> {
+    /// Its id (a field without one has no row).
+    id: &'f str,
+    /// Its `name`, when a string.
+    name: Option<&'f str>,
+    /// Its `type`, when a string.
+    kind: Option<&'f str>,
+    /// Its `type_config.options` (empty when absent, or when its type does not read them).
+    options: &'f [Value],
+}
+
+impl<'f> Of<'f> {
+    /// The field's row: its typed value, a tombstone (no value, in an incremental read), or
+    /// none (no value, in a full read).
+    fn row(
+        &self,
+        task_id: &'f str,
+        value: Option<&Value>,
+        ctx: &Context<'f>,
+        warnings: &mut Vec<String>,
+    ) -> Option<Row<'f>> {
         let key = Key {
-            task_id: &task_id,
-            field_id: &field_id,
+            task_id,
+            field_id: self.id,
             workspace_id: ctx.workspace_id,
-            field_name: text("name"),
-            field_type: text("type"),
+            field_name: self.name,
+            field_type: self.kind,
         };
-        let row = match (
-            field.get("value").filter(|v| !v.is_null()),
-            ctx.tombstone_at,
-        ) {
+        match (value, ctx.tombstone_at) {
             (Some(value), _) => {
-                key.row(typed(field, value, warnings), Some(json_text(value)), None)
+                Some(key.row(typed(self, value, warnings), Some(json_text(value)), None))
             }
-            (None, Some(at)) => key.row(Typed::default(), None, Some(at)),
-            (None, None) => continue,
-        };
-        out(row);
+            (None, Some(at)) => Some(key.row(Typed::default(), None, Some(at))),
+            (None, None) => None,
+        }
     }
 }
 
@@ -217,8 +291,8 @@ struct Typed {
 }
 
 /// Types a (non-null) value by its field's type.
-fn typed(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
-    let field_type = field.get("type").and_then(Value::as_str).unwrap_or("");
+fn typed(field: &Of<'_>, value: &Value, warnings: &mut Vec<String>) -> Typed {
+    let field_type = field.kind.unwrap_or("");
     match field_type {
         "url" | "email" | "phone" | "short_text" | "text" => Typed {
             text: value.as_str().map(str::to_owned),
@@ -343,18 +417,18 @@ fn options(field: &Value) -> &[Value] {
 }
 
 /// How a warning names a field: its name and id.
-fn describe(field: &Value) -> String {
-    let name = field.get("name").and_then(Value::as_str).unwrap_or("");
-    let id = id_of(field).unwrap_or_default();
+fn describe(field: &Of<'_>) -> String {
+    let name = field.name.unwrap_or("");
+    let id = field.id;
     format!("custom field {name:?} (id {id:?})")
 }
 
 /// A drop-down: the option whose `orderindex` is the value. Not found: empty arrays and a warning.
-fn drop_down(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
+fn drop_down(field: &Of<'_>, value: &Value, warnings: &mut Vec<String>) -> Typed {
     let Some(orderindex) = number(value).and_then(|n| n.as_i64()) else {
         return Typed::default();
     };
-    let selected = options(field).iter().find(|option| {
+    let selected = field.options.iter().find(|option| {
         let index = option.get("orderindex").and_then(number);
         index.and_then(|n| n.as_i64()) == Some(orderindex)
     });
@@ -382,16 +456,13 @@ fn drop_down(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed 
 }
 
 /// Labels: every id, in order, and the labels of the ids among the options (warning for others).
-fn labels(field: &Value, value: &Value, warnings: &mut Vec<String>) -> Typed {
+fn labels(field: &Of<'_>, value: &Value, warnings: &mut Vec<String>) -> Typed {
     let Some(ids) = id_list(value) else {
         return Typed::default();
     };
     let mut labels = Vec::new();
     for id in &ids {
-        match options(field)
-            .iter()
-            .find(|o| id_of(o).as_ref() == Some(id))
-        {
+        match field.options.iter().find(|o| id_of(o).as_ref() == Some(id)) {
             Some(option) => labels.extend(label(option)),
             None => warnings.push(format!(
                 "{}: labels option id {id:?} is not in its type_config (a removed option?); \
@@ -412,6 +483,8 @@ fn label(option: &Value) -> Option<String> {
     let text = |key: &str| option.get(key).and_then(Value::as_str).map(str::to_owned);
     text("label").or_else(|| text("name"))
 }
+
+mod text;
 
 #[cfg(test)]
 mod tests;

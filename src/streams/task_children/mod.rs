@@ -19,7 +19,9 @@
 //! | `task_links` | `task_id`, `linked_task_id` | linked task, listed from both ends ([`links`]) |
 //! | `task_time_in_status` | `task_id`, `status` | status the task has been in (opt-in, a request per 100 tasks: [`time_in_status`]) |
 //!
-//! The rows are made from the record read back with [`pruned`]: only the members they read.
+//! The rows are made from the record read back: its custom fields with [`scanned`] (pieces of
+//! the record's text, each value parsed alone), the other members the rows read with [`pruned`]
+//! (only those, as `Value`s); a record the scanner does not take is read with [`pruned`] whole.
 //!
 //! Deletions inside a task, in an incremental read (one from a saved `tasks` state):
 //! - a re-read task lists every custom field that applies to it; a field without a value gives
@@ -36,6 +38,7 @@ pub mod custom_field_values;
 pub mod dependencies;
 pub mod links;
 pub mod pruned;
+pub mod scanned;
 pub mod tags;
 pub mod time_in_status;
 

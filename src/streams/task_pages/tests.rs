@@ -418,6 +418,68 @@ proptest! {
     }
 
     #[test]
+    fn custom_field_rows_of_a_record_scanned_are_those_of_the_record_pruned(
+        page in page(prop_oneof![real_task(), any_task()]),
+        style in style(),
+        repeat_keys in any::<bool>(),
+    ) {
+        use crate::streams::task_children::{custom_field_values, pruned, scanned, Context};
+        let Ok(read) = read(&text(&page, style), "9") else { return Ok(()) };
+        for task in read.tasks {
+            let Ok(record) = task.record else { continue };
+            // Where the one pass noted the members: the same record as scanning it gives.
+            if let Some(spans) = &task.spans {
+                let (Ok(noted), Ok(found)) =
+                    (scanned::from_spans(&record, spans), scanned::read(&record))
+                else {
+                    return Err(TestCaseError::fail(format!("not taken: {record}")));
+                };
+                prop_assert_eq!(&noted.task, &found.task, "{}", record);
+                prop_assert_eq!(&noted.fields, &found.fields, "{}", record);
+            }
+            let Ok(kept) = pruned::parse(&record, &pruned::TASK) else {
+                return Err(TestCaseError::fail(format!("not read back: {record}")));
+            };
+            // The record as the connector writes it, and its text written again: members in
+            // another order, escapes, a key repeated.
+            let Ok(whole) = serde_json::from_str::<Value>(&record) else {
+                return Err(TestCaseError::fail(format!("not JSON: {record}")));
+            };
+            let again = text(&whole, Style { repeat_keys, ..style });
+            let again = String::from_utf8_lossy(&again);
+            for record in [record.as_str(), &again] {
+                let Ok(scanned) = scanned::read(record) else {
+                    // Left to `pruned`: only a repeated key does that here.
+                    prop_assert!(repeat_keys && record == again.as_ref(), "{}", record);
+                    continue;
+                };
+                let Ok(again_pruned) = pruned::parse(record, &pruned::TASK) else {
+                    return Err(TestCaseError::fail(format!("not read back: {record}")));
+                };
+                prop_assert_eq!(&again_pruned, &kept);
+                for tombstone_at in [None, Some("2026-01-01T00:00:00.000Z")] {
+                    let ctx = Context { workspace_id: "9", tombstone_at };
+                    let (mut want, mut want_warnings) = (Vec::new(), Vec::new());
+                    custom_field_values::texts(&kept, &ctx, &mut want, &mut want_warnings);
+                    let (mut got, mut got_warnings) = (Vec::new(), Vec::new());
+                    let given = custom_field_values::texts_of(
+                        &scanned.task, &scanned.fields, &ctx, &mut got, &mut got_warnings,
+                    );
+                    prop_assert_eq!(given, Ok(()));
+                    prop_assert_eq!(&got, &want, "{}", record);
+                    prop_assert_eq!(&got_warnings, &want_warnings);
+                }
+                // The other members the rows read are `pruned`'s, but `custom_fields`.
+                let mut without = kept.clone();
+                if let Some(map) = without.as_object_mut() {
+                    map.remove("custom_fields");
+                }
+                prop_assert_eq!(&scanned.task, &without);
+            }
+        }
+    }
+
+    #[test]
     fn repeated_keys_go_to_the_tree_path_which_keeps_the_last(
         page in page(real_task()), style in style()
     ) {
@@ -519,6 +581,8 @@ impl TaskPage {
                 let same = serde_json::from_str::<Value>(a).ok() == serde_json::from_str(b).ok();
                 if same {
                     mine.record = theirs.record.clone();
+                    // Where the child rows' members are in that text: the one pass's to note.
+                    mine.spans = theirs.spans.clone();
                 }
             }
         }

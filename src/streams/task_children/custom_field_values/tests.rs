@@ -37,7 +37,33 @@ fn read(task: &Value, ctx: &Context<'_>) -> (Vec<Value>, Vec<String>) {
     let written: Vec<String> = out.iter().map(json_text).collect();
     assert_eq!(texts_out, written, "rows written straight to text");
     assert_eq!(text_warnings, warnings);
+    // A record that is not an object is left to `pruned` (the caller's fallback).
+    for record in [json_text(task), to_string_pretty(task)] {
+        if !task.is_object() {
+            assert!(scanned::read(&record).is_err(), "{record}");
+            continue;
+        }
+        let (scanned_out, scanned_warnings) = scanned_rows(&record, ctx);
+        assert_eq!(scanned_out, written, "rows of the record scanned: {record}");
+        assert_eq!(scanned_warnings, warnings);
+    }
     (out, warnings)
+}
+
+/// The rows and warnings of a record's text read with [`scanned::read`] (which must take it).
+fn scanned_rows(record: &str, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
+    let Ok(read) = scanned::read(record) else {
+        panic!("the scanner does not take {record}");
+    };
+    let (mut out, mut warnings) = (Vec::new(), Vec::new());
+    let given = texts_of(&read.task, &read.fields, ctx, &mut out, &mut warnings);
+    assert_eq!(given, Ok(()), "the scanned fields of {record}");
+    (out, warnings)
+}
+
+/// The record as indented JSON: whitespace everywhere, so no value of it is clean.
+fn to_string_pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// A task record holding these custom fields.

@@ -1,0 +1,268 @@
+//! A task record read back for its child rows with the page scanner: its custom fields as
+//! pieces of the record's text, the few other members the rows read as `Value`s.
+//!
+//! Why: [`super::pruned`] builds a `serde_json::Value` of every member the rows read, and most
+//! of that is the custom fields (21 a task in the simulator: each an object of its id, name,
+//! type, value and options). Those `Value`s, built and dropped, were the largest share of a
+//! `read-page-and-children` call (BENCHMARKS.md, section 5). Here [`read`] walks the record once
+//! with [`crate::scan::Scanner`] and keeps, of each field, where its value and its `type_config`
+//! are in the text and its id, name and type borrowed from it (unless they had escapes).
+//! `task_custom_field_values` then parses a field's value alone, and its options only for a
+//! `drop_down` or `labels` field with a value ([`super::custom_field_values::texts_of`]).
+//!
+//! A record the one pass wrote needs no scan at all: the pass notes where, in the text it
+//! writes, each of those members is ([`Spans`], carried by
+//! [`crate::streams::task_pages::PageTask`]), and [`from_spans`] takes them from there. Only a
+//! record from the tree path is scanned again ([`read`]).
+//!
+//! What it reads is what [`super::pruned::parse`] reads, member for member: a key written with
+//! escapes is the same key, and the other members are [`super::pruned::TASK`]'s, parsed by
+//! serde_json. Anything the scanner does not take (a repeated key anywhere, nesting past
+//! [`crate::scan::MAX_DEPTH`], a record that is not an object, text that is not JSON) is
+//! [`Bail`]: the caller reads that record with [`super::pruned`], so the rows are always theirs.
+
+use super::pruned;
+use crate::scan::{Bail, Scanner, Span};
+use serde::de::IgnoredAny;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A task record as the child rows read it.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The members [`pruned::TASK`] keeps but `custom_fields`, as `Value`s (an object).
+    pub task: Value,
+    /// The custom fields that are objects, in order; none when `custom_fields` is absent, null
+    /// or not an array.
+    pub fields: Vec<Field<'a>>,
+}
+
+/// One custom field of a record: what `task_custom_field_values` reads of it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Field<'a> {
+    /// Its `id` as [`crate::streams::id_of`] reads it (a string's text or a number's).
+    pub id: Option<Cow<'a, str>>,
+    /// Its `name`, when a string.
+    pub name: Option<Cow<'a, str>>,
+    /// Its `type`, when a string.
+    pub kind: Option<Cow<'a, str>>,
+    /// The text of its `value` (`null` included); none when it has no `value` member.
+    pub value: Option<&'a [u8]>,
+    /// The text of its `type_config`; none when it has none.
+    pub type_config: Option<&'a [u8]>,
+}
+
+/// Where, in a record's text, the members the child rows read are: noted by the one pass as it
+/// writes the record (`task_pages::one_pass`), so that the rows need not scan it again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spans {
+    /// Each member [`pruned::TASK`] keeps, but `custom_fields`: its name and its value's bytes.
+    pub kept: Vec<(&'static str, Range<usize>)>,
+    /// Each element of `custom_fields` (every one an object), in order.
+    pub fields: Vec<FieldSpans>,
+}
+
+/// Where a custom field's members are in the record's text (each value's bytes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSpans {
+    /// `id`.
+    pub id: Option<Range<usize>>,
+    /// `name`.
+    pub name: Option<Range<usize>>,
+    /// `type`.
+    pub kind: Option<Range<usize>>,
+    /// `value`.
+    pub value: Option<Range<usize>>,
+    /// `type_config`.
+    pub type_config: Option<Range<usize>>,
+}
+
+/// The name of a member [`pruned::TASK`] keeps, but `custom_fields` (which [`Spans::fields`]
+/// holds); none for any other key.
+pub fn kept(key: &str) -> Option<&'static str> {
+    pruned::TASK
+        .0
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == key && *name != "custom_fields")
+}
+
+/// The record `spans` describe, read from them as [`read`] reads it from the text: the kept
+/// members parsed, the fields' ids, names and types taken as they are written. [`Bail`] when a
+/// span is not in the record or its text is not JSON (the caller then uses [`read`]).
+pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail> {
+    let text = |range: &Range<usize>| record.get(range.clone()).ok_or(Bail);
+    let mut task = Map::new();
+    for (name, range) in &spans.kept {
+        let value = serde_json::from_str(text(range)?).map_err(|_| Bail)?;
+        task.insert((*name).to_owned(), value);
+    }
+    let mut fields = Vec::with_capacity(spans.fields.len());
+    for at in &spans.fields {
+        let bytes = |range: &Option<Range<usize>>| range.as_ref().map(text).transpose();
+        fields.push(Field {
+            id: bytes(&at.id)?.map(written_id).transpose()?.flatten(),
+            name: bytes(&at.name)?.map(written_string).transpose()?.flatten(),
+            kind: bytes(&at.kind)?.map(written_string).transpose()?.flatten(),
+            value: bytes(&at.value)?.map(str::as_bytes),
+            type_config: bytes(&at.type_config)?.map(str::as_bytes),
+        });
+    }
+    Ok(Record {
+        task: Value::Object(task),
+        fields,
+    })
+}
+
+/// A string value as written in a record: its text, borrowed when it has no escape; none when
+/// the value is not a string.
+fn written_string(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
+    match text.as_bytes() {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
+            Ok(text.get(1..text.len() - 1).map(Cow::Borrowed))
+        }
+        [b'"', ..] => serde_json::from_str(text).map(Some).map_err(|_| Bail),
+        _ => Ok(None),
+    }
+}
+
+/// An id as written in a record, as [`crate::streams::id_of`] reads it.
+fn written_id(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
+    if text.starts_with('"') {
+        return written_string(text);
+    }
+    Ok(match serde_json::from_str(text).map_err(|_| Bail)? {
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    })
+}
+
+/// Reads a task record (see the module doc); [`Bail`] when the caller must use [`pruned`].
+pub fn read(record: &str) -> Result<Record<'_>, Bail> {
+    let mut s = Scanner::new(record.as_bytes())?;
+    if s.peek() != Some(b'{') {
+        return Err(Bail);
+    }
+    let mut task = Map::new();
+    let mut fields = Vec::new();
+    s.keyed_members(|s, key, _| {
+        if key == "custom_fields" {
+            return custom_fields(s, &mut fields);
+        }
+        let span = s.value()?;
+        if pruned::TASK.0.iter().any(|(name, _)| *name == key) {
+            task.insert(key.into_owned(), parse(s, span)?);
+        } else {
+            checked(s, span)?;
+        }
+        Ok(())
+    })?;
+    s.finish()?;
+    Ok(Record {
+        task: Value::Object(task),
+        fields,
+    })
+}
+
+/// The options of a field's `type_config` (its `options` array), as [`pruned`] keeps them:
+/// empty when the config is not an object or its `options` not an array.
+pub fn options(type_config: &[u8]) -> Result<Vec<Value>, Bail> {
+    let mut s = Scanner::new(type_config)?;
+    let mut options = Vec::new();
+    if s.peek() != Some(b'{') {
+        // Not an object: no options (the text was checked as JSON when it was read).
+        return Ok(options);
+    }
+    s.members(|s, key, _| {
+        let span = s.value()?;
+        if key == "options" {
+            if let Value::Array(items) = parse(s, span)? {
+                options = items;
+            }
+        }
+        Ok(())
+    })?;
+    s.finish()?;
+    Ok(options)
+}
+
+/// `custom_fields`: each element that is an object, read as a [`Field`]; anything else skipped.
+fn custom_fields<'a>(s: &mut Scanner<'a>, fields: &mut Vec<Field<'a>>) -> Result<(), Bail> {
+    if s.peek() != Some(b'[') {
+        let span = s.value()?;
+        return checked(s, span).map(drop);
+    }
+    s.elements(|s| {
+        if s.peek() != Some(b'{') {
+            let span = s.value()?;
+            return checked(s, span).map(drop);
+        }
+        let mut field = Field::default();
+        s.keyed_members(|s, key, _| {
+            let span = s.value()?;
+            match &*key {
+                "id" => field.id = id(s, span)?,
+                "name" => field.name = string(s, span)?,
+                "type" => field.kind = string(s, span)?,
+                "value" => field.value = Some(checked(s, span)?),
+                "type_config" => field.type_config = Some(checked(s, span)?),
+                _ => drop(checked(s, span)?),
+            }
+            Ok(())
+        })?;
+        fields.push(field);
+        Ok(())
+    })
+    .map(drop)
+}
+
+/// The text of the value at `span`, checked as JSON when it is not clean (a clean value's text
+/// is exactly what serde_json writes, so it is JSON already), as [`pruned`] checks what it
+/// skips: without building it.
+fn checked<'a>(s: &Scanner<'a>, span: Span) -> Result<&'a [u8], Bail> {
+    let bytes = s.bytes(span);
+    if !span.clean {
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|_| Bail)?;
+    }
+    Ok(bytes)
+}
+
+/// A string's text (borrowed unless it had escapes); none for any other value.
+fn string<'a>(s: &Scanner<'a>, span: Span) -> Result<Option<Cow<'a, str>>, Bail> {
+    Ok(match s.bytes(span).first() {
+        Some(b'"') if span.clean => Some(Cow::Borrowed(s.inner_str(span))),
+        Some(b'"') => Some(Cow::Owned(
+            serde_json::from_slice(s.bytes(span)).map_err(|_| Bail)?,
+        )),
+        _ => {
+            checked(s, span)?;
+            None
+        }
+    })
+}
+
+/// An id as [`crate::streams::id_of`] reads it: a string's text, or a number as serde_json
+/// writes it (a clean number is a plain integer, written as it reads); none for anything else.
+fn id<'a>(s: &Scanner<'a>, span: Span) -> Result<Option<Cow<'a, str>>, Bail> {
+    let bytes = s.bytes(span);
+    Ok(match bytes.first() {
+        Some(b'"') => string(s, span)?,
+        Some(b'-' | b'0'..=b'9') if span.clean => {
+            std::str::from_utf8(bytes).ok().map(Cow::Borrowed)
+        }
+        Some(b'-' | b'0'..=b'9') => match parse(s, span)? {
+            Value::Number(n) => Some(Cow::Owned(n.to_string())),
+            _ => None,
+        },
+        _ => {
+            checked(s, span)?;
+            None
+        }
+    })
+}
+
+/// The value at `span`, parsed by serde_json.
+fn parse(s: &Scanner<'_>, span: Span) -> Result<Value, Bail> {
+    serde_json::from_slice(s.bytes(span)).map_err(|_| Bail)
+}
