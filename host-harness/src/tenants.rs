@@ -147,6 +147,9 @@ impl Observer for Counting<'_> {
     fn stream_failed(&mut self, stream: &str, error: &CallError) {
         self.files.stream_failed(stream, error);
     }
+    fn sync_ended(&mut self) -> anyhow::Result<()> {
+        self.files.sync_ended()
+    }
 }
 
 /// Runs every tenant concurrently and reports on each, in the order given. Must be called inside

@@ -31,4 +31,15 @@ impl Observer for Tee<'_> {
     fn stream_failed(&mut self, s: &str, e: &CallError) {
         self.0.iter_mut().for_each(|o| o.stream_failed(s, e));
     }
+    /// Every observer is told, even after one fails; the first error is the result.
+    fn sync_ended(&mut self) -> anyhow::Result<()> {
+        let mut first = Ok(());
+        for o in self.0.iter_mut() {
+            let ended = o.sync_ended();
+            if first.is_ok() {
+                first = ended;
+            }
+        }
+        first
+    }
 }

@@ -169,6 +169,13 @@ pub trait Observer {
     fn stream_complete(&mut self, _stream: &str) {}
     /// The stream stopped with an error.
     fn stream_failed(&mut self, _stream: &str, _error: &CallError) {}
+    /// The sync ended, however it ended (called once, after every other event). Work an
+    /// observer put off so as not to hold the sync back (a folder de-duplicates a complete
+    /// stream's file beside the streams still read) must be done when this returns; its error
+    /// is the sync's. Default: nothing to do.
+    fn sync_ended(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Knobs of a sync.
@@ -258,7 +265,11 @@ pub async fn sync_side_by_side(
     check_parents(streams)?;
     anyhow::ensure!(!runs.is_empty(), "a sync needs at least one run");
     let shared = stream::Shared::new(config, streams, state, options, observer);
-    lanes::read(runs, &shared).await
+    let end = lanes::read(runs, &shared).await;
+    let ended = shared.observe(|o| o.sync_ended());
+    let end = end?;
+    ended?;
+    Ok(end)
 }
 
 /// How many lanes the ordinary (not derived) streams of `streams` make: the instances

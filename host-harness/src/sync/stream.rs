@@ -41,7 +41,7 @@ impl<'a> Shared<'a> {
     }
 
     /// Calls `f` with the observer (never across an `await`).
-    fn observe<T>(&self, f: impl FnOnce(&mut dyn Observer) -> T) -> T {
+    pub(super) fn observe<T>(&self, f: impl FnOnce(&mut dyn Observer) -> T) -> T {
         f(&mut **self.observer.borrow_mut())
     }
 

@@ -145,4 +145,7 @@ impl Observer for TenantLine {
         self.failed = true;
         self.end("✗", &format!("{stream} failed: {error}"));
     }
+    fn sync_ended(&mut self) -> anyhow::Result<()> {
+        self.inner.sync_ended()
+    }
 }
