@@ -84,6 +84,11 @@ impl<'a> Scanner<'a> {
         self.text.get(span.start..span.end).unwrap_or_default()
     }
 
+    /// The text of a span (the whole body is UTF-8, and a span starts and ends on ASCII bytes).
+    pub fn text(&self, span: Span) -> &'a str {
+        self.utf8.get(span.start..span.end).unwrap_or_default()
+    }
+
     /// The text between a string span's quotes (the whole body is UTF-8, and quotes are ASCII).
     pub fn inner_str(&self, span: Span) -> &'a str {
         self.utf8

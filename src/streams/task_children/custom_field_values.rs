@@ -147,8 +147,8 @@ pub fn texts_of(
             continue;
         };
         let value = match field.value {
-            None | Some(b"null") => None,
-            Some(text) => Some(serde_json::from_slice::<Value>(text).map_err(|_| Bail)?),
+            None | Some("null") => None,
+            Some(text) => Some(serde_json::from_str::<Value>(text).map_err(|_| Bail)?),
         };
         let kind = field.kind.as_deref();
         let options = match (kind, &value, field.type_config) {

@@ -48,9 +48,9 @@ pub struct Field<'a> {
     /// Its `type`, when a string.
     pub kind: Option<Cow<'a, str>>,
     /// The text of its `value` (`null` included); none when it has no `value` member.
-    pub value: Option<&'a [u8]>,
+    pub value: Option<&'a str>,
     /// The text of its `type_config`; none when it has none.
-    pub type_config: Option<&'a [u8]>,
+    pub type_config: Option<&'a str>,
 }
 
 /// Where, in a record's text, the members the child rows read are: noted by the one pass as it
@@ -105,8 +105,8 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
             id: bytes(&at.id)?.map(written_id).transpose()?.flatten(),
             name: bytes(&at.name)?.map(written_string).transpose()?.flatten(),
             kind: bytes(&at.kind)?.map(written_string).transpose()?.flatten(),
-            value: bytes(&at.value)?.map(str::as_bytes),
-            type_config: bytes(&at.type_config)?.map(str::as_bytes),
+            value: bytes(&at.value)?,
+            type_config: bytes(&at.type_config)?,
         });
     }
     Ok(Record {
@@ -165,26 +165,19 @@ pub fn read(record: &str) -> Result<Record<'_>, Bail> {
     })
 }
 
+/// What [`options`] reads of a `type_config`: its options, whole (as [`pruned::TASK`] keeps them).
+static OPTIONS: pruned::Keep = pruned::Keep(&[("options", None)]);
+
 /// The options of a field's `type_config` (its `options` array), as [`pruned`] keeps them:
 /// empty when the config is not an object or its `options` not an array.
-pub fn options(type_config: &[u8]) -> Result<Vec<Value>, Bail> {
-    let mut s = Scanner::new(type_config)?;
-    let mut options = Vec::new();
-    if s.peek() != Some(b'{') {
-        // Not an object: no options (the text was checked as JSON when it was read).
-        return Ok(options);
+pub fn options(type_config: &str) -> Result<Vec<Value>, Bail> {
+    match pruned::parse(type_config, &OPTIONS).map_err(|_| Bail)? {
+        Value::Object(mut config) => match config.remove("options") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Ok(Vec::new()),
+        },
+        _ => Ok(Vec::new()),
     }
-    s.members(|s, key, _| {
-        let span = s.value()?;
-        if key == "options" {
-            if let Value::Array(items) = parse(s, span)? {
-                options = items;
-            }
-        }
-        Ok(())
-    })?;
-    s.finish()?;
-    Ok(options)
 }
 
 /// `custom_fields`: each element that is an object, read as a [`Field`]; anything else skipped.
@@ -220,46 +213,23 @@ fn custom_fields<'a>(s: &mut Scanner<'a>, fields: &mut Vec<Field<'a>>) -> Result
 /// The text of the value at `span`, checked as JSON when it is not clean (a clean value's text
 /// is exactly what serde_json writes, so it is JSON already), as [`pruned`] checks what it
 /// skips: without building it.
-fn checked<'a>(s: &Scanner<'a>, span: Span) -> Result<&'a [u8], Bail> {
-    let bytes = s.bytes(span);
+fn checked<'a>(s: &Scanner<'a>, span: Span) -> Result<&'a str, Bail> {
+    let text = s.text(span);
     if !span.clean {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|_| Bail)?;
+        serde_json::from_str::<IgnoredAny>(text).map_err(|_| Bail)?;
     }
-    Ok(bytes)
+    Ok(text)
 }
 
 /// A string's text (borrowed unless it had escapes); none for any other value.
 fn string<'a>(s: &Scanner<'a>, span: Span) -> Result<Option<Cow<'a, str>>, Bail> {
-    Ok(match s.bytes(span).first() {
-        Some(b'"') if span.clean => Some(Cow::Borrowed(s.inner_str(span))),
-        Some(b'"') => Some(Cow::Owned(
-            serde_json::from_slice(s.bytes(span)).map_err(|_| Bail)?,
-        )),
-        _ => {
-            checked(s, span)?;
-            None
-        }
-    })
+    written_string(checked(s, span)?)
 }
 
 /// An id as [`crate::streams::id_of`] reads it: a string's text, or a number as serde_json
-/// writes it (a clean number is a plain integer, written as it reads); none for anything else.
+/// writes it; none for anything else.
 fn id<'a>(s: &Scanner<'a>, span: Span) -> Result<Option<Cow<'a, str>>, Bail> {
-    let bytes = s.bytes(span);
-    Ok(match bytes.first() {
-        Some(b'"') => string(s, span)?,
-        Some(b'-' | b'0'..=b'9') if span.clean => {
-            std::str::from_utf8(bytes).ok().map(Cow::Borrowed)
-        }
-        Some(b'-' | b'0'..=b'9') => match parse(s, span)? {
-            Value::Number(n) => Some(Cow::Owned(n.to_string())),
-            _ => None,
-        },
-        _ => {
-            checked(s, span)?;
-            None
-        }
-    })
+    written_id(checked(s, span)?)
 }
 
 /// The value at `span`, parsed by serde_json.
