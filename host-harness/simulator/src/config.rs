@@ -32,6 +32,12 @@ pub struct SimConfig {
     pub tokens: Vec<TokenSpec>,
     /// How long each answer takes, like a real API across the internet. Default: none.
     pub latency: LatencyConfig,
+    /// Make each task page once and send it again as it was while the world and the tokens
+    /// stay unchanged (per token and request target), so a benchmark that warms the pages with
+    /// one sync times the next without the simulator's own CPU beside the connector's (ClickUp
+    /// makes its pages on its own machines). Requests are still counted, limited, faulted and
+    /// delayed. Default: off.
+    pub keep_task_pages: bool,
 }
 
 /// The time every answer takes before its headers are sent: `base` plus a uniformly random
@@ -70,6 +76,7 @@ impl Default for SimConfig {
             faults: FaultConfig::default(),
             tokens: Vec::new(),
             latency: LatencyConfig::default(),
+            keep_task_pages: false,
         }
     }
 }

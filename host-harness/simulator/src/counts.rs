@@ -23,6 +23,8 @@ pub struct RequestCounts {
     pub in_flight: u64,
     /// The most requests that were being answered at one moment.
     pub peak_in_flight: u64,
+    /// Task pages sent as kept by `SimConfig::keep_task_pages` (not made again).
+    pub kept_pages_sent: u64,
 }
 
 impl RequestCounts {

@@ -5,6 +5,7 @@
 //! are (workspace index, entity index) pairs into the `World` vectors.
 
 use super::config::TimeEntryRange;
+use super::kept_pages::KeptPages;
 use super::order_cache::OrderCache;
 use super::tasks::Task;
 use super::world::World;
@@ -82,27 +83,31 @@ pub(crate) struct WorldState {
     pub world: World,
     pub index: Index,
     pub orders: OrderCache,
+    /// Task pages as sent, when `SimConfig::keep_task_pages` is on.
+    pub pages: KeptPages,
     /// How the time-entry endpoint reads its date range.
     pub time_entry_range: TimeEntryRange,
 }
 
 impl WorldState {
-    pub(crate) fn new(mut world: World) -> WorldState {
+    pub(crate) fn new(mut world: World, keep_task_pages: bool) -> WorldState {
         world.refresh_counts();
         let index = Index::build(&world);
         WorldState {
             world,
             index,
             orders: OrderCache::default(),
+            pages: KeptPages::new(keep_task_pages),
             time_entry_range: TimeEntryRange::default(),
         }
     }
 
-    /// After a mutation: recount, re-index, forget cached orders.
+    /// After a mutation: recount, re-index, forget cached orders and kept pages.
     pub(crate) fn refresh(&mut self) {
         self.world.refresh_counts();
         self.index = Index::build(&self.world);
         self.orders.clear();
+        self.pages.clear();
     }
 
     pub(crate) fn task_at(&self, (w, t): Pos) -> Option<&Task> {

@@ -26,8 +26,8 @@
 //! `task_factory`, `ids`, `names`, `prng`) and changed (`mutations`, `child_edits`, `deletes`); the
 //! endpoints (`routes`, `access`, `*_endpoints`, `task_search`, `query`, `api_error`);
 //! the request path
-//! (`pipeline`: counting, `rate_limit`, `faults`, `auth`) and the server (`server`,
-//! `body`, `shared`).
+//! (`pipeline`: counting, `rate_limit`, `faults`, `auth`, `kept_pages` for benchmarks) and the
+//! server (`server`, `body`, `shared`).
 
 mod access;
 mod api_error;
@@ -47,6 +47,7 @@ pub mod hierarchy;
 mod hierarchy_endpoints;
 pub mod ids;
 mod index;
+mod kept_pages;
 mod mutations;
 mod names;
 mod order_cache;
@@ -77,6 +78,8 @@ mod tests;
 mod tests_deletes;
 #[cfg(test)]
 mod tests_fields;
+#[cfg(test)]
+mod tests_kept_pages;
 #[cfg(test)]
 mod tests_task_shapes;
 #[cfg(test)]
@@ -140,7 +143,7 @@ impl Simulator {
         let registry = TokenRegistry::new(tokens);
         let first_token = registry.first();
         let shared = Arc::new(Shared {
-            state: RwLock::new(WorldState::new(world)),
+            state: RwLock::new(WorldState::new(world, config.keep_task_pages)),
             tokens: Mutex::new(registry),
             limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
             faults: Mutex::new(FaultState::new(config.faults)),
@@ -193,7 +196,8 @@ impl Simulator {
         f(&read(&self.shared.state).world)
     }
 
-    /// Changes the world (see the helpers in `mutations`), then re-indexes it.
+    /// Changes the world (see the helpers in `mutations`), then re-indexes it (and forgets the
+    /// task pages [`SimConfig::keep_task_pages`] kept).
     pub fn mutate<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
         let mut st = write(&self.shared.state);
         let result = f(&mut st.world);
@@ -255,10 +259,12 @@ impl Simulator {
     /// Accepts another token from now on (re-enabling it if it was revoked).
     pub fn add_token(&self, spec: TokenSpec) {
         lock(&self.shared.tokens).add(spec);
+        read(&self.shared.state).pages.clear();
     }
 
     /// Later requests with the token answer 401 OAUTH_019.
     pub fn revoke_token(&self, token: &str) {
         lock(&self.shared.tokens).revoke(token);
+        read(&self.shared.state).pages.clear();
     }
 }

@@ -5,7 +5,8 @@
 //!    fault drawn.
 //! 3. Draw a fault (targeted injection first, then the random shares). A status
 //!    fault replaces the answer (an injected 429 gives its budget back).
-//! 4. Route, authenticate, and answer from the world under a read lock.
+//! 4. Route, authenticate, and answer from the world under a read lock (a task page kept by
+//!    `SimConfig::keep_task_pages` is sent as it was).
 //!
 //! The result is an [`Outcome`]; delivery faults (drop, slow, truncated,
 //! malformed) are applied by the server when sending it.
@@ -109,22 +110,27 @@ pub(crate) fn decide(
         Some(route) => {
             let caller = lock(&shared.tokens).authenticate(authorization);
             caller.and_then(|caller| {
-                let q = Query::parse(query);
                 let st = read(&shared.state);
-                route.respond(&st, &caller, &q, now)
+                st.pages
+                    .get_or_make(route.is_task_page(), &key, &target, || {
+                        let value = route.respond(&st, &caller, &Query::parse(query), now)?;
+                        serde_json::to_vec(&value).map_err(|_| ApiError::for_status(500))
+                    })
             })
         }
     };
     match answer {
-        Ok(value) => match serde_json::to_vec(&value) {
-            Ok(body) => Outcome {
+        Ok(page) => {
+            if page.kept {
+                lock(&shared.counts).kept_pages_sent += 1;
+            }
+            Outcome {
                 status: 200,
-                body,
+                body: page.body,
                 rate,
                 delivery: fault,
-            },
-            Err(_) => Outcome::error(&ApiError::for_status(500), rate),
-        },
+            }
+        }
         Err(e) => Outcome {
             delivery: fault,
             ..Outcome::error(&e, rate)

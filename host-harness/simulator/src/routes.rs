@@ -106,6 +106,12 @@ impl Route {
         }
     }
 
+    /// A page of tasks (`/team/{id}/task`, `/list/{id}/task`): what
+    /// `SimConfig::keep_task_pages` keeps.
+    pub(crate) fn is_task_page(&self) -> bool {
+        matches!(self, Route::TeamTasks(_) | Route::ListTasks(_))
+    }
+
     /// Answers an authenticated request.
     pub(crate) fn respond(
         &self,

@@ -1,6 +1,7 @@
 //! The state the server threads and the `Simulator` handle share.
 //!
-//! Each piece has its own lock, taken briefly and never nested, so a test thread
+//! Each piece has its own lock, taken briefly and never nested (but for the kept task pages'
+//! store, which lives inside the world's state and is locked under its lock), so a test thread
 //! calling `mutate` or `request_counts` never deadlocks with the server. A panic
 //! inside a `mutate` closure poisons nothing: poisoned locks are recovered, since
 //! every writer leaves the data consistent between statements.
