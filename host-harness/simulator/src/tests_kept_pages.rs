@@ -29,10 +29,18 @@ fn a_kept_page_is_the_page_made_afresh_until_the_world_changes() {
     let kept = start(true);
     let made = start(false);
     let first = first_page(&kept);
-    assert_eq!(kept.request_counts().kept_pages_sent, 0, "made the first time");
+    assert_eq!(
+        kept.request_counts().kept_pages_sent,
+        0,
+        "made the first time"
+    );
     assert_eq!(first_page(&kept), first);
     assert_eq!(kept.request_counts().kept_pages_sent, 1, "sent as kept");
-    assert_eq!(first_page(&made), first, "the same bytes as a page made afresh");
+    assert_eq!(
+        first_page(&made),
+        first,
+        "the same bytes as a page made afresh"
+    );
 
     let rename = |w: &mut World| {
         for task in &mut w.workspaces[0].tasks {
