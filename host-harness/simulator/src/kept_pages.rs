@@ -18,10 +18,13 @@ use super::api_error::ApiError;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-/// Bodies by (presented token, request target); `None` when the store is off.
+/// Bodies by (presented token, request target).
+type Bodies = HashMap<(String, String), Vec<u8>>;
+
+/// The store; `bodies` is `None` when it is off.
 #[derive(Debug, Default)]
 pub(crate) struct KeptPages {
-    bodies: Option<Mutex<HashMap<(String, String), Vec<u8>>>>,
+    bodies: Option<Mutex<Bodies>>,
 }
 
 /// A body, and whether it came from the store.
