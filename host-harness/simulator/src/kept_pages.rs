@@ -15,8 +15,9 @@
 //! [`SimConfig::keep_task_pages`]: crate::SimConfig::keep_task_pages
 
 use super::api_error::ApiError;
+use super::shared::lock;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 /// Bodies by (presented token, request target).
 type Bodies = HashMap<(String, String), Vec<u8>>;
@@ -71,8 +72,4 @@ impl KeptPages {
             lock(bodies).clear();
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
