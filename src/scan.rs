@@ -22,8 +22,13 @@
 //! clean object are [`Bail`]: the page goes to the tree path, which decides.
 
 use std::borrow::Cow;
+pub(crate) use words::{special_at, starts_with};
 
 pub mod canonical;
+mod object;
+mod words;
+
+pub use object::{bytes_hash, ObjectRead, Resumable};
 
 /// Why the scanner gave up on a page: the tree path reads it instead (and reports its error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +55,7 @@ pub struct Scanner<'a> {
     utf8: &'a str,
     at: usize,
     depth: usize,
-    /// The key hashes of the objects being read (see [`KeyHashes`]).
+    /// The key hashes of the objects being read (see [`ObjectRead`]).
     keys: Vec<u64>,
 }
 
@@ -77,6 +82,21 @@ impl<'a> Scanner<'a> {
             depth: 0,
             keys: Vec::new(),
         }
+    }
+
+    /// Where the cursor is, in bytes from the start of the text.
+    pub fn position(&self) -> usize {
+        self.at
+    }
+
+    /// The text from the cursor on.
+    pub fn rest(&self) -> &'a [u8] {
+        self.text.get(self.at..).unwrap_or_default()
+    }
+
+    /// The bytes at `range` of the text.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> &'a [u8] {
+        self.text.get(range).unwrap_or_default()
     }
 
     /// The bytes of a span.
@@ -302,134 +322,11 @@ impl<'a> Scanner<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>, bool) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
-        self.consume(b'{')?;
-        self.deeper()?;
-        let tidy = !self.ws();
-        if self.text.get(self.at) == Some(&b'}') {
-            self.at += 1;
-            self.depth -= 1;
-            return Ok(tidy);
-        }
-        let base = self.keys.len();
-        let tidy = self.each_member(tidy, &mut member);
-        self.keys.truncate(base);
-        tidy
-    }
-
-    /// The members of an object whose `{` is read, with its keys' hashes on `self.keys`.
-    fn each_member(
-        &mut self,
-        mut tidy: bool,
-        member: &mut impl FnMut(&mut Self, Cow<'a, str>, bool) -> Result<(), Bail>,
-    ) -> Result<bool, Bail> {
-        let mut keys = KeyHashes {
-            base: self.keys.len(),
-            many: None,
-        };
-        loop {
-            tidy &= !self.ws();
-            let (key, escaped) = self.key()?;
-            keys.insert(&mut self.keys, &key)?;
-            tidy &= !self.ws();
-            if self.text.get(self.at) != Some(&b':') {
-                return Err(Bail);
-            }
-            self.at += 1;
-            tidy &= !self.ws();
+        let mut object = self.open_object()?;
+        while let Some((key, escaped)) = self.next_key(&mut object)? {
             member(self, key, escaped)?;
-            tidy &= !self.ws();
-            match self.text.get(self.at) {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Ok(tidy);
-                }
-                _ => return Err(Bail),
-            }
         }
-    }
-}
-
-/// How many bytes from the start of `bytes` to the first `"`, `\` or control character (the
-/// length when there is none), eight bytes at a time.
-pub(crate) fn special_at(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES << 7;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // The classic tests for a byte below 0x20 and for a zero byte (of `w ^ "` and `w ^ \\`).
-        // A borrow can flag a byte above a true one, never below, so the lowest flag is exact.
-        let found = (w.wrapping_sub(ONES * 0x20) & !w
-            | quote.wrapping_sub(ONES) & !quote
-            | backslash.wrapping_sub(ONES) & !backslash)
-            & HIGH;
-        if found != 0 {
-            return offset + (found.trailing_zeros() / 8) as usize;
-        }
-        offset += 8;
-    }
-    offset + slow_special_at(chunks.remainder())
-}
-
-fn slow_special_at(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .unwrap_or(bytes.len())
-}
-
-/// Objects with more keys than this are checked for repeats with a hash set.
-const SCAN_LIMIT: usize = 64;
-
-/// An object's keys so far, as 64-bit hashes, to catch a repeated one (two different keys with
-/// the same hash also count: that only sends the page down the tree path). The hashes of the
-/// first [`SCAN_LIMIT`] keys are on the scanner's stack from `base` on (one stack for all the
-/// open objects: nothing to allocate or clear per object); past that, in a hash set.
-struct KeyHashes {
-    base: usize,
-    many: Option<std::collections::HashSet<u64>>,
-}
-
-impl KeyHashes {
-    fn insert(&mut self, stack: &mut Vec<u64>, key: &str) -> Result<(), Bail> {
-        // Eight bytes at a time, each word mixed by a multiply and a rotation (keys are short).
-        let mut hash = (key.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        for chunk in key.as_bytes().chunks(8) {
-            let mut word = [0u8; 8];
-            word.get_mut(..chunk.len())
-                .unwrap_or_default()
-                .copy_from_slice(chunk);
-            hash = (hash ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .rotate_left(29);
-        }
-        let seen = stack.get(self.base..).unwrap_or_default();
-        let new = match &mut self.many {
-            Some(many) => many.insert(hash),
-            None if seen.contains(&hash) => false,
-            None if seen.len() < SCAN_LIMIT => {
-                stack.push(hash);
-                true
-            }
-            None => {
-                let mut many: std::collections::HashSet<u64> = seen.iter().copied().collect();
-                many.insert(hash);
-                self.many = Some(many);
-                true
-            }
-        };
-        if new {
-            Ok(())
-        } else {
-            Err(Bail)
-        }
+        Ok(object.tidy())
     }
 }
 
@@ -491,7 +388,7 @@ mod tests {
             format!("{{{}}}", members.join(","))
         };
         let read = |text: &str| Scanner::new(text.as_bytes()).and_then(|mut s| s.value().map(drop));
-        for n in [3, SCAN_LIMIT, SCAN_LIMIT + 1, 200] {
+        for n in [3, object::SCAN_LIMIT, object::SCAN_LIMIT + 1, 200] {
             let mut keys: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
             // Each value repeats its own key inside (another object): not a repeat.
             assert_eq!(read(&object(&keys)), Ok(()), "{n} keys");

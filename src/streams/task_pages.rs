@@ -26,8 +26,11 @@ use serde::de::DeserializeSeed;
 use serde_json::de::SliceRead;
 use serde_json::{Deserializer, Value};
 
+mod field_memo;
 #[cfg(test)]
 mod tests;
+
+use field_memo::FieldMemo;
 
 /// One task of a page: its record, and what the walk needs to know of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +70,11 @@ pub fn read(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json::Err
 
 /// The one pass alone: any page it does not handle itself is [`Bail`].
 pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
+    pass(body, workspace_id, &mut FieldMemo::default())
+}
+
+/// [`one_pass`], with the page's custom field definitions kept in `memo`.
+fn pass(body: &[u8], workspace_id: &str, memo: &mut FieldMemo) -> Result<TaskPage, Bail> {
     let mut s = Scanner::new(body)?;
     let mut page = TaskPage::default();
     let mut tasks = false;
@@ -81,7 +89,7 @@ pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
                 return Err(Bail);
             }
             s.elements(|s| {
-                let (task, id) = task(s, workspace_id, &mut capacity)?;
+                let (task, id) = task(s, workspace_id, &mut capacity, memo)?;
                 if page.tasks.is_empty() {
                     page.first_id = id;
                 }
@@ -153,6 +161,7 @@ fn task(
     s: &mut Scanner<'_>,
     workspace_id: &str,
     capacity: &mut usize,
+    memo: &mut FieldMemo,
 ) -> Result<(PageTask, Option<String>), Bail> {
     if s.peek() != Some(b'{') {
         return Err(Bail); // the tree path says what is wrong with it
@@ -202,7 +211,7 @@ fn task(
                 };
                 serde(s, span, |d| planned.deserialize(d))?;
             }
-            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields)?,
+            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields, memo)?,
             _ => {
                 let span = s.value()?;
                 copy(s, span, &mut out)?;
@@ -278,10 +287,11 @@ fn custom_fields(
     s: &mut Scanner<'_>,
     out: &mut Vec<u8>,
     fields: &mut Vec<FieldSpans>,
+    memo: &mut FieldMemo,
 ) -> Result<(), Bail> {
     match s.peek() {
         Some(b'[') => canonical::write_elements(s, out, |s, out| {
-            fields.push(custom_field(s, out)?);
+            fields.push(custom_field(s, out, memo)?);
             Ok(())
         }),
         Some(b'n') => {
@@ -293,23 +303,60 @@ fn custom_fields(
 }
 
 /// One custom field: `date_created` converted, `value_json` added. Returns where the members
-/// the child rows read were written.
-fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<FieldSpans, Bail> {
+/// the child rows read were written. A field whose definition (its text up to `value`) the page
+/// had before is taken up from there ([`field_memo`]).
+fn custom_field(
+    s: &mut Scanner<'_>,
+    out: &mut Vec<u8>,
+    memo: &mut FieldMemo,
+) -> Result<FieldSpans, Bail> {
     if s.peek() != Some(b'{') {
         return Err(Bail);
     }
-    out.push(b'{');
-    let mut first = true;
+    let start = s.position();
+    let base = out.len();
+    let known = memo
+        .find(s)
+        .and_then(|e| Some((s.resume(&e.state, s.slice(e.input.clone()))?, e)));
+    let (mut object, mut first, mut spans, known) = match known {
+        Some((object, entry)) => {
+            out.extend_from_slice(&entry.output);
+            let spans = field_memo::placed(entry, base);
+            memo.hit();
+            (object, false, spans, true)
+        }
+        None => {
+            out.push(b'{');
+            (s.open_object()?, true, FieldSpans::default(), false)
+        }
+    };
     let mut value_json = None;
-    let mut spans = FieldSpans::default();
-    s.members(|s, key, escaped| {
+    while let Some((key, escaped)) = s.next_key(&mut object)? {
         if key == "value_json" {
             // Replaced by the one made from `value` (as the tree path overwrites it).
-            return check(s).map(drop);
+            check(s)?;
+            continue;
         }
-        start_member(out, &mut first, key, escaped)?;
-        let span = match key {
-            "date_created" => return timestamp(s, out).map(drop),
+        // A definition is kept once a member of it is written (so the copy needs its comma).
+        if key == "value" && !known && !first {
+            if let Some(state) = s.resumable(&object, start) {
+                let input = start..start + state.len();
+                memo.keep(
+                    s,
+                    input,
+                    state,
+                    out.get(base..).unwrap_or_default(),
+                    &spans,
+                    base,
+                );
+            }
+        }
+        start_member(out, &mut first, &key, escaped)?;
+        let span = match &*key {
+            "date_created" => {
+                timestamp(s, out)?;
+                continue;
+            }
             _ => s.value()?,
         };
         if key == "value" {
@@ -320,7 +367,7 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<FieldSpans, Ba
         let at = out.len();
         copy(s, span, out)?;
         let written = Some(at..out.len());
-        match key {
+        match &*key {
             "id" => spans.id = written,
             "name" => spans.name = written,
             "type" => spans.kind = written,
@@ -328,8 +375,7 @@ fn custom_field(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<FieldSpans, Ba
             "type_config" => spans.type_config = written,
             _ => {}
         }
-        Ok(())
-    })?;
+    }
     start_member(out, &mut first, "value_json", false)?;
     match value_json {
         Some(text) => canonical::write_as_string(&text, out),

@@ -11,6 +11,8 @@ use crate::fetch::{Fetched, Fetcher, Session};
 use proptest::prelude::*;
 use serde_json::{json, Map};
 
+mod shared_fields;
+
 /// A value that the writer emits as raw text (numbers serde_json would print otherwise).
 const RAW: &str = "\u{0}raw:";
 
@@ -254,6 +256,9 @@ struct Style {
     repeat_keys: bool,
     /// Escape characters as `\uXXXX` where JSON allows it.
     escapes: bool,
+    /// Members in a shuffled order (else in the map's order, so that the same object is the
+    /// same text wherever it is).
+    shuffle: bool,
 }
 
 impl Style {
@@ -293,11 +298,13 @@ fn write(value: &Value, style: &mut Style, out: &mut Vec<u8>) {
         }
         Value::Object(map) => {
             let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            let turn = (style.next() as usize) % (members.len() + 1);
-            let turn = turn.min(members.len());
-            members.rotate_left(turn);
-            if style.next().is_multiple_of(2) {
-                members.reverse();
+            if style.shuffle {
+                let turn = (style.next() as usize) % (members.len() + 1);
+                let turn = turn.min(members.len());
+                members.rotate_left(turn);
+                if style.next().is_multiple_of(2) {
+                    members.reverse();
+                }
             }
             out.push(b'{');
             let again = json!("again");
@@ -373,6 +380,7 @@ fn style() -> impl Strategy<Value = Style> {
         seed,
         repeat_keys: false,
         escapes,
+        shuffle: true,
     })
 }
 

@@ -1,0 +1,213 @@
+//! Objects read member by member ([`Scanner::open_object`], [`Scanner::next_key`]), and resumed
+//! where another object with the same text so far was left ([`Scanner::resume`]).
+//!
+//! Why resuming: ClickUp repeats each custom field's definition (id, name, type, options) in
+//! every task that has the field, byte for byte, and only its `value` differs. A reader that has
+//! read one such object up to a member can keep the scanner's state there ([`Resumable`]), and
+//! take up a later object whose text is the same up to that point without scanning it again:
+//! the same bytes at the same depth make the same decisions.
+
+use super::{Bail, Scanner};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Objects with more keys than this are checked for repeats with a hash set.
+pub(super) const SCAN_LIMIT: usize = 64;
+
+/// An object being read: its keys so far, as 64-bit hashes, to catch a repeated one (two
+/// different keys with the same hash also count: that only sends the page down the tree path).
+/// The hashes of the first [`SCAN_LIMIT`] keys are on the scanner's stack from `base` on (one
+/// stack for all the open objects: nothing to allocate or clear per object); past that, in a
+/// hash set.
+#[derive(Debug)]
+pub struct ObjectRead {
+    base: usize,
+    many: Option<HashSet<u64>>,
+    tidy: bool,
+    first: bool,
+    /// Where the last member's value ended, and the state then (for [`Scanner::resumable`]).
+    last: Option<Mark>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    at: usize,
+    tidy: bool,
+    keys: usize,
+}
+
+impl ObjectRead {
+    /// Whether the object had no whitespace outside its values (so far).
+    pub fn tidy(&self) -> bool {
+        self.tidy
+    }
+
+    fn insert(&mut self, stack: &mut Vec<u64>, key: &str) -> Result<(), Bail> {
+        let hash = key_hash(key);
+        let seen = stack.get(self.base..).unwrap_or_default();
+        let new = match &mut self.many {
+            Some(many) => many.insert(hash),
+            None if seen.contains(&hash) => false,
+            None if seen.len() < SCAN_LIMIT => {
+                stack.push(hash);
+                true
+            }
+            None => {
+                let mut many: HashSet<u64> = seen.iter().copied().collect();
+                many.insert(hash);
+                self.many = Some(many);
+                true
+            }
+        };
+        if new {
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+}
+
+/// The state of an object's reader between two of its members: enough to take up another
+/// object, at the same depth, whose text from its `{` is the same for [`Resumable::len`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resumable {
+    hashes: Vec<u64>,
+    tidy: bool,
+    depth: usize,
+    len: usize,
+}
+
+impl Resumable {
+    /// How many bytes of the object's text, from its `{`, the state covers.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: a state covers at least the `{` and one member.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<'a> Scanner<'a> {
+    /// Opens the object at the cursor, after whitespace; read its members with
+    /// [`Scanner::next_key`].
+    pub fn open_object(&mut self) -> Result<ObjectRead, Bail> {
+        self.consume(b'{')?;
+        self.deeper()?;
+        let tidy = !self.ws();
+        Ok(ObjectRead {
+            base: self.keys.len(),
+            many: None,
+            tidy,
+            first: true,
+            last: None,
+        })
+    }
+
+    /// The next member's key and whether it had escapes, the cursor then after its colon (the
+    /// caller reads the value); `None` once the object's `}` is read. A repeated key is
+    /// [`Bail`].
+    pub fn next_key(&mut self, o: &mut ObjectRead) -> Result<Option<(Cow<'a, str>, bool)>, Bail> {
+        if o.first {
+            if self.text.get(self.at) == Some(&b'}') {
+                self.close(o);
+                return Ok(None);
+            }
+            o.first = false;
+        } else {
+            o.last = Some(Mark {
+                at: self.at,
+                tidy: o.tidy,
+                keys: self.keys.len() - o.base,
+            });
+            o.tidy &= !self.ws();
+            match self.text.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.close(o);
+                    return Ok(None);
+                }
+                _ => return Err(Bail),
+            }
+            o.tidy &= !self.ws();
+        }
+        let (key, escaped) = self.key()?;
+        o.insert(&mut self.keys, &key)?;
+        o.tidy &= !self.ws();
+        if self.text.get(self.at) != Some(&b':') {
+            return Err(Bail);
+        }
+        self.at += 1;
+        o.tidy &= !self.ws();
+        Ok(Some((key, escaped)))
+    }
+
+    fn close(&mut self, o: &ObjectRead) {
+        self.at += 1;
+        self.depth -= 1;
+        self.keys.truncate(o.base);
+    }
+
+    /// The reader's state as it was before the key [`Scanner::next_key`] just gave (at the end
+    /// of the member before it), for an object whose `{` is at `start`. None before the second
+    /// member, and for objects with more than [`SCAN_LIMIT`] keys.
+    pub fn resumable(&self, o: &ObjectRead, start: usize) -> Option<Resumable> {
+        let mark = o.last?;
+        if o.many.is_some() {
+            return None;
+        }
+        let hashes = self.keys.get(o.base..o.base + mark.keys)?.to_vec();
+        Some(Resumable {
+            hashes,
+            tidy: mark.tidy,
+            depth: self.depth,
+            len: mark.at.checked_sub(start)?,
+        })
+    }
+
+    /// Takes up the object at the cursor (on its `{`) where `state` was left, when the text
+    /// from the cursor is `prefix` (the text `state` was made from) and the depth is the same;
+    /// `None` (nothing consumed) otherwise.
+    pub fn resume(&mut self, state: &Resumable, prefix: &[u8]) -> Option<ObjectRead> {
+        let here = self.text.get(self.at..)?;
+        if prefix.len() != state.len
+            || self.depth + 1 != state.depth
+            || !super::starts_with(here, prefix)
+        {
+            return None;
+        }
+        self.depth += 1;
+        self.at += state.len;
+        let base = self.keys.len();
+        self.keys.extend_from_slice(&state.hashes);
+        Some(ObjectRead {
+            base,
+            many: None,
+            tidy: state.tidy,
+            first: false,
+            last: None,
+        })
+    }
+}
+
+/// A 64-bit hash of a key: eight bytes at a time, each word mixed by a multiply and a rotation
+/// (keys are short).
+pub(crate) fn key_hash(key: &str) -> u64 {
+    bytes_hash(key.as_bytes())
+}
+
+/// [`key_hash`] of any bytes.
+pub fn bytes_hash(bytes: &[u8]) -> u64 {
+    let mut hash = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word.get_mut(..chunk.len())
+            .unwrap_or_default()
+            .copy_from_slice(chunk);
+        hash = (hash ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    hash
+}
