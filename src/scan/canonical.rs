@@ -18,27 +18,62 @@ use super::{special_at, Bail, Scanner, Span};
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// Writes the value at the cursor as `Value::to_string` would write it.
-pub fn write(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
+/// Writes the value at the cursor as `Value::to_string` would write it. Says whether the value's
+/// text in the page is clean (what [`Scanner::value`] says of it), so that a caller that copies
+/// the value as well need not read it again.
+pub fn write(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<bool, Bail> {
+    write_with(s, out, &mut Vec::new())
+}
+
+/// An object's member on its way to being sorted: its key, whether the key had escapes, and
+/// where its value is.
+type Member<'a> = (Cow<'a, str>, bool, Span);
+
+/// [`write`], with one list for the members of every object being sorted (nested objects use
+/// the list past their parent's members: nothing to allocate per object).
+fn write_with<'a>(
+    s: &mut Scanner<'a>,
+    out: &mut Vec<u8>,
+    members: &mut Vec<Member<'a>>,
+) -> Result<bool, Bail> {
     match s.peek() {
-        Some(b'{') => object(s, out),
-        Some(b'[') => write_elements(s, out, write),
+        Some(b'{') => object(s, out, members),
+        Some(b'[') => {
+            out.push(b'[');
+            let (mut first, mut clean) = (true, true);
+            let tidy = s.elements(|s| {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                clean &= write_with(s, out, members)?;
+                Ok(())
+            })?;
+            out.push(b']');
+            Ok(tidy && clean)
+        }
         _ => {
             let span = s.value()?;
-            scalar(s, span, out)
+            scalar(s, span, out)?;
+            Ok(span.clean)
         }
     }
 }
 
 /// Writes the value at `span` as [`write`] does; what is clean and holds no object (whose keys a
 /// `Value` would sort) is copied as it is.
-pub fn write_span(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
+fn write_span<'a>(
+    s: &Scanner<'a>,
+    span: Span,
+    out: &mut Vec<u8>,
+    members: &mut Vec<Member<'a>>,
+) -> Result<(), Bail> {
     let bytes = s.bytes(span);
     if span.clean && !bytes.contains(&b'{') {
         out.extend_from_slice(bytes);
         Ok(())
     } else {
-        write(&mut s.within(span), out)
+        write_with(&mut s.within(span), out, members).map(drop)
     }
 }
 
@@ -62,21 +97,34 @@ pub fn write_elements(
 }
 
 /// An object: its members sorted by key (as `BTreeMap<String, _>` orders them: by bytes).
-fn object(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
-    let mut members: Vec<(Cow<'_, str>, bool, Span)> = Vec::new();
-    s.keyed_members(|s, key, escaped| {
+fn object<'a>(
+    s: &mut Scanner<'a>,
+    out: &mut Vec<u8>,
+    members: &mut Vec<Member<'a>>,
+) -> Result<bool, Bail> {
+    let base = members.len();
+    let mut clean = true;
+    let tidy = s.keyed_members(|s, key, escaped| {
         let span = s.value()?;
+        clean &= !escaped && span.clean;
         members.push((key, escaped, span));
         Ok(())
     })?;
-    members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let end = members.len();
+    members
+        .get_mut(base..)
+        .unwrap_or_default()
+        .sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out.push(b'{');
-    for (i, (key, escaped, span)) in members.iter().enumerate() {
-        if i > 0 {
+    for i in base..end {
+        let Some((key, escaped, span)) = members.get(i).cloned() else {
+            break;
+        };
+        if i > base {
             out.push(b',');
         }
-        if *escaped {
-            serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
+        if escaped {
+            serde_json::to_writer(&mut *out, &key).map_err(|_| Bail)?;
         } else {
             // Not escaped in the page, and the scanner refuses control characters: nothing to
             // escape.
@@ -85,10 +133,11 @@ fn object(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<(), Bail> {
             out.push(b'"');
         }
         out.push(b':');
-        write_span(s, *span, out)?;
+        write_span(s, span, out, members)?;
     }
     out.push(b'}');
-    Ok(())
+    members.truncate(base);
+    Ok(tidy && clean)
 }
 
 /// A string, number or literal: its bytes when clean, serde_json's text otherwise.
@@ -140,8 +189,10 @@ mod tests {
     fn canonical(text: &str) -> Result<String, Bail> {
         let mut s = Scanner::new(text.as_bytes())?;
         let mut out = Vec::new();
-        write(&mut s, &mut out)?;
+        let clean = write(&mut s, &mut out)?;
         s.finish()?;
+        let mut again = Scanner::new(text.as_bytes())?;
+        assert_eq!(again.value().map(|span| span.clean), Ok(clean), "{text}");
         String::from_utf8(out).map_err(|_| Bail)
     }
 
@@ -161,6 +212,24 @@ mod tests {
         ] {
             let value: Value = serde_json::from_str(text).unwrap();
             assert_eq!(canonical(text), Ok(value.to_string()), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// On any text: the text a `Value` writes, and the scanner's word on whether it is clean.
+        #[test]
+        fn any_text_is_written_as_a_value_writes_it_and_called_clean_as_the_scanner_does(
+            value in crate::streams::task_pages::tests::any_json(),
+            style in crate::streams::task_pages::tests::style(),
+        ) {
+            let text = crate::streams::task_pages::tests::text(&value, style);
+            let Ok(parsed) = serde_json::from_slice::<Value>(&text) else { return Ok(()) };
+            let mut s = Scanner::new(&text).map_err(|_| proptest::test_runner::TestCaseError::fail("not UTF-8"))?;
+            let mut out = Vec::new();
+            let Ok(clean) = write(&mut s, &mut out) else { return Ok(()) };
+            proptest::prop_assert_eq!(String::from_utf8(out).ok(), Some(parsed.to_string()));
+            let span = Scanner::new(&text).and_then(|mut again| again.value());
+            proptest::prop_assert_eq!(span.map(|span| span.clean), Ok(clean));
         }
     }
 

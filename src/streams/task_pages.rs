@@ -28,7 +28,7 @@ use serde_json::{Deserializer, Value};
 
 mod field_memo;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use field_memo::FieldMemo;
 
@@ -357,13 +357,21 @@ fn custom_field(
                 timestamp(s, out)?;
                 continue;
             }
+            "value" => {
+                // Read once: written as `value_json`'s text, then copied.
+                s.ws();
+                let start = s.position();
+                let mut text = Vec::new();
+                let clean = canonical::write(s, &mut text)?;
+                value_json = Some(text);
+                Span {
+                    start,
+                    end: s.position(),
+                    clean,
+                }
+            }
             _ => s.value()?,
         };
-        if key == "value" {
-            let mut text = Vec::with_capacity(span.end - span.start);
-            canonical::write_span(s, span, &mut text)?;
-            value_json = Some(text);
-        }
         let at = out.len();
         copy(s, span, out)?;
         let written = Some(at..out.len());

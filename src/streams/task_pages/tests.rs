@@ -17,7 +17,7 @@ mod shared_fields;
 const RAW: &str = "\u{0}raw:";
 
 /// Any JSON value, a few levels deep, with raw numbers among the leaves.
-fn any_json() -> impl Strategy<Value = Value> {
+pub(crate) fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -250,7 +250,7 @@ fn page(task: impl Strategy<Value = Value>) -> impl Strategy<Value = Value> {
 
 /// How the writer varies the text of the same JSON.
 #[derive(Debug, Clone, Copy)]
-struct Style {
+pub(crate) struct Style {
     seed: u64,
     /// Every member of every object written twice (the second time with `"again"`).
     repeat_keys: bool,
@@ -329,7 +329,7 @@ fn write(value: &Value, style: &mut Style, out: &mut Vec<u8>) {
     }
 }
 
-fn text(value: &Value, style: Style) -> Vec<u8> {
+pub(crate) fn text(value: &Value, style: Style) -> Vec<u8> {
     let mut out = Vec::new();
     write(value, &mut { style }, &mut out);
     out
@@ -375,7 +375,7 @@ fn assert_same(body: &[u8]) -> Result<bool, TestCaseError> {
     Ok(true)
 }
 
-fn style() -> impl Strategy<Value = Style> {
+pub(crate) fn style() -> impl Strategy<Value = Style> {
     (1u64.., any::<bool>()).prop_map(|(seed, escapes)| Style {
         seed,
         repeat_keys: false,
