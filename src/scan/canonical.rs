@@ -27,11 +27,11 @@ pub fn write(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<bool, Bail> {
 
 /// An object's member on its way to being sorted: its key, whether the key had escapes, and
 /// where its value is.
-type Member<'a> = (Cow<'a, str>, bool, Span);
+pub type Member<'a> = (Cow<'a, str>, bool, Span);
 
 /// [`write`], with one list for the members of every object being sorted (nested objects use
 /// the list past their parent's members: nothing to allocate per object).
-fn write_with<'a>(
+pub fn write_with<'a>(
     s: &mut Scanner<'a>,
     out: &mut Vec<u8>,
     members: &mut Vec<Member<'a>>,
@@ -78,10 +78,10 @@ fn write_span<'a>(
 }
 
 /// Writes the array at the cursor, each element by `element`, comma-separated.
-pub fn write_elements(
-    s: &mut Scanner<'_>,
+pub fn write_elements<'a>(
+    s: &mut Scanner<'a>,
     out: &mut Vec<u8>,
-    mut element: impl FnMut(&mut Scanner<'_>, &mut Vec<u8>) -> Result<(), Bail>,
+    mut element: impl FnMut(&mut Scanner<'a>, &mut Vec<u8>) -> Result<(), Bail>,
 ) -> Result<(), Bail> {
     out.push(b'[');
     let mut first = true;
@@ -154,6 +154,7 @@ fn scalar(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
 /// Writes `text` as a JSON string, escaped exactly as serde_json escapes it: `"` and `\` with a
 /// backslash, control characters as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, nothing else.
 pub fn write_as_string(text: &[u8], out: &mut Vec<u8>) {
+    out.reserve(text.len() + text.len() / 4 + 2);
     out.push(b'"');
     let mut rest = text;
     loop {

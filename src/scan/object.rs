@@ -199,15 +199,24 @@ pub(crate) fn key_hash(key: &str) -> u64 {
 
 /// [`key_hash`] of any bytes.
 pub fn bytes_hash(bytes: &[u8]) -> u64 {
-    let mut hash = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    for chunk in bytes.chunks(8) {
-        let mut word = [0u8; 8];
-        word.get_mut(..chunk.len())
-            .unwrap_or_default()
-            .copy_from_slice(chunk);
-        hash = (hash ^ u64::from_le_bytes(word))
+    let mix = |hash: u64, word: u64| {
+        (hash ^ word)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29);
+            .rotate_left(29)
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = mix(hash, u64::from_le_bytes(word));
     }
-    hash
+    // The last bytes a byte at a time: a copy of a length not known in advance is a call out of
+    // the sandbox inside wasm.
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        hash
+    } else {
+        mix(hash, tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)))
+    }
 }

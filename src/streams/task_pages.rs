@@ -32,6 +32,17 @@ pub(crate) mod tests;
 
 use field_memo::FieldMemo;
 
+/// What the pass keeps from one custom field to the next on a page: the definitions it has
+/// read, and buffers used again for every field.
+#[derive(Default)]
+struct Fields<'a> {
+    memo: FieldMemo,
+    /// A field's `value` as `value_json`'s text, before it is escaped into the record.
+    text: Vec<u8>,
+    /// The members of the value's objects being sorted ([`canonical::write_with`]).
+    members: Vec<canonical::Member<'a>>,
+}
+
 /// One task of a page: its record, and what the walk needs to know of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageTask {
@@ -75,6 +86,20 @@ pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
 
 /// [`one_pass`], with the page's custom field definitions kept in `memo`.
 fn pass(body: &[u8], workspace_id: &str, memo: &mut FieldMemo) -> Result<TaskPage, Bail> {
+    let mut fields = Fields {
+        memo: std::mem::take(memo),
+        ..Fields::default()
+    };
+    let page = pass_with(body, workspace_id, &mut fields);
+    *memo = fields.memo;
+    page
+}
+
+fn pass_with<'a>(
+    body: &'a [u8],
+    workspace_id: &str,
+    fields: &mut Fields<'a>,
+) -> Result<TaskPage, Bail> {
     let mut s = Scanner::new(body)?;
     let mut page = TaskPage::default();
     let mut tasks = false;
@@ -89,7 +114,7 @@ fn pass(body: &[u8], workspace_id: &str, memo: &mut FieldMemo) -> Result<TaskPag
                 return Err(Bail);
             }
             s.elements(|s| {
-                let (task, id) = task(s, workspace_id, &mut capacity, memo)?;
+                let (task, id) = task(s, workspace_id, &mut capacity, fields)?;
                 if page.tasks.is_empty() {
                     page.first_id = id;
                 }
@@ -157,11 +182,11 @@ static CHECKLISTS: Plan = Plan::Each(&Plan::Object(&[
 ]));
 
 /// One task: its record written member by member, and what the walk needs to know of it.
-fn task(
-    s: &mut Scanner<'_>,
+fn task<'a>(
+    s: &mut Scanner<'a>,
     workspace_id: &str,
     capacity: &mut usize,
-    memo: &mut FieldMemo,
+    fields: &mut Fields<'a>,
 ) -> Result<(PageTask, Option<String>), Bail> {
     if s.peek() != Some(b'{') {
         return Err(Bail); // the tree path says what is wrong with it
@@ -211,7 +236,7 @@ fn task(
                 };
                 serde(s, span, |d| planned.deserialize(d))?;
             }
-            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields, memo)?,
+            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields, fields)?,
             _ => {
                 let span = s.value()?;
                 copy(s, span, &mut out)?;
@@ -283,15 +308,15 @@ fn parent_id(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
 
 /// A task's `custom_fields`: an array of fields, each given its `value_json`; where each
 /// field's members are written goes into `fields`.
-fn custom_fields(
-    s: &mut Scanner<'_>,
+fn custom_fields<'a>(
+    s: &mut Scanner<'a>,
     out: &mut Vec<u8>,
-    fields: &mut Vec<FieldSpans>,
-    memo: &mut FieldMemo,
+    spans: &mut Vec<FieldSpans>,
+    fields: &mut Fields<'a>,
 ) -> Result<(), Bail> {
     match s.peek() {
         Some(b'[') => canonical::write_elements(s, out, |s, out| {
-            fields.push(custom_field(s, out, memo)?);
+            spans.push(custom_field(s, out, fields)?);
             Ok(())
         }),
         Some(b'n') => {
@@ -305,11 +330,12 @@ fn custom_fields(
 /// One custom field: `date_created` converted, `value_json` added. Returns where the members
 /// the child rows read were written. A field whose definition (its text up to `value`) the page
 /// had before is taken up from there ([`field_memo`]).
-fn custom_field(
-    s: &mut Scanner<'_>,
+fn custom_field<'a>(
+    s: &mut Scanner<'a>,
     out: &mut Vec<u8>,
-    memo: &mut FieldMemo,
+    fields: &mut Fields<'a>,
 ) -> Result<FieldSpans, Bail> {
+    let memo = &mut fields.memo;
     if s.peek() != Some(b'{') {
         return Err(Bail);
     }
@@ -330,7 +356,7 @@ fn custom_field(
             (s.open_object()?, true, FieldSpans::default(), false)
         }
     };
-    let mut value_json = None;
+    let mut value_json = false;
     while let Some((key, escaped)) = s.next_key(&mut object)? {
         if key == "value_json" {
             // Replaced by the one made from `value` (as the tree path overwrites it).
@@ -361,9 +387,9 @@ fn custom_field(
                 // Read once: written as `value_json`'s text, then copied.
                 s.ws();
                 let start = s.position();
-                let mut text = Vec::new();
-                let clean = canonical::write(s, &mut text)?;
-                value_json = Some(text);
+                fields.text.clear();
+                let clean = canonical::write_with(s, &mut fields.text, &mut fields.members)?;
+                value_json = true;
                 Span {
                     start,
                     end: s.position(),
@@ -385,9 +411,10 @@ fn custom_field(
         }
     }
     start_member(out, &mut first, "value_json", false)?;
-    match value_json {
-        Some(text) => canonical::write_as_string(&text, out),
-        None => out.extend_from_slice(b"null"),
+    if value_json {
+        canonical::write_as_string(&fields.text, out);
+    } else {
+        out.extend_from_slice(b"null");
     }
     out.push(b'}');
     Ok(spans)
