@@ -217,6 +217,9 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
     if tail.is_empty() {
         hash
     } else {
-        mix(hash, tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)))
+        mix(
+            hash,
+            tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+        )
     }
 }

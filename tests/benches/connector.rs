@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod against;
 mod latency;
 
 /// The eight streams the request tables have always measured (`custom_fields`, the ninth, has a
@@ -39,6 +40,11 @@ fn main() {
     );
     if only_throughput {
         rt.block_on(throughput(&wasm, quick));
+        return;
+    }
+    // `-- against OLD.wasm`: this build's component and another, in turns (section 2b alone).
+    if let Some(old) = std::env::args().skip_while(|a| a != "against").nth(1) {
+        rt.block_on(against::table(&wasm, std::path::Path::new(&old)));
         return;
     }
     // `-- latency`: sections 1 (for the lower bound) and 5 alone (for work on concurrency);
@@ -453,7 +459,9 @@ impl Transport for NativeTransport {
     }
 }
 
-async fn throughput(wasm: &std::path::Path, quick: bool) {
+/// The throughput section's answers: 50 task pages of the tiny world's first Workspace (ids
+/// made unique per page), and the `/team` answer.
+fn bench_pages() -> (Arc<Vec<Bytes>>, Bytes) {
     let world = Simulator::start(SimConfig {
         seed: 3,
         size: Size::tiny(),
@@ -463,42 +471,18 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
     .world();
     let pages = Arc::new(task_pages(&world, 50));
     let team = Bytes::from(json!({"teams": [{"id": "1", "members": []}]}).to_string());
+    (pages, team)
+}
+
+async fn throughput(wasm: &std::path::Path, quick: bool) {
+    let (pages, team) = bench_pages();
     let n_pages = if quick { 100 } else { 600 };
-    let config = json!({"api_token": "pk_1_BENCH", "base_url": "http://bench.invalid/api/v2", "include_archived": false}).to_string();
+    let config = bench_config();
 
     // Inside wasm.
     let host = ConnectorHost::load(wasm, &LoadOptions::default()).unwrap();
-    let (p, t) = (pages.clone(), team.clone());
-    let mut policy = EgressPolicy::for_base_url("http://bench.invalid/api/v2").unwrap();
-    policy.responder = Some(Arc::new(move |uri: &http::Uri| {
-        let u = uri.to_string();
-        if u.contains("/task") {
-            (200, p[page_of(&u) % p.len()].clone())
-        } else if u.ends_with("/team") {
-            (200, t.clone())
-        } else {
-            (200, Bytes::from_static(b"{\"spaces\":[]}"))
-        }
-    }));
-    let mut run = Run::new(
-        &host,
-        RunOptions {
-            egress: policy,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut cursor: Option<String> = None;
+    let (mut run, mut cursor) = page_reader(&host, &pages, &team, &config).await;
     let mut records = 0usize;
-    // Warm up: the walk to the first task page.
-    for _ in 0..2 {
-        let page = run
-            .read_page(&config, "tasks", None, cursor.as_deref())
-            .await
-            .unwrap();
-        cursor = page.cursor;
-    }
     let started = Instant::now();
     let mut wasm_segments = Segments::new(started);
     for n in 1..=n_pages {
@@ -575,6 +559,52 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
     }
     println!("\nWith the six child streams, the rate counts task records only (their rows come on top), and the cursor at the end is {} KiB.\n", with_children.cursor_bytes / 1024);
     phases(&pages, n_pages, native_records as f64 / native_rate);
+}
+
+/// A run of the component whose HTTP answers are `pages` (task pages, by their `page=`) and
+/// `team`, walked to its first task page; and the cursor there.
+async fn page_reader(
+    host: &ConnectorHost,
+    pages: &Arc<Vec<Bytes>>,
+    team: &Bytes,
+    config: &str,
+) -> (Run, Option<String>) {
+    let (p, t) = (pages.clone(), team.clone());
+    let mut policy = EgressPolicy::for_base_url("http://bench.invalid/api/v2").unwrap();
+    policy.responder = Some(Arc::new(move |uri: &http::Uri| {
+        let u = uri.to_string();
+        if u.contains("/task") {
+            (200, p[page_of(&u) % p.len()].clone())
+        } else if u.ends_with("/team") {
+            (200, t.clone())
+        } else {
+            (200, Bytes::from_static(b"{\"spaces\":[]}"))
+        }
+    }));
+    let mut run = Run::new(
+        host,
+        RunOptions {
+            egress: policy,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut cursor: Option<String> = None;
+    // Warm up: the walk to the first task page.
+    for _ in 0..2 {
+        let page = run
+            .read_page(config, "tasks", None, cursor.as_deref())
+            .await
+            .unwrap();
+        cursor = page.cursor;
+    }
+    (run, cursor)
+}
+
+/// A read of `tasks` inside wasm, `config` set for the bench.
+fn bench_config() -> String {
+    json!({"api_token": "pk_1_BENCH", "base_url": "http://bench.invalid/api/v2", "include_archived": false}).to_string()
 }
 
 /// A read of `tasks` with the six child streams whose rows are in the task bodies, on a fresh

@@ -196,7 +196,6 @@ fn make_engine(allocation: Option<Allocation>) -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
-    if std::env::var_os("PERFMAP").is_some() { config.profiler(wasmtime::ProfilingStrategy::PerfMap); }
     if let Some(Allocation::Pooling { max_instances: max }) = allocation {
         let mut pool = wasmtime::PoolingAllocationConfig::default();
         // A wasip2 component holds a few core instances and tables (the module, its shims).
