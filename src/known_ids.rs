@@ -99,8 +99,10 @@ impl Serialize for KnownIds {
         if self.added.is_empty() {
             return s.serialize_str(&self.sorted);
         }
-        let capacity = self.sorted.len() + 10 * self.added.len();
-        s.serialize_str(&sorted::join(self.iter(), capacity))
+        s.serialize_str(&sorted::merge(
+            &self.sorted,
+            self.added.iter().map(String::as_str),
+        ))
     }
 }
 

@@ -80,3 +80,64 @@ pub(super) fn join<'a>(ids: impl Iterator<Item = &'a str>, capacity: usize) -> S
     }
     text
 }
+
+/// The sorted `text` with the sorted `added` ids merged in, each once: the runs of `text` between
+/// two additions are copied whole, each found by a binary search, so the cost is a copy of the
+/// text and a search per addition (not a step per id, as [`union`] and [`join`] take).
+pub(super) fn merge<'a>(text: &str, added: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    for id in added {
+        let (at, present) = lower_bound(rest, id);
+        // `at` is where an id starts, or the end: never inside a character.
+        let (run, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        push_run(&mut out, run.trim_end_matches(' '));
+        if !present {
+            push_run(&mut out, id);
+        }
+        rest = tail;
+    }
+    push_run(&mut out, rest);
+    out
+}
+
+/// Appends a run of sorted ids (or one id), a space before it unless it is the first.
+fn push_run(out: &mut String, run: &str) {
+    if run.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(run);
+}
+
+/// Where, in the sorted `text`, the first id not less than `id` starts (the text's length when
+/// there is none), and whether that id is `id`.
+fn lower_bound(text: &str, id: &str) -> (usize, bool) {
+    let (bytes, id) = (text.as_bytes(), id.as_bytes());
+    // Every id starting before `lo` is less than `id`; every id starting at `hi` or after is
+    // not. `lo` is always the start of an id (or the end), and so is `hi`.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(lo, |at| lo + at + 1);
+        let end = bytes[mid..hi]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(hi, |at| mid + at);
+        if &bytes[start..end] < id {
+            lo = (end + 1).min(bytes.len());
+        } else {
+            hi = start;
+        }
+    }
+    let found = bytes[lo..]
+        .split(|&b| b == b' ')
+        .next()
+        .is_some_and(|first| first == id && lo < bytes.len());
+    (lo, found)
+}

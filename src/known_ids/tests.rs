@@ -89,6 +89,11 @@ proptest! {
         let expected_gone: Vec<&str> = model.difference(&other).map(String::as_str).collect();
         prop_assert_eq!(gone, expected_gone);
 
+        // Written out (the text and the additions merged), it is the model's text.
+        let model_text = serde_json::to_string(&known(&model)).unwrap();
+        prop_assert_eq!(serde_json::to_string(&ids).unwrap(), model_text.clone());
+        let expected_text: Vec<&str> = model.iter().map(String::as_str).collect();
+        prop_assert_eq!(model_text, serde_json::to_string(&expected_text.join(" ")).unwrap());
         let again: KnownIds = serde_json::from_str(&serde_json::to_string(&ids).unwrap()).unwrap();
         prop_assert_eq!(&again, &ids);
         prop_assert_eq!(serde_json::to_string(&again).unwrap(), serde_json::to_string(&known(&model)).unwrap());
