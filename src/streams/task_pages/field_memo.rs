@@ -35,6 +35,8 @@ pub(super) struct FieldMemo {
     by_head: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
     /// How many fields were taken up from an entry.
     hits: usize,
+    /// Keeps nothing (every field is read in full: for the bench's comparison).
+    off: bool,
 }
 
 /// One field's definition: where its text is in the page, and what reading it gave.
@@ -62,8 +64,15 @@ impl FieldMemo {
         self.hits += 1;
     }
 
+    /// A memo that keeps nothing.
+    pub(super) fn off() -> Self {
+        FieldMemo {
+            off: true,
+            ..FieldMemo::default()
+        }
+    }
+
     /// How many fields were taken up from an entry, and how many entries there are.
-    #[cfg(test)]
     pub(super) fn counts(&self) -> (usize, usize) {
         (self.hits, self.entries.len())
     }
@@ -79,7 +88,7 @@ impl FieldMemo {
         spans: &FieldSpans,
         base: usize,
     ) {
-        if self.entries.len() >= MAX_ENTRIES || input.len() < HEAD {
+        if self.off || self.entries.len() >= MAX_ENTRIES || input.len() < HEAD {
             return;
         }
         let Some(head) = s.slice(input.clone()).get(..HEAD) else {
