@@ -69,7 +69,13 @@ fn write_span<'a>(
     members: &mut Vec<Member<'a>>,
 ) -> Result<(), Bail> {
     let bytes = s.bytes(span);
-    if span.clean && !bytes.contains(&b'{') {
+    // A clean scalar, or a clean array without an object in it, is its own text.
+    let plain = match bytes.first() {
+        Some(b'{') => false,
+        Some(b'[') => !bytes.contains(&b'{'),
+        _ => true,
+    };
+    if span.clean && plain {
         out.extend_from_slice(bytes);
         Ok(())
     } else {
