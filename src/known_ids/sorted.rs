@@ -24,29 +24,9 @@ pub(super) fn is_sorted(text: &str) -> bool {
     })
 }
 
-/// Whether the sorted `text` holds `id`: a binary search over its bytes, each probe widened to
-/// the id it falls in.
+/// Whether the sorted `text` holds `id` (a binary search: [`lower_bound`]).
 pub(super) fn holds(text: &str, id: &str) -> bool {
-    let (bytes, id) = (text.as_bytes(), id.as_bytes());
-    // `lo` is always the start of an id, `hi` the end of one.
-    let (mut lo, mut hi) = (0, bytes.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = bytes[lo..mid]
-            .iter()
-            .rposition(|&b| b == b' ')
-            .map_or(lo, |at| lo + at + 1);
-        let end = bytes[mid..hi]
-            .iter()
-            .position(|&b| b == b' ')
-            .map_or(hi, |at| mid + at);
-        match bytes[start..end].cmp(id) {
-            Ordering::Equal => return true,
-            Ordering::Less => lo = end + 1,
-            Ordering::Greater => hi = start.saturating_sub(1),
-        }
-    }
-    false
+    lower_bound(text, id).1
 }
 
 /// The ids of two sorted sequences, in order, each once.
@@ -113,7 +93,8 @@ fn push_run(out: &mut String, run: &str) {
 }
 
 /// Where, in the sorted `text`, the first id not less than `id` starts (the text's length when
-/// there is none), and whether that id is `id`.
+/// there is none), and whether that id is `id`: a binary search over the text's bytes, each probe
+/// widened to the id it falls in (safe inside multi-byte characters: ids end at spaces).
 fn lower_bound(text: &str, id: &str) -> (usize, bool) {
     let (bytes, id) = (text.as_bytes(), id.as_bytes());
     // Every id starting before `lo` is less than `id`; every id starting at `hi` or after is
