@@ -12,8 +12,9 @@
 //! same record, so nothing but the work changes. Any difference, even one byte, is a miss, and
 //! that field is read as the first one was.
 //!
-//! The memo lives for one page: nothing carries from page to page, and it holds at most
-//! [`MAX_ENTRIES`] fields' texts (a page of 100 tasks with 26 fields each has some 30).
+//! The memo lives for one page: nothing carries from page to page. It holds at most
+//! [`MAX_ENTRIES`] fields' texts (a page of 100 tasks with 26 fields each has some 30), each a
+//! copy of part of a record the pass wrote, so it never holds more than the page's records again.
 
 use crate::scan::{bytes_hash, Resumable, Scanner};
 use crate::streams::task_children::scanned::FieldSpans;
