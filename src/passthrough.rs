@@ -16,6 +16,7 @@
 //! ids, `value_json`) and to catch repeated keys, so every level has to be visited by code that
 //! knows the keys; the copying itself is these few lines.
 
+use crate::scan::{admit, key_hash, Admit};
 use crate::timestamp;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -260,41 +261,20 @@ impl Default for Keys {
 impl Keys {
     /// Notes a key; a key the object already had is the [`DUPLICATE_KEY`] error.
     pub fn insert<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
-        let hash = fnv(key);
-        let seen = self.few.get(..self.len).unwrap_or_default();
-        let new = match &mut self.many {
-            Some(many) => many.insert(hash),
-            None if seen.contains(&hash) => false,
-            None => match self.few.get_mut(self.len) {
-                Some(slot) => {
+        let hash = key_hash(key);
+        let listed = self.few.get(..self.len).unwrap_or_default();
+        match admit::<SCAN_LIMIT>(hash, listed, &mut self.many) {
+            Admit::Repeated => return Err(E::custom(DUPLICATE_KEY)),
+            Admit::List => {
+                if let Some(slot) = self.few.get_mut(self.len) {
                     *slot = hash;
                     self.len += 1;
-                    true
                 }
-                None => {
-                    let mut many: HashSet<u64> = self.few.iter().copied().collect();
-                    many.insert(hash);
-                    self.many = Some(many);
-                    true
-                }
-            },
-        };
-        if new {
-            Ok(())
-        } else {
-            Err(E::custom(DUPLICATE_KEY))
+            }
+            Admit::Spilled => {}
         }
+        Ok(())
     }
-}
-
-/// FNV-1a, 64 bits: a quick hash of a short key.
-fn fnv(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 /// A timestamp member on its way from the page to the record: written as RFC 3339 UTC when it is

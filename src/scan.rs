@@ -28,6 +28,7 @@ pub mod canonical;
 mod object;
 mod words;
 
+pub(crate) use object::{admit, key_hash, Admit};
 pub use object::{bytes_hash, ObjectRead, Resumable};
 
 /// Why the scanner gave up on a page: the tree path reads it instead (and reports its error).

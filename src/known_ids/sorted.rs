@@ -100,25 +100,27 @@ fn lower_bound(text: &str, id: &str) -> (usize, bool) {
     // Every id starting before `lo` is less than `id`; every id starting at `hi` or after is
     // not. `lo` is always the start of an id (or the end), and so is `hi`.
     let (mut lo, mut hi) = (0, bytes.len());
+    let part = |from: usize, to: usize| bytes.get(from..to).unwrap_or_default();
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let start = bytes[lo..mid]
+        let start = part(lo, mid)
             .iter()
             .rposition(|&b| b == b' ')
             .map_or(lo, |at| lo + at + 1);
-        let end = bytes[mid..hi]
+        let end = part(mid, hi)
             .iter()
             .position(|&b| b == b' ')
             .map_or(hi, |at| mid + at);
-        if &bytes[start..end] < id {
+        if part(start, end) < id {
             lo = (end + 1).min(bytes.len());
         } else {
             hi = start;
         }
     }
-    let found = bytes[lo..]
-        .split(|&b| b == b' ')
-        .next()
-        .is_some_and(|first| first == id && lo < bytes.len());
+    let found = lo < bytes.len()
+        && part(lo, bytes.len())
+            .split(|&b| b == b' ')
+            .next()
+            .is_some_and(|first| first == id);
     (lo, found)
 }

@@ -38,7 +38,7 @@ use field_memo::FieldMemo;
 /// What the pass keeps from one custom field to the next on a page: the definitions it has
 /// read, and buffers used again for every field.
 #[derive(Default)]
-struct Fields<'a> {
+pub(super) struct Fields<'a> {
     memo: FieldMemo,
     /// A field's `value` as `value_json`'s text, before it is escaped into the record.
     text: Vec<u8>,
@@ -84,38 +84,28 @@ pub fn read(body: &[u8], workspace_id: &str) -> Result<TaskPage, serde_json::Err
 
 /// The one pass alone: any page it does not handle itself is [`Bail`].
 pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
-    pass(body, workspace_id, &mut FieldMemo::default())
+    pass(body, workspace_id, &mut Fields::default())
 }
 
 /// [`one_pass`] with every custom field read in full, none taken up from an earlier task (for
 /// the bench, which compares the two).
 pub fn one_pass_reading_every_field(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
-    pass(body, workspace_id, &mut FieldMemo::off())
+    let mut fields = Fields {
+        memo: FieldMemo::off(),
+        ..Fields::default()
+    };
+    pass(body, workspace_id, &mut fields)
 }
 
 /// How many of a page's custom fields [`one_pass`] takes up from an earlier task.
 pub fn fields_taken_up(body: &[u8], workspace_id: &str) -> Result<usize, Bail> {
-    let mut memo = FieldMemo::default();
-    pass(body, workspace_id, &mut memo)?;
-    Ok(memo.counts().0)
+    let mut fields = Fields::default();
+    pass(body, workspace_id, &mut fields)?;
+    Ok(fields.memo.counts().0)
 }
 
-/// [`one_pass`], with the page's custom field definitions kept in `memo`.
-fn pass(body: &[u8], workspace_id: &str, memo: &mut FieldMemo) -> Result<TaskPage, Bail> {
-    let mut fields = Fields {
-        memo: std::mem::take(memo),
-        ..Fields::default()
-    };
-    let page = pass_with(body, workspace_id, &mut fields);
-    *memo = fields.memo;
-    page
-}
-
-fn pass_with<'a>(
-    body: &'a [u8],
-    workspace_id: &str,
-    fields: &mut Fields<'a>,
-) -> Result<TaskPage, Bail> {
+/// [`one_pass`], with the page's custom field definitions and buffers kept in `fields`.
+fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Result<TaskPage, Bail> {
     let mut s = Scanner::new(body)?;
     let mut page = TaskPage::default();
     let mut tasks = false;
@@ -382,7 +372,7 @@ fn custom_field<'a>(
         // A definition is kept once a member of it is written (so the copy needs its comma).
         if key == "value" && !known && !first {
             if let Some(state) = s.resumable(&object, start) {
-                let input = start..start + state.len();
+                let input = start..start + state.text_len();
                 memo.keep(
                     s,
                     input,

@@ -139,10 +139,10 @@ proptest! {
     ) {
         let body = text(&page, Style { seed, repeat_keys: false, escapes, shuffle: false });
         assert_same(&body)?;
-        let mut memo = FieldMemo::default();
-        if let Ok(read) = pass(&body, "9", &mut memo) {
+        let mut fields = Fields::default();
+        if let Ok(read) = pass(&body, "9", &mut fields) {
             assert_spans(&read)?;
-            let (hits, _) = memo.counts();
+            let (hits, _) = fields.memo.counts();
             // Escapes vary string by string, so the same definition is not the same text.
             prop_assert!(hits > 0 || !shared || escapes, "no field taken up: {}", String::from_utf8_lossy(&body));
         }
@@ -171,10 +171,10 @@ fn a_definition_is_kept_by_its_first_use_and_taken_up_by_the_rest() {
         })
         .collect();
     let body = json!({"tasks": tasks}).to_string();
-    let mut memo = FieldMemo::default();
-    let page = pass(body.as_bytes(), "1", &mut memo).unwrap();
+    let mut fields = Fields::default();
+    let page = pass(body.as_bytes(), "1", &mut fields).unwrap();
     // Each field's first use is read and kept; its two later uses are taken up.
-    assert_eq!(memo.counts(), (4, 2));
+    assert_eq!(fields.memo.counts(), (4, 2));
     let record: Value = serde_json::from_str(page.tasks[2].record.as_ref().unwrap()).unwrap();
     assert_eq!(record["custom_fields"][1]["value_json"], "2");
     assert_eq!(
