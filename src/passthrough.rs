@@ -244,6 +244,8 @@ pub struct Keys {
     few: [u64; SCAN_LIMIT],
     /// How many of `few` are used.
     len: usize,
+    /// A bit for each hash in `few` ([`admit`]'s filter).
+    seen: u64,
     /// Every key's hash, once the object has more than [`SCAN_LIMIT`] (no quadratic scan).
     many: Option<HashSet<u64>>,
 }
@@ -253,6 +255,7 @@ impl Default for Keys {
         Keys {
             few: [0; SCAN_LIMIT],
             len: 0,
+            seen: 0,
             many: None,
         }
     }
@@ -263,7 +266,7 @@ impl Keys {
     pub fn insert<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
         let hash = key_hash(key);
         let listed = self.few.get(..self.len).unwrap_or_default();
-        match admit::<SCAN_LIMIT>(hash, listed, &mut self.many) {
+        match admit::<SCAN_LIMIT>(hash, listed, &mut self.seen, &mut self.many) {
             Admit::Repeated => return Err(E::custom(DUPLICATE_KEY)),
             Admit::List => {
                 if let Some(slot) = self.few.get_mut(self.len) {

@@ -9,7 +9,9 @@
 //! and hands every string or number that is not clean to serde_json, that value alone.
 //!
 //! [`write_as_string`] then writes a JSON text as a JSON string, escaped as serde_json escapes
-//! it.
+//! it. [`write_escaped_with`] writes a value's text already escaped so (what `write_as_string`
+//! of [`write`]'s text gives, without its quotes), in the same pass: a custom field's
+//! `value_json` is made that way, with no second pass over its text.
 //!
 //! A key repeated in an object is [`Bail`] (the scanner refuses it), as everywhere in the one
 //! pass: the tree path decides those pages.
@@ -36,20 +38,88 @@ pub fn write_with<'a>(
     out: &mut Vec<u8>,
     members: &mut Vec<Member<'a>>,
 ) -> Result<bool, Bail> {
+    any(s, &mut Plain(out), members)
+}
+
+/// [`write_with`]'s text escaped as a JSON string's contents, as [`write_as_string`] escapes it
+/// (without the quotes around it), written in the same pass. Says what [`write`] says.
+pub fn write_escaped_with<'a>(
+    s: &mut Scanner<'a>,
+    out: &mut Vec<u8>,
+    members: &mut Vec<Member<'a>>,
+) -> Result<bool, Bail> {
+    any(s, &mut Escaped(out), members)
+}
+
+/// Where the canonical text goes: as it is ([`Plain`]), or escaped as a string's contents
+/// ([`Escaped`]).
+trait Out {
+    /// Bytes that no escape can change (punctuation, numbers, literals).
+    fn raw(&mut self, bytes: &[u8]);
+    /// A string with nothing to escape inside (a clean key or string), given without its quotes.
+    fn quoted(&mut self, inner: &[u8]);
+    /// Any JSON text.
+    fn text(&mut self, text: &[u8]);
+}
+
+/// The canonical text as it is.
+struct Plain<'o>(&'o mut Vec<u8>);
+
+impl Out for Plain<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn quoted(&mut self, inner: &[u8]) {
+        self.0.push(b'"');
+        self.0.extend_from_slice(inner);
+        self.0.push(b'"');
+    }
+
+    fn text(&mut self, text: &[u8]) {
+        self.0.extend_from_slice(text);
+    }
+}
+
+/// The canonical text escaped as a JSON string's contents.
+struct Escaped<'o>(&'o mut Vec<u8>);
+
+impl Out for Escaped<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn quoted(&mut self, inner: &[u8]) {
+        self.0.extend_from_slice(b"\\\"");
+        self.0.extend_from_slice(inner);
+        self.0.extend_from_slice(b"\\\"");
+    }
+
+    fn text(&mut self, text: &[u8]) {
+        escape_into(text, self.0);
+    }
+}
+
+/// The value at the cursor, canonical, into `out`.
+fn any<'a>(
+    s: &mut Scanner<'a>,
+    out: &mut impl Out,
+    members: &mut Vec<Member<'a>>,
+) -> Result<bool, Bail> {
     match s.peek() {
         Some(b'{') => object(s, out, members),
         Some(b'[') => {
-            out.push(b'[');
+            out.raw(b"[");
             let (mut first, mut clean) = (true, true);
             let tidy = s.elements(|s| {
                 if !first {
-                    out.push(b',');
+                    out.raw(b",");
                 }
                 first = false;
-                clean &= write_with(s, out, members)?;
+                clean &= any(s, out, members)?;
                 Ok(())
             })?;
-            out.push(b']');
+            out.raw(b"]");
             Ok(tidy && clean)
         }
         _ => {
@@ -65,22 +135,21 @@ pub fn write_with<'a>(
 fn write_span<'a>(
     s: &Scanner<'a>,
     span: Span,
-    out: &mut Vec<u8>,
+    out: &mut impl Out,
     members: &mut Vec<Member<'a>>,
 ) -> Result<(), Bail> {
     let bytes = s.bytes(span);
     // A clean scalar, or a clean array without an object in it, is its own text.
-    let plain = match bytes.first() {
-        Some(b'{') => false,
-        Some(b'[') => !bytes.contains(&b'{'),
-        _ => true,
-    };
-    if span.clean && plain {
-        out.extend_from_slice(bytes);
-        Ok(())
-    } else {
-        write_with(&mut s.within(span), out, members).map(drop)
+    match bytes.first() {
+        Some(b'{') => {}
+        Some(b'[') if span.clean && !bytes.contains(&b'{') => {
+            out.text(bytes);
+            return Ok(());
+        }
+        Some(b'[') => {}
+        _ => return scalar(s, span, out),
     }
+    any(&mut s.within(span), out, members).map(drop)
 }
 
 /// Writes the array at the cursor, each element by `element`, comma-separated.
@@ -105,7 +174,7 @@ pub fn write_elements<'a>(
 /// An object: its members sorted by key (as `BTreeMap<String, _>` orders them: by bytes).
 fn object<'a>(
     s: &mut Scanner<'a>,
-    out: &mut Vec<u8>,
+    out: &mut impl Out,
     members: &mut Vec<Member<'a>>,
 ) -> Result<bool, Bail> {
     let base = members.len();
@@ -121,40 +190,43 @@ fn object<'a>(
         .get_mut(base..)
         .unwrap_or_default()
         .sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out.push(b'{');
+    out.raw(b"{");
     for i in base..end {
         let Some((key, escaped, span)) = members.get(i).cloned() else {
             break;
         };
         if i > base {
-            out.push(b',');
+            out.raw(b",");
         }
         if escaped {
-            serde_json::to_writer(&mut *out, &key).map_err(|_| Bail)?;
+            out.text(&serde_json::to_vec(&key).map_err(|_| Bail)?);
         } else {
             // Not escaped in the page, and the scanner refuses control characters: nothing to
             // escape.
-            out.push(b'"');
-            out.extend_from_slice(key.as_bytes());
-            out.push(b'"');
+            out.quoted(key.as_bytes());
         }
-        out.push(b':');
+        out.raw(b":");
         write_span(s, span, out, members)?;
     }
-    out.push(b'}');
+    out.raw(b"}");
     members.truncate(base);
     Ok(tidy && clean)
 }
 
 /// A string, number or literal: its bytes when clean, serde_json's text otherwise.
-fn scalar(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
+fn scalar(s: &Scanner<'_>, span: Span, out: &mut impl Out) -> Result<(), Bail> {
     let bytes = s.bytes(span);
     if span.clean {
-        out.extend_from_slice(bytes);
+        match bytes {
+            // A clean string has no escape inside.
+            [b'"', inner @ .., b'"'] => out.quoted(inner),
+            _ => out.raw(bytes),
+        }
         return Ok(());
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|_| Bail)?;
-    serde_json::to_writer(out, &value).map_err(|_| Bail)
+    out.text(&serde_json::to_vec(&value).map_err(|_| Bail)?);
+    Ok(())
 }
 
 /// Writes `text` as a JSON string, escaped exactly as serde_json escapes it: `"` and `\` with a
@@ -162,6 +234,12 @@ fn scalar(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
 pub fn write_as_string(text: &[u8], out: &mut Vec<u8>) {
     out.reserve(text.len() + text.len() / 4 + 2);
     out.push(b'"');
+    escape_into(text, out);
+    out.push(b'"');
+}
+
+/// [`write_as_string`] without the quotes: `text` escaped as a string's contents.
+fn escape_into(text: &[u8], out: &mut Vec<u8>) {
     let mut rest = text;
     loop {
         let plain = special_at(rest);
@@ -186,7 +264,6 @@ pub fn write_as_string(text: &[u8], out: &mut Vec<u8>) {
         }
         rest = tail;
     }
-    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -219,6 +296,19 @@ mod tests {
         ] {
             let value: Value = serde_json::from_str(text).unwrap();
             assert_eq!(canonical(text), Ok(value.to_string()), "{text}");
+            let mut escaped = Vec::new();
+            write_escaped_with(
+                &mut Scanner::new(text.as_bytes()).unwrap(),
+                &mut escaped,
+                &mut Vec::new(),
+            )
+            .unwrap();
+            let quoted = serde_json::to_string(&value.to_string()).unwrap();
+            assert_eq!(
+                String::from_utf8(escaped).unwrap(),
+                quoted[1..quoted.len() - 1],
+                "{text}"
+            );
         }
     }
 
@@ -237,6 +327,31 @@ mod tests {
             proptest::prop_assert_eq!(String::from_utf8(out).ok(), Some(parsed.to_string()));
             let span = Scanner::new(&text).and_then(|mut again| again.value());
             proptest::prop_assert_eq!(span.map(|span| span.clean), Ok(clean));
+        }
+
+        /// On any text: the escaped writer gives what escaping the plain writer's text gives,
+        /// and says the same of cleanliness.
+        #[test]
+        fn the_escaped_text_is_the_plain_text_escaped(
+            value in crate::streams::task_pages::tests::any_json(),
+            style in crate::streams::task_pages::tests::style(),
+        ) {
+            let text = crate::streams::task_pages::tests::text(&value, style);
+            let read = |escaped: bool| -> Result<(Vec<u8>, bool), Bail> {
+                let mut s = Scanner::new(&text)?;
+                let mut out = Vec::new();
+                let clean = if escaped {
+                    write_escaped_with(&mut s, &mut out, &mut Vec::new())?
+                } else {
+                    write(&mut s, &mut out)?
+                };
+                Ok((out, clean))
+            };
+            let (Ok(plain), escaped) = (read(false), read(true)) else { return Ok(()) };
+            let mut expected = Vec::new();
+            write_as_string(&plain.0, &mut expected);
+            let inner = expected.get(1..expected.len() - 1).map(<[u8]>::to_vec);
+            proptest::prop_assert_eq!(escaped.map(|(text, clean)| (Some(text), clean)), Ok((inner, plain.1)));
         }
     }
 

@@ -40,7 +40,7 @@ use field_memo::FieldMemo;
 #[derive(Default)]
 pub(super) struct Fields<'a> {
     memo: FieldMemo,
-    /// A field's `value` as `value_json`'s text, before it is escaped into the record.
+    /// A field's `value` as `value_json`'s text, escaped as the string it goes into.
     text: Vec<u8>,
     /// The members of the value's objects being sorted ([`canonical::write_with`]).
     members: Vec<canonical::Member<'a>>,
@@ -261,7 +261,10 @@ fn task<'a>(
     ] {
         start_member(&mut out, &mut first, key, false)?;
         let at = out.len();
-        serde_json::to_writer(&mut out, &id).map_err(|_| Bail)?;
+        match id {
+            Some(id) => canonical::write_as_string(id.as_bytes(), &mut out),
+            None => out.extend_from_slice(b"null"),
+        }
         if let Some(name) = scanned::kept(key) {
             spans.kept.push((name, at..out.len()));
         }
@@ -390,11 +393,13 @@ fn custom_field<'a>(
                 continue;
             }
             "value" => {
-                // Read once: written as `value_json`'s text, then copied.
+                // Read once: written as `value_json`'s text (escaped as the string it goes
+                // into), then copied.
                 s.ws();
                 let start = s.position();
                 fields.text.clear();
-                let clean = canonical::write_with(s, &mut fields.text, &mut fields.members)?;
+                let clean =
+                    canonical::write_escaped_with(s, &mut fields.text, &mut fields.members)?;
                 value_json = true;
                 Span {
                     start,
@@ -418,7 +423,9 @@ fn custom_field<'a>(
     }
     start_member(out, &mut first, "value_json", false)?;
     if value_json {
-        canonical::write_as_string(&fields.text, out);
+        out.push(b'"');
+        out.extend_from_slice(&fields.text);
+        out.push(b'"');
     } else {
         out.extend_from_slice(b"null");
     }
