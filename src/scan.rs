@@ -234,16 +234,24 @@ impl<'a> Scanner<'a> {
     /// A number: its extent, loosely (serde_json checks what is not a plain integer).
     fn number(&mut self) -> bool {
         let start = self.at;
-        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.text.get(self.at) {
+        let minus = self.text.get(start) == Some(&b'-');
+        let first = start + usize::from(minus);
+        self.at = first;
+        // Digits first (a plain integer is only those), then the rest of a number's characters.
+        while let Some(b'0'..=b'9') = self.text.get(self.at) {
             self.at += 1;
         }
-        let text = self.text.get(start..self.at).unwrap_or_default();
-        let digits = text.strip_prefix(b"-").unwrap_or(text);
-        let plain = !digits.is_empty()
-            && digits.len() <= 18
-            && digits.iter().all(u8::is_ascii_digit)
-            && (digits.len() == 1 || digits.first() != Some(&b'0'));
-        plain && text != b"-0"
+        let digits = self.at - first;
+        let mut plain = true;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.text.get(self.at) {
+            self.at += 1;
+            plain = false;
+        }
+        let leading_zero = self.text.get(first) == Some(&b'0');
+        plain
+            && (1..=18).contains(&digits)
+            && (digits == 1 || !leading_zero)
+            && !(minus && digits == 1 && leading_zero)
     }
 
     /// Enters an array or object.
