@@ -47,8 +47,7 @@ pub(crate) fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
     for (x, y) in a.by_ref().zip(b.by_ref()) {
         let differ = (0..4).fold(0, |d, i| {
             let at = i * 8..i * 8 + 8;
-            d | word(x.get(at.clone()).unwrap_or_default())
-                ^ word(y.get(at).unwrap_or_default())
+            d | word(x.get(at.clone()).unwrap_or_default()) ^ word(y.get(at).unwrap_or_default())
         });
         if differ != 0 {
             return false;

@@ -437,18 +437,24 @@ fn custom_field<'a>(
 /// colon. A key that had no escapes in the page (or is the connector's own) has nothing to
 /// escape; one that had is written as serde_json writes it.
 fn start_member(out: &mut Vec<u8>, first: &mut bool, key: &str, escaped: bool) -> Result<(), Bail> {
-    if !*first {
-        out.push(b',');
+    // Two-byte pieces of known length: each a store, where four pushes were four checks of the
+    // capacity.
+    if escaped {
+        if !*first {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
+        out.push(b':');
+    } else {
+        if *first {
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(b",\"");
+        }
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
     }
     *first = false;
-    if escaped {
-        serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.push(b'"');
-    }
-    out.push(b':');
     Ok(())
 }
 
