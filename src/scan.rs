@@ -15,10 +15,11 @@
 //! would write for it after parsing it — no whitespace, no escape in any string, no number but
 //! plain integers of at most 18 digits (not `-0`), no repeated key. A clean value is copied as
 //! its bytes; any other value is handed to serde_json (the visitors of [`crate::passthrough`])
-//! for just that value. The scanner accepts nothing serde_json refuses: the whole body must be
-//! UTF-8 (so every string is), a string may hold no control character, clean numbers and
-//! literals are checked exactly, and every value that is not clean is parsed by serde_json
-//! itself. Nesting deeper than [`MAX_DEPTH`] (serde_json stops at 128) and a key repeated in a
+//! for just that value. The scanner accepts nothing serde_json refuses: every byte must be
+//! UTF-8 (the whole text is checked once by [`Scanner::new`]; over a page, [`Scanner::pieces`]
+//! checks each key and text it gives, and the one pass each record it writes and each value it
+//! leaves out), a string may hold no control character, clean numbers and literals are checked
+//! exactly, and every value that is not clean is parsed by serde_json itself. Nesting deeper than [`MAX_DEPTH`] (serde_json stops at 128) and a key repeated in a
 //! clean object are [`Bail`]: the page goes to the tree path, which decides.
 
 use std::borrow::Cow;
@@ -52,8 +53,10 @@ pub struct Span {
 /// A cursor over a page's bytes.
 pub struct Scanner<'a> {
     text: &'a [u8],
-    /// The same text as `str` (checked once), to take strings from without checking again.
-    utf8: &'a str,
+    /// The same text as `str` when it was checked as a whole ([`Scanner::new`]), to take strings
+    /// from without checking again; none when each piece is checked as it is taken
+    /// ([`Scanner::pieces`]).
+    utf8: Option<&'a str>,
     at: usize,
     depth: usize,
     /// The key hashes of the objects being read (see [`ObjectRead`]).
@@ -66,19 +69,34 @@ impl<'a> Scanner<'a> {
         let utf8 = std::str::from_utf8(text).map_err(|_| Bail)?;
         Ok(Scanner {
             text,
-            utf8,
+            utf8: Some(utf8),
             at: 0,
             depth: 0,
             keys: Vec::new(),
         })
     }
 
+    /// A scanner over `text` not checked as UTF-8 as a whole: each piece it gives as text (a
+    /// key, [`Scanner::text`], [`Scanner::inner_str`]) is checked as it is given, and a text that
+    /// is not UTF-8 there is [`Bail`]. What the caller copies as bytes is for it to check: the
+    /// one pass checks each record it writes (it must make a `String` of it anyway) and each
+    /// value it leaves out, so that every byte of a page is checked once, not twice.
+    pub fn pieces(text: &'a [u8]) -> Self {
+        Scanner {
+            text,
+            utf8: None,
+            at: 0,
+            depth: 0,
+            keys: Vec::new(),
+        }
+    }
+
     /// A scanner over the value at `span` alone (a span starts and ends on ASCII bytes, so its
-    /// text is UTF-8 as well).
+    /// text is UTF-8 as well when the whole was).
     pub fn within(&self, span: Span) -> Scanner<'a> {
         Scanner {
             text: self.text.get(span.start..span.end).unwrap_or_default(),
-            utf8: self.utf8.get(span.start..span.end).unwrap_or_default(),
+            utf8: self.utf8.and_then(|u| u.get(span.start..span.end)),
             at: 0,
             depth: 0,
             keys: Vec::new(),
@@ -105,21 +123,33 @@ impl<'a> Scanner<'a> {
         self.text.get(span.start..span.end).unwrap_or_default()
     }
 
-    /// The text of a span (the whole body is UTF-8, and a span starts and ends on ASCII bytes).
-    pub fn text(&self, span: Span) -> &'a str {
-        self.utf8.get(span.start..span.end).unwrap_or_default()
+    /// The text at `range`: taken from the text checked as a whole, or checked now; [`Bail`]
+    /// when it is not UTF-8 (or not on a character's boundaries).
+    #[inline]
+    fn str_at(&self, range: std::ops::Range<usize>) -> Result<&'a str, Bail> {
+        match self.utf8 {
+            Some(utf8) => utf8.get(range),
+            None => self
+                .text
+                .get(range)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok()),
+        }
+        .ok_or(Bail)
     }
 
-    /// The text between a string span's quotes (the whole body is UTF-8, and quotes are ASCII).
-    pub fn inner_str(&self, span: Span) -> &'a str {
-        self.utf8
-            .get(span.start + 1..span.end.saturating_sub(1))
-            .unwrap_or_default()
+    /// The text of a span (a span starts and ends on ASCII bytes).
+    pub fn text(&self, span: Span) -> Result<&'a str, Bail> {
+        self.str_at(span.start..span.end)
+    }
+
+    /// The text between a string span's quotes.
+    pub fn inner_str(&self, span: Span) -> Result<&'a str, Bail> {
+        self.str_at(span.start + 1..span.end.saturating_sub(1))
     }
 
     /// The integer a clean number span holds.
     pub fn inner_number(&self, span: Span) -> Option<i64> {
-        self.utf8.get(span.start..span.end)?.parse().ok()
+        self.text(span).ok()?.parse().ok()
     }
 
     /// Skips whitespace; says whether there was any.
@@ -218,7 +248,7 @@ impl<'a> Scanner<'a> {
             let key: String = serde_json::from_slice(self.bytes(span)).map_err(|_| Bail)?;
             Ok((Cow::Owned(key), true))
         } else {
-            Ok((Cow::Borrowed(self.inner_str(span)), false))
+            Ok((Cow::Borrowed(self.inner_str(span)?), false))
         }
     }
 
@@ -248,10 +278,8 @@ impl<'a> Scanner<'a> {
             plain = false;
         }
         let leading_zero = self.text.get(first) == Some(&b'0');
-        plain
-            && (1..=18).contains(&digits)
-            && (digits == 1 || !leading_zero)
-            && !(minus && digits == 1 && leading_zero)
+        // A leading zero only as `0` itself (not `-0`, which a `Value` writes as `0`).
+        plain && (1..=18).contains(&digits) && (!leading_zero || (digits == 1 && !minus))
     }
 
     /// Enters an array or object.
@@ -275,14 +303,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn object(&mut self) -> Result<bool, Bail> {
-        let mut clean = true;
-        self.members(|s, _, escaped| {
-            clean &= !escaped;
-            let value = s.value()?;
-            clean &= value.clean;
-            Ok(())
-        })
-        .map(|tidy| tidy && clean)
+        self.skim_object()
     }
 
     /// An array at the cursor, after whitespace: `item` reads each element (the cursor before

@@ -190,6 +190,16 @@ impl<'a> Scanner<'a> {
     /// consumed, otherwise ([`Scanner::key`] reads it then).
     #[inline(always)]
     fn compact_key(&mut self) -> Option<&'a str> {
+        let (start, end) = self.compact_key_at()?;
+        let key = self.str_at(start..end).ok()?;
+        self.at = end + 2;
+        Some(key)
+    }
+
+    /// Where the text of a compact key at the cursor is (see [`Scanner::compact_key`]), nothing
+    /// consumed.
+    #[inline(always)]
+    fn compact_key_at(&self) -> Option<(usize, usize)> {
         let start = self.at + 1;
         if self.text.get(self.at) != Some(&b'"') {
             return None;
@@ -199,9 +209,65 @@ impl<'a> Scanner<'a> {
         if self.text.get(end..end + 2) != Some(b"\":") {
             return None;
         }
-        let key = self.utf8.get(start..end)?;
-        self.at = end + 2;
-        Some(key)
+        Some((start, end))
+    }
+
+    /// An object at the cursor (on its `{`) only scanned: its extent, whether it is clean (no
+    /// whitespace outside its values, no escape in a key, every value clean), and no key
+    /// repeated. The members' loop of [`Scanner::next_key`] without what a reader of the keys
+    /// needs (their text, the state to resume from): most objects of a page are only scanned,
+    /// and inside wasm that reader's state, kept in memory, cost more than the scan.
+    pub(super) fn skim_object(&mut self) -> Result<bool, Bail> {
+        self.consume(b'{')?;
+        self.deeper()?;
+        let base = self.keys.len();
+        let (mut seen, mut many) = (0, None);
+        let mut clean = !self.ws();
+        if self.text.get(self.at) == Some(&b'}') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(clean);
+        }
+        loop {
+            let hash = match self.compact_key_at() {
+                Some((start, end)) => {
+                    self.at = end + 2;
+                    bytes_hash(self.text.get(start..end).unwrap_or_default())
+                }
+                None => {
+                    let (key, escaped) = self.key()?;
+                    clean &= !escaped && !self.ws();
+                    if self.text.get(self.at) != Some(&b':') {
+                        return Err(Bail);
+                    }
+                    self.at += 1;
+                    bytes_hash(key.as_bytes())
+                }
+            };
+            let listed = self.keys.get(base..).unwrap_or_default();
+            match admit::<SCAN_LIMIT>(hash, listed, &mut seen, &mut many) {
+                Admit::Repeated => return Err(Bail),
+                Admit::List => self.keys.push(hash),
+                Admit::Spilled => {}
+            }
+            clean &= !self.ws();
+            clean &= self.value()?.clean;
+            clean &= !self.ws();
+            match self.text.get(self.at) {
+                Some(b',') => {
+                    self.at += 1;
+                    clean &= !self.ws();
+                }
+                Some(b'}') => {
+                    self.at += 1;
+                    break;
+                }
+                _ => return Err(Bail),
+            }
+        }
+        self.depth -= 1;
+        self.keys.truncate(base);
+        Ok(clean)
     }
 
     fn close(&mut self, o: &ObjectRead) {

@@ -106,7 +106,9 @@ pub fn fields_taken_up(body: &[u8], workspace_id: &str) -> Result<usize, Bail> {
 
 /// [`one_pass`], with the page's custom field definitions and buffers kept in `fields`.
 fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Result<TaskPage, Bail> {
-    let mut s = Scanner::new(body)?;
+    // Each record is checked as UTF-8 as it becomes a `String`, and each value left out where
+    // it is left out ([`check`]): the page is not checked a second time as a whole.
+    let mut s = Scanner::pieces(body);
     let mut page = TaskPage::default();
     let mut tasks = false;
     let mut capacity = 1024;
@@ -287,7 +289,7 @@ fn id_text(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
     let bytes = s.bytes(span);
     Ok(match bytes.first() {
         // Clean: no escapes, and a plain integer is written as it reads.
-        Some(b'"') if span.clean => Some(s.inner_str(span).to_owned()),
+        Some(b'"') if span.clean => Some(s.inner_str(span)?.to_owned()),
         Some(b'-' | b'0'..=b'9') if span.clean => {
             std::str::from_utf8(bytes).ok().map(str::to_owned)
         }
@@ -468,10 +470,13 @@ fn copy(s: &Scanner<'_>, span: Span, out: &mut Vec<u8>) -> Result<(), Bail> {
     }
 }
 
-/// Scans a value the record leaves out; one that is not clean is parsed, as the tree path would.
+/// Scans a value the record leaves out: one that is not clean is parsed, as the tree path
+/// would, and a clean one is checked as UTF-8 (no record carries its bytes to be checked there).
 fn check(s: &mut Scanner<'_>) -> Result<Span, Bail> {
     let span = s.value()?;
-    if !span.clean {
+    if span.clean {
+        s.text(span)?;
+    } else {
         value(s, span)?;
     }
     Ok(span)
@@ -501,7 +506,7 @@ fn timestamp(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<Option<i64>, Bail
     let span = s.value()?;
     let bytes = s.bytes(span);
     let ms = match bytes.first() {
-        Some(b'"') if span.clean => text_ms(s.inner_str(span)),
+        Some(b'"') if span.clean => text_ms(s.inner_str(span)?),
         // A clean number is a plain integer of at most 18 digits.
         Some(b'-' | b'0'..=b'9') if span.clean => s.inner_number(span),
         _ => {

@@ -214,7 +214,7 @@ fn custom_fields<'a>(s: &mut Scanner<'a>, fields: &mut Vec<Field<'a>>) -> Result
 /// is exactly what serde_json writes, so it is JSON already), as [`pruned`] checks what it
 /// skips: without building it.
 fn checked<'a>(s: &Scanner<'a>, span: Span) -> Result<&'a str, Bail> {
-    let text = s.text(span);
+    let text = s.text(span)?;
     if !span.clean {
         serde_json::from_str::<IgnoredAny>(text).map_err(|_| Bail)?;
     }

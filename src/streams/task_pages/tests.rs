@@ -501,7 +501,7 @@ proptest! {
         page in page(real_task()),
         style in style(),
         cut in any::<prop::sample::Index>(),
-        what in 0..6u8,
+        what in 0..7u8,
         depth in 100usize..200,
     ) {
         let mut body = text(&page, style);
@@ -523,6 +523,15 @@ proptest! {
             4 => {
                 if let Some(q) = body.iter().position(|&b| b == b'"') {
                     body.insert(q + 1, 0x01);
+                }
+            }
+            5 => {
+                // After any quote: inside any key or string (kept, left out or shared by
+                // tasks), or outside one.
+                let quotes: Vec<usize> = (0..body.len()).filter(|&i| body[i] == b'"').collect();
+                if !quotes.is_empty() {
+                    let q = quotes[cut.index(quotes.len())];
+                    body.splice(q + 1..q + 1, [0xc3, b'(']);
                 }
             }
             _ => {
@@ -617,6 +626,56 @@ fn a_task_that_is_not_an_object_is_a_protocol_error_of_that_task() {
         page.tasks[1].record,
         Err(ConnectorError::Protocol(_))
     ));
+}
+
+/// The one pass does not check a page as UTF-8 as a whole: each record is checked as it
+/// becomes a `String`, and each value the records leave out where it is left out. A byte that
+/// is not UTF-8 in any of those places sends the page to the tree path, which refuses it.
+#[test]
+fn invalid_utf8_where_no_record_carries_it_is_refused_as_the_tree_path_refuses_it() {
+    let field = r#"{"id":"f","name":"Field","type":"short_text","type_config":{},"date_created":"1","value":"v"}"#;
+    for body in [
+        // A member the record leaves out (replaced by the connector's own id).
+        r#"{"tasks":[{"id":"a","space_id":"BAD"}]}"#.to_owned(),
+        // A custom field's own `value_json` (replaced by the one made from `value`).
+        r#"{"tasks":[{"id":"a","custom_fields":[{"id":"f","value_json":"BAD","value":1}]}]}"#
+            .to_owned(),
+        // A member of the page beside `tasks`, its value and its key.
+        r#"{"tasks":[],"other":"BAD"}"#.to_owned(),
+        r#"{"tasks":[],"BAD":1}"#.to_owned(),
+        // A key of a task, and one inside a parent object and a custom field's value.
+        r#"{"tasks":[{"id":"a","BAD":1}]}"#.to_owned(),
+        r#"{"tasks":[{"id":"a","list":{"id":"1","BAD":2}}]}"#.to_owned(),
+        r#"{"tasks":[{"id":"a","custom_fields":[{"id":"f","value":{"BAD":[{"BAD":1}]}}]}]}"#
+            .to_owned(),
+        // A timestamp and an id the pass converts or reads.
+        r#"{"tasks":[{"id":"BAD","date_updated":"1"}]}"#.to_owned(),
+        r#"{"tasks":[{"id":"a","date_updated":"BAD"}]}"#.to_owned(),
+        // A definition the second task shares with the first, but for this byte.
+        format!(
+            r#"{{"tasks":[{{"id":"a","custom_fields":[{field}]}},{{"id":"b","custom_fields":[{}]}}]}}"#,
+            field.replace("Field", "BAD")
+        ),
+    ] {
+        // "BAD" becomes `B`, a lead byte without its continuation, `(D`.
+        let bad: Vec<u8> = body
+            .split("BAD")
+            .map(str::as_bytes)
+            .collect::<Vec<_>>()
+            .join(&[b'B', 0xc3, b'(', b'D'][..]);
+        assert!(std::str::from_utf8(&bad).is_err());
+        assert!(
+            one_pass(&bad, "9").is_err(),
+            "{}",
+            String::from_utf8_lossy(&bad)
+        );
+        let refused = reference(&bad, "9").map(drop).map_err(|e| e.to_string());
+        assert!(refused.is_err(), "{}", String::from_utf8_lossy(&bad));
+        assert_eq!(
+            read(&bad, "9").map(drop).map_err(|e| e.to_string()),
+            refused
+        );
+    }
 }
 
 #[test]
