@@ -327,33 +327,56 @@ pub(crate) fn key_hash(key: &str) -> u64 {
 }
 
 /// [`key_hash`] of any bytes.
+///
+/// Keys are short: up to 16 bytes are hashed as two words read from each end (they overlap when
+/// there are fewer than 16; the length is in the hash), three or fewer as one, with no loop:
+/// inside wasm each turn of a loop also checks the host's epoch, and a page has tens of
+/// thousands of keys.
+#[inline]
 pub fn bytes_hash(bytes: &[u8]) -> u64 {
-    let mix = |hash: u64, word: u64| {
-        (hash ^ word)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29)
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    let mut hash = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = mix(hash, u64::from_le_bytes(word));
+    let hash = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) if bytes.len() <= 16 => mix(
+            mix(hash, u64::from_le_bytes(*first)),
+            u64::from_le_bytes(*last),
+        ),
+        (Some(_), Some(last)) => {
+            let mut chunks = bytes.chunks_exact(8);
+            let hash = chunks
+                .by_ref()
+                .fold(hash, |hash, chunk| mix(hash, word_of(chunk)));
+            if chunks.remainder().is_empty() {
+                hash
+            } else {
+                // The last bytes as the last whole word, read over the end of the one before.
+                mix(hash, u64::from_le_bytes(*last))
+            }
+        }
+        _ => match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            (Some(head), Some(end)) => mix(
+                hash,
+                u64::from(u32::from_le_bytes(*head)) | u64::from(u32::from_le_bytes(*end)) << 32,
+            ),
+            _ => {
+                let byte = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0)) << (8 * i);
+                mix(hash, byte(0) | byte(1) | byte(2))
+            }
+        },
     }
-    // The last bytes as whole words read over their end (the length is in the hash already): a
-    // copy of a length not known in advance is a call out of the sandbox inside wasm, and a byte
-    // at a time is a loop.
-    let tail = chunks.remainder();
-    let last = if let Some(word) = bytes.last_chunk::<8>() {
-        u64::from_le_bytes(*word)
-    } else if let (Some(head), Some(end)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-        u64::from(u32::from_le_bytes(*head)) | u64::from(u32::from_le_bytes(*end)) << 32
-    } else {
-        tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b))
-    };
-    if tail.is_empty() {
-        hash
-    } else {
-        mix(hash, last)
-    }
+}
+
+/// One word mixed into a hash: a multiply and a rotation.
+#[inline(always)]
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash ^ word)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(29)
+}
+
+/// The eight bytes of a chunk as a word.
+#[inline(always)]
+fn word_of(chunk: &[u8]) -> u64 {
+    chunk
+        .first_chunk::<8>()
+        .map_or(0, |word| u64::from_le_bytes(*word))
 }

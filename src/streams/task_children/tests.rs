@@ -129,3 +129,27 @@ fn names_round_trip_and_a_child_of_another_stream_is_unknown() {
     assert!(e.contains("task_assignees") && e.contains("goals"), "{e}");
     assert!(Child::parse_all("tasks", &["tags".to_owned()]).is_err());
 }
+
+#[test]
+fn the_members_the_one_pass_notes_are_the_ones_pruned_keeps_but_custom_fields() {
+    let listed: Vec<&str> = super::pruned::TASK
+        .0
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for name in &listed {
+        let expected = (*name != "custom_fields").then_some(*name);
+        assert_eq!(super::scanned::kept(name), expected, "{name}");
+    }
+    for other in [
+        "",
+        "custom_fields",
+        "ids",
+        "tag",
+        "name",
+        "status",
+        "linked_task",
+    ] {
+        assert_eq!(super::scanned::kept(other), None, "{other}");
+    }
+}
