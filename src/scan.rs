@@ -32,6 +32,10 @@ mod words;
 pub(crate) use object::{admit, key_hash, Admit};
 pub use object::{bytes_hash, ObjectRead, Resumable};
 
+/// An object's key as its bytes: borrowed from the text when it had no escapes there,
+/// unescaped into bytes of its own otherwise (see [`Scanner::members`] on checking them).
+pub type Key<'a> = Cow<'a, [u8]>;
+
 /// Why the scanner gave up on a page: the tree path reads it instead (and reports its error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bail;
@@ -339,9 +343,14 @@ impl<'a> Scanner<'a> {
     /// An object at the cursor, after whitespace: `member` reads each member's value (the
     /// cursor after its colon), given its key and whether the key had escapes. A repeated key
     /// is [`Bail`]. Says whether the object had no whitespace outside its values.
+    ///
+    /// A key is given as its bytes ([`Key`]): over a text not checked as a whole
+    /// ([`Scanner::pieces`]) they are not checked as UTF-8 here, and a caller that neither
+    /// matches a key against a name of its own nor writes it into what it checks later must
+    /// check it.
     pub fn members(
         &mut self,
-        mut member: impl FnMut(&mut Self, &str, bool) -> Result<(), Bail>,
+        mut member: impl FnMut(&mut Self, &[u8], bool) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
         self.keyed_members(|s, key, escaped| member(s, &key, escaped))
     }
@@ -350,7 +359,7 @@ impl<'a> Scanner<'a> {
     /// escapes).
     pub fn keyed_members(
         &mut self,
-        mut member: impl FnMut(&mut Self, Cow<'a, str>, bool) -> Result<(), Bail>,
+        mut member: impl FnMut(&mut Self, Key<'a>, bool) -> Result<(), Bail>,
     ) -> Result<bool, Bail> {
         let mut object = self.open_object()?;
         while let Some((key, escaped)) = self.next_key(&mut object)? {

@@ -16,9 +16,8 @@
 //! A key repeated in an object is [`Bail`] (the scanner refuses it), as everywhere in the one
 //! pass: the tree path decides those pages.
 
-use super::{special_at, Bail, Scanner, Span};
+use super::{special_at, Bail, Key, Scanner, Span};
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// Writes the value at the cursor as `Value::to_string` would write it. Says whether the value's
 /// text in the page is clean (what [`Scanner::value`] says of it), so that a caller that copies
@@ -29,7 +28,7 @@ pub fn write(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<bool, Bail> {
 
 /// An object's member on its way to being sorted: its key, whether the key had escapes, and
 /// where its value is.
-pub type Member<'a> = (Cow<'a, str>, bool, Span);
+pub type Member<'a> = (Key<'a>, bool, Span);
 
 /// [`write`], with one list for the members of every object being sorted (nested objects use
 /// the list past their parent's members: nothing to allocate per object).
@@ -189,7 +188,7 @@ fn object<'a>(
     members
         .get_mut(base..)
         .unwrap_or_default()
-        .sort_unstable_by(|a, b| key_order(a.0.as_bytes(), b.0.as_bytes()));
+        .sort_unstable_by(|a, b| key_order(&a.0, &b.0));
     out.raw(b"{");
     for i in base..end {
         let Some((key, escaped, span)) = members.get(i).cloned() else {
@@ -199,11 +198,13 @@ fn object<'a>(
             out.raw(b",");
         }
         if escaped {
-            out.text(&serde_json::to_vec(&key).map_err(|_| Bail)?);
+            // Unescaped by serde_json, so UTF-8.
+            let key = std::str::from_utf8(&key).map_err(|_| Bail)?;
+            out.text(&serde_json::to_vec(key).map_err(|_| Bail)?);
         } else {
             // Not escaped in the page, and the scanner refuses control characters: nothing to
-            // escape.
-            out.quoted(key.as_bytes());
+            // escape. (Its bytes go into the text, which is checked as UTF-8 with the record.)
+            out.quoted(&key);
         }
         out.raw(b":");
         write_span(s, span, out, members)?;

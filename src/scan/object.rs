@@ -7,7 +7,7 @@
 //! take up a later object whose text is the same up to that point without scanning it again:
 //! the same bytes at the same depth make the same decisions.
 
-use super::{Bail, Scanner};
+use super::{Bail, Key, Scanner};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -144,7 +144,7 @@ impl<'a> Scanner<'a> {
     /// The next member's key and whether it had escapes, the cursor then after its colon (the
     /// caller reads the value); `None` once the object's `}` is read. A repeated key is
     /// [`Bail`].
-    pub fn next_key(&mut self, o: &mut ObjectRead) -> Result<Option<(Cow<'a, str>, bool)>, Bail> {
+    pub fn next_key(&mut self, o: &mut ObjectRead) -> Result<Option<(Key<'a>, bool)>, Bail> {
         if o.first {
             if self.text.get(self.at) == Some(&b'}') {
                 self.close(o);
@@ -169,8 +169,10 @@ impl<'a> Scanner<'a> {
             }
             o.tidy &= !self.ws();
         }
-        if let Some(key) = self.compact_key() {
-            o.insert(&mut self.keys, key.as_bytes())?;
+        if let Some((start, end)) = self.compact_key_at() {
+            let key = self.text.get(start..end).unwrap_or_default();
+            self.at = end + 2;
+            o.insert(&mut self.keys, key)?;
             o.tidy &= !self.ws();
             return Ok(Some((Cow::Borrowed(key), false)));
         }
@@ -182,22 +184,16 @@ impl<'a> Scanner<'a> {
         }
         self.at += 1;
         o.tidy &= !self.ws();
+        let key = match key {
+            Cow::Borrowed(key) => Cow::Borrowed(key.as_bytes()),
+            Cow::Owned(key) => Cow::Owned(key.into_bytes()),
+        };
         Ok(Some((key, escaped)))
     }
 
-    /// The key at the cursor when it is written the compact way, `"key":` with no escape and no
-    /// whitespace (as ClickUp writes them), the cursor then after the colon; none, and nothing
-    /// consumed, otherwise ([`Scanner::key`] reads it then).
-    #[inline(always)]
-    fn compact_key(&mut self) -> Option<&'a str> {
-        let (start, end) = self.compact_key_at()?;
-        let key = self.str_at(start..end).ok()?;
-        self.at = end + 2;
-        Some(key)
-    }
-
-    /// Where the text of a compact key at the cursor is (see [`Scanner::compact_key`]), nothing
-    /// consumed.
+    /// Where the text of a compact key at the cursor is, `"key":` with no escape and no
+    /// whitespace (as ClickUp writes them); none otherwise ([`Scanner::key`] reads it then).
+    /// Nothing is consumed.
     #[inline(always)]
     fn compact_key_at(&self) -> Option<(usize, usize)> {
         let start = self.at + 1;

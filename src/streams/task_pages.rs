@@ -116,7 +116,7 @@ fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Resu
         return Err(Bail);
     }
     s.members(|s, key, _| match key {
-        "tasks" => {
+        b"tasks" => {
             tasks = true;
             if s.peek() != Some(b'[') {
                 return Err(Bail);
@@ -131,13 +131,17 @@ fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Resu
             })
             .map(drop)
         }
-        "last_page" => {
+        b"last_page" => {
             let span = s.value()?;
             page.last_page = value(s, span)?.as_bool();
             Ok(())
         }
-        // Checked all the same, so that a page the tree path refuses is refused here too.
-        _ => check(s).map(drop),
+        // Checked all the same, key and value, so that a page the tree path refuses is refused
+        // here too (no record carries them to be checked there).
+        _ => {
+            std::str::from_utf8(key).map_err(|_| Bail)?;
+            check(s).map(drop)
+        }
     })?;
     s.finish()?;
     if tasks {
@@ -208,35 +212,37 @@ fn task<'a>(
     s.members(|s, key, escaped| {
         match key {
             // Replaced by the ids the connector adds (as the tree path overwrites them).
-            "workspace_id" | "space_id" | "folder_id" | "list_id" => return check(s).map(drop),
+            b"workspace_id" | b"space_id" | b"folder_id" | b"list_id" => return check(s).map(drop),
             _ => start_member(&mut out, &mut first, key, escaped)?,
         }
         let at = out.len();
         match key {
-            "date_updated" => updated = timestamp(s, &mut out)?,
-            k if tasks::TIMESTAMPS.contains(&k) => drop(timestamp(s, &mut out)?),
-            "id" => {
+            b"date_updated" => updated = timestamp(s, &mut out)?,
+            k if tasks::TIMESTAMPS.iter().any(|t| t.as_bytes() == k) => {
+                timestamp(s, &mut out)?;
+            }
+            b"id" => {
                 let span = s.value()?;
                 id = id_text(s, span)?;
                 copy(s, span, &mut out)?;
             }
-            "archived" => {
+            b"archived" => {
                 let span = s.value()?;
                 archived = s.bytes(span) == b"true";
                 copy(s, span, &mut out)?;
             }
-            "space" | "folder" | "project" | "list" => {
+            b"space" | b"folder" | b"project" | b"list" => {
                 let span = s.value()?;
                 let parent = parent_id(s, span)?;
                 match key {
-                    "space" => space = parent,
-                    "folder" => folder = parent,
-                    "project" => project = parent,
+                    b"space" => space = parent,
+                    b"folder" => folder = parent,
+                    b"project" => project = parent,
                     _ => list = parent,
                 }
                 copy(s, span, &mut out)?;
             }
-            "checklists" => {
+            b"checklists" => {
                 let span = s.value()?;
                 let planned = Planned {
                     out: &mut out,
@@ -244,7 +250,7 @@ fn task<'a>(
                 };
                 serde(s, span, |d| planned.deserialize(d))?;
             }
-            "custom_fields" => custom_fields(s, &mut out, &mut spans.fields, fields)?,
+            b"custom_fields" => custom_fields(s, &mut out, &mut spans.fields, fields)?,
             _ => {
                 let span = s.value()?;
                 copy(s, span, &mut out)?;
@@ -261,13 +267,13 @@ fn task<'a>(
         ("folder_id", folder.as_deref().or(project.as_deref())),
         ("list_id", list.as_deref()),
     ] {
-        start_member(&mut out, &mut first, key, false)?;
+        start_member(&mut out, &mut first, key.as_bytes(), false)?;
         let at = out.len();
         match id {
             Some(id) => canonical::write_as_string(id.as_bytes(), &mut out),
             None => out.extend_from_slice(b"null"),
         }
-        if let Some(name) = scanned::kept(key) {
+        if let Some(name) = scanned::kept(key.as_bytes()) {
             spans.kept.push((name, at..out.len()));
         }
     }
@@ -308,8 +314,8 @@ fn parent_id(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
     object.members(|o, key, _| {
         let member = o.value()?;
         match key {
-            "hidden" => hidden = o.bytes(member) == b"true",
-            "id" => id = id_text(o, member)?,
+            b"hidden" => hidden = o.bytes(member) == b"true",
+            b"id" => id = id_text(o, member)?,
             _ => {}
         }
         Ok(())
@@ -369,13 +375,13 @@ fn custom_field<'a>(
     };
     let mut value_json = false;
     while let Some((key, escaped)) = s.next_key(&mut object)? {
-        if key == "value_json" {
+        if *key == *b"value_json" {
             // Replaced by the one made from `value` (as the tree path overwrites it).
             check(s)?;
             continue;
         }
         // A definition is kept once a member of it is written (so the copy needs its comma).
-        if key == "value" && !known && !first {
+        if *key == *b"value" && !known && !first {
             if let Some(state) = s.resumable(&object, start) {
                 let input = start..start + state.text_len();
                 memo.keep(
@@ -390,11 +396,11 @@ fn custom_field<'a>(
         }
         start_member(out, &mut first, &key, escaped)?;
         let span = match &*key {
-            "date_created" => {
+            b"date_created" => {
                 timestamp(s, out)?;
                 continue;
             }
-            "value" => {
+            b"value" => {
                 // Read once: written as `value_json`'s text (escaped as the string it goes
                 // into), then copied.
                 s.ws();
@@ -415,15 +421,15 @@ fn custom_field<'a>(
         copy(s, span, out)?;
         let written = Some(at..out.len());
         match &*key {
-            "id" => spans.id = written,
-            "name" => spans.name = written,
-            "type" => spans.kind = written,
-            "value" => spans.value = written,
-            "type_config" => spans.type_config = written,
+            b"id" => spans.id = written,
+            b"name" => spans.name = written,
+            b"type" => spans.kind = written,
+            b"value" => spans.value = written,
+            b"type_config" => spans.type_config = written,
             _ => {}
         }
     }
-    start_member(out, &mut first, "value_json", false)?;
+    start_member(out, &mut first, b"value_json", false)?;
     if value_json {
         out.push(b'"');
         out.extend_from_slice(&fields.text);
@@ -437,14 +443,22 @@ fn custom_field<'a>(
 
 /// Starts a member of an object being written: a comma unless it is the first, the key, the
 /// colon. A key that had no escapes in the page (or is the connector's own) has nothing to
-/// escape; one that had is written as serde_json writes it.
-fn start_member(out: &mut Vec<u8>, first: &mut bool, key: &str, escaped: bool) -> Result<(), Bail> {
+/// escape (its bytes are checked as UTF-8 with the record); one that had is written as
+/// serde_json writes it.
+fn start_member(
+    out: &mut Vec<u8>,
+    first: &mut bool,
+    key: &[u8],
+    escaped: bool,
+) -> Result<(), Bail> {
     // Two-byte pieces of known length: each a store, where four pushes were four checks of the
     // capacity.
     if escaped {
         if !*first {
             out.push(b',');
         }
+        // Unescaped by serde_json, so UTF-8.
+        let key = std::str::from_utf8(key).map_err(|_| Bail)?;
         serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
         out.push(b':');
     } else {
@@ -453,7 +467,7 @@ fn start_member(out: &mut Vec<u8>, first: &mut bool, key: &str, escaped: bool) -
         } else {
             out.extend_from_slice(b",\"");
         }
-        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(key);
         out.extend_from_slice(b"\":");
     }
     *first = false;

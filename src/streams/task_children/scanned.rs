@@ -82,16 +82,16 @@ pub struct FieldSpans {
 /// holds); none for any other key.
 // A `match`, not a walk over the list: inside wasm every loop's turn checks the host's epoch,
 // and the one pass asks this of every member of every task. A test holds it to the list.
-pub fn kept(key: &str) -> Option<&'static str> {
+pub fn kept(key: &[u8]) -> Option<&'static str> {
     Some(match key {
-        "id" => "id",
-        "workspace_id" => "workspace_id",
-        "_ab_cdc_deleted_at" => "_ab_cdc_deleted_at",
-        "assignees" => "assignees",
-        "tags" => "tags",
-        "checklists" => "checklists",
-        "dependencies" => "dependencies",
-        "linked_tasks" => "linked_tasks",
+        b"id" => "id",
+        b"workspace_id" => "workspace_id",
+        b"_ab_cdc_deleted_at" => "_ab_cdc_deleted_at",
+        b"assignees" => "assignees",
+        b"tags" => "tags",
+        b"checklists" => "checklists",
+        b"dependencies" => "dependencies",
+        b"linked_tasks" => "linked_tasks",
         _ => return None,
     })
 }
@@ -155,12 +155,17 @@ pub fn read(record: &str) -> Result<Record<'_>, Bail> {
     let mut task = Map::new();
     let mut fields = Vec::new();
     s.keyed_members(|s, key, _| {
-        if key == "custom_fields" {
+        if *key == *b"custom_fields" {
             return custom_fields(s, &mut fields);
         }
         let span = s.value()?;
-        if pruned::TASK.0.iter().any(|(name, _)| *name == key) {
-            task.insert(key.into_owned(), parse(s, span)?);
+        if pruned::TASK
+            .0
+            .iter()
+            .any(|(name, _)| name.as_bytes() == &*key)
+        {
+            let key = String::from_utf8(key.into_owned()).map_err(|_| Bail)?;
+            task.insert(key, parse(s, span)?);
         } else {
             checked(s, span)?;
         }
@@ -203,11 +208,11 @@ fn custom_fields<'a>(s: &mut Scanner<'a>, fields: &mut Vec<Field<'a>>) -> Result
         s.keyed_members(|s, key, _| {
             let span = s.value()?;
             match &*key {
-                "id" => field.id = id(s, span)?,
-                "name" => field.name = string(s, span)?,
-                "type" => field.kind = string(s, span)?,
-                "value" => field.value = Some(checked(s, span)?),
-                "type_config" => field.type_config = Some(checked(s, span)?),
+                b"id" => field.id = id(s, span)?,
+                b"name" => field.name = string(s, span)?,
+                b"type" => field.kind = string(s, span)?,
+                b"value" => field.value = Some(checked(s, span)?),
+                b"type_config" => field.type_config = Some(checked(s, span)?),
                 _ => drop(checked(s, span)?),
             }
             Ok(())

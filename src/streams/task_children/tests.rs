@@ -139,7 +139,7 @@ fn the_members_the_one_pass_notes_are_the_ones_pruned_keeps_but_custom_fields() 
         .collect();
     for name in &listed {
         let expected = (*name != "custom_fields").then_some(*name);
-        assert_eq!(super::scanned::kept(name), expected, "{name}");
+        assert_eq!(super::scanned::kept(name.as_bytes()), expected, "{name}");
     }
     for other in [
         "",
@@ -150,6 +150,6 @@ fn the_members_the_one_pass_notes_are_the_ones_pruned_keeps_but_custom_fields() 
         "status",
         "linked_task",
     ] {
-        assert_eq!(super::scanned::kept(other), None, "{other}");
+        assert_eq!(super::scanned::kept(other.as_bytes()), None, "{other}");
     }
 }
