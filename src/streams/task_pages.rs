@@ -111,7 +111,10 @@ fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Resu
     let mut s = Scanner::pieces(body);
     let mut page = TaskPage::default();
     let mut tasks = false;
-    let mut capacity = 1024;
+    let mut sizes = Sizes {
+        record: 1024,
+        fields: 0,
+    };
     if s.peek() != Some(b'{') {
         return Err(Bail);
     }
@@ -122,7 +125,7 @@ fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Resu
                 return Err(Bail);
             }
             s.elements(|s| {
-                let (task, id) = task(s, workspace_id, &mut capacity, fields)?;
+                let (task, id) = task(s, workspace_id, &mut sizes, fields)?;
                 if page.tasks.is_empty() {
                     page.first_id = id;
                 }
@@ -193,20 +196,32 @@ static CHECKLISTS: Plan = Plan::Each(&Plan::Object(&[
     ),
 ]));
 
+/// What the task before needed, to size the next one's buffers from the start (inside wasm a
+/// buffer that grows is copied out of the sandbox at each step).
+struct Sizes {
+    /// Its record's bytes, and an eighth more.
+    record: usize,
+    /// Its custom fields.
+    fields: usize,
+}
+
 /// One task: its record written member by member, and what the walk needs to know of it.
 fn task<'a>(
     s: &mut Scanner<'a>,
     workspace_id: &str,
-    capacity: &mut usize,
+    sizes: &mut Sizes,
     fields: &mut Fields<'a>,
 ) -> Result<(PageTask, Option<String>), Bail> {
     if s.peek() != Some(b'{') {
         return Err(Bail); // the tree path says what is wrong with it
     }
-    let mut out = Vec::with_capacity(*capacity);
+    let mut out = Vec::with_capacity(sizes.record);
     out.push(b'{');
     let mut first = true;
-    let mut spans = Spans::default();
+    let mut spans = Spans {
+        kept: Vec::with_capacity(scanned::KEPT),
+        fields: Vec::with_capacity(sizes.fields),
+    };
     let (mut space, mut folder, mut project, mut list) = (None, None, None, None);
     let (mut id, mut archived, mut updated) = (None, false, None);
     s.members(|s, key, escaped| {
@@ -278,7 +293,8 @@ fn task<'a>(
         }
     }
     out.push(b'}');
-    *capacity = out.len() + out.len() / 8;
+    sizes.record = out.len() + out.len() / 8;
+    sizes.fields = spans.fields.len();
     let record = String::from_utf8(out).map_err(|_| Bail)?;
     let task = PageTask {
         record: Ok(record),

@@ -78,6 +78,9 @@ pub struct FieldSpans {
     pub type_config: Option<Range<usize>>,
 }
 
+/// How many members [`kept`] names (the size of [`Spans::kept`] at most).
+pub const KEPT: usize = 8;
+
 /// The name of a member [`pruned::TASK`] keeps, but `custom_fields` (which [`Spans::fields`]
 /// holds); none for any other key.
 // A `match`, not a walk over the list: inside wasm every loop's turn checks the host's epoch,
