@@ -177,17 +177,19 @@ impl Transport for WasiTransport {
             request = request.header("authorization", token);
         }
         let response = request.send().map_err(|e| transport_error(&e, url))?;
-        let mut answer = rate_headers(response.status_code(), |name| {
+        let header = |name: &str| {
             response
                 .header(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
-        });
-        answer.body = response.body().map_err(|e| {
-            TransportError::Unavailable(format!(
-                "the connection broke while reading the body ({e})"
-            ))
-        })?;
+        };
+        let mut answer = rate_headers(response.status_code(), header);
+        answer.body = whole_body(header("content-length"), || response.chunk(READ_AT_ONCE))
+            .map_err(|e| {
+                TransportError::Unavailable(format!(
+                    "the connection broke while reading the body ({e})"
+                ))
+            })?;
         Ok(answer)
     }
 
@@ -219,6 +221,36 @@ impl Transport for WasiTransport {
         h.write_u64(self.now_ms() as u64);
         h.finish()
     }
+}
+
+/// The most bytes one read of a body asks for: the host gives what it has, up to this (a body
+/// that arrived in one piece then comes in one read).
+const READ_AT_ONCE: u64 = 64 << 20;
+
+/// A body, read chunk by chunk with `next` until it ends. The first chunk is kept as the body
+/// (a body that comes in one chunk is not copied again) and the buffer is sized from the
+/// answer's `Content-Length` (up to [`READ_AT_ONCE`]), so that later chunks are copied once and
+/// the buffer never grows step by step: inside wasm each copy of a buffer that grows is a call
+/// out of the sandbox, and a task page is about a megabyte.
+fn whole_body<E>(
+    content_length: Option<String>,
+    mut next: impl FnMut() -> Result<Option<Vec<u8>>, E>,
+) -> Result<Vec<u8>, E> {
+    let Some(mut body) = next()? else {
+        return Ok(Vec::new());
+    };
+    let expected = content_length
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .map_or(0, |n| n.min(READ_AT_ONCE) as usize);
+    let mut chunk = next()?;
+    if chunk.is_some() {
+        body.reserve(expected.saturating_sub(body.len()));
+    }
+    while let Some(more) = chunk {
+        body.extend_from_slice(&more);
+        chunk = next()?;
+    }
+    Ok(body)
 }
 
 /// An answer's status and `X-RateLimit-*` headers (read by `header`, case-insensitively), with

@@ -195,13 +195,13 @@ fn read(response: IncomingResponse, url: &str) -> Result<HttpResponse, Transport
     {
         // The stream is a child of the body: dropped before it.
         let stream = body.stream().map_err(|()| broken("no stream".to_owned()))?;
-        loop {
-            match stream.blocking_read(1 << 20) {
-                Ok(chunk) => answer.body.extend_from_slice(&chunk),
-                Err(StreamError::Closed) => break,
-                Err(e) => return Err(broken(format!("{e:?}"))),
+        answer.body = super::whole_body(header("content-length"), || {
+            match stream.blocking_read(super::READ_AT_ONCE) {
+                Ok(chunk) => Ok(Some(chunk)),
+                Err(StreamError::Closed) => Ok(None),
+                Err(e) => Err(broken(format!("{e:?}"))),
             }
-        }
+        })?;
     }
     drop(body);
     Ok(answer)
