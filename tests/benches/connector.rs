@@ -736,7 +736,7 @@ fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
         mb(pass)
     );
     println!(
-        "| … of which checking the page is UTF-8 (once) | {utf8:.2} | {:.0}% | {:.0} |",
+        "| … of which, about, checking a page's worth of bytes as UTF-8 (each record is checked once as it becomes a `String`; the page is not checked whole) | {utf8:.2} | {:.0}% | {:.0} |",
         share(utf8),
         mb(utf8)
     );
