@@ -53,8 +53,12 @@ pub fn write_escaped_with<'a>(
 /// Where the canonical text goes: as it is ([`Plain`]), or escaped as a string's contents
 /// ([`Escaped`]).
 trait Out {
+    /// The buffer written to.
+    fn buffer(&mut self) -> &mut Vec<u8>;
     /// Bytes that no escape can change (punctuation, numbers, literals).
-    fn raw(&mut self, bytes: &[u8]);
+    fn raw(&mut self, bytes: &[u8]) {
+        self.buffer().extend_from_slice(bytes);
+    }
     /// A string with nothing to escape inside (a clean key or string), given without its quotes.
     fn quoted(&mut self, inner: &[u8]);
     /// Any JSON text.
@@ -65,8 +69,8 @@ trait Out {
 struct Plain<'o>(&'o mut Vec<u8>);
 
 impl Out for Plain<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
+    fn buffer(&mut self) -> &mut Vec<u8> {
+        self.0
     }
 
     fn quoted(&mut self, inner: &[u8]) {
@@ -84,8 +88,8 @@ impl Out for Plain<'_> {
 struct Escaped<'o>(&'o mut Vec<u8>);
 
 impl Out for Escaped<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
+    fn buffer(&mut self) -> &mut Vec<u8> {
+        self.0
     }
 
     fn quoted(&mut self, inner: &[u8]) {
@@ -140,15 +144,13 @@ fn write_span<'a>(
     let bytes = s.bytes(span);
     // A clean scalar, or a clean array without an object in it, is its own text.
     match bytes.first() {
-        Some(b'{') => {}
         Some(b'[') if span.clean && !bytes.contains(&b'{') => {
             out.text(bytes);
-            return Ok(());
+            Ok(())
         }
-        Some(b'[') => {}
-        _ => return scalar(s, span, out),
+        Some(b'{' | b'[') => any(&mut s.within(span), out, members).map(drop),
+        _ => scalar(s, span, out),
     }
-    any(&mut s.within(span), out, members).map(drop)
 }
 
 /// Writes the array at the cursor, each element by `element`, comma-separated.

@@ -85,6 +85,7 @@ pub const KEPT: usize = 8;
 /// holds); none for any other key.
 // A `match`, not a walk over the list: inside wasm every loop's turn checks the host's epoch,
 // and the one pass asks this of every member of every task. A test holds it to the list.
+#[inline(always)]
 pub fn kept(key: &[u8]) -> Option<&'static str> {
     Some(match key {
         b"id" => "id",
@@ -162,13 +163,8 @@ pub fn read(record: &str) -> Result<Record<'_>, Bail> {
             return custom_fields(s, &mut fields);
         }
         let span = s.value()?;
-        if pruned::TASK
-            .0
-            .iter()
-            .any(|(name, _)| name.as_bytes() == &*key)
-        {
-            let key = String::from_utf8(key.into_owned()).map_err(|_| Bail)?;
-            task.insert(key, parse(s, span)?);
+        if let Some(name) = kept(&key) {
+            task.insert(name.to_owned(), parse(s, span)?);
         } else {
             checked(s, span)?;
         }
