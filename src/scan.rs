@@ -6,31 +6,34 @@
 //! the tree path natively but only 1.2× inside wasm (wasm/native 3.0×): every string, number and
 //! member still goes through the visitor calls and serde_json's writer. `serde-transcode` only
 //! copies (it cannot rewrite or catch repeated keys) and was no faster than that visitor;
-//! `simd-json` builds a tape or a tree of the whole page first, and its wasm backend needs the
-//! component built with `+simd128`. What a page needs is much less: most of a task (custom
-//! fields' type configs, sharing, locations) is copied through unchanged, so finding a value's
-//! end and copying its bytes is enough for it.
+//! `simd-json` builds a tape or a tree of the whole page first (the component is built with
+//! `+simd128`, which its wasm backend needs, but the tape is a second pass over the page). What
+//! a page needs is much less: most of a task (custom fields' type configs, sharing, locations)
+//! is copied through unchanged, so finding a value's end and copying its bytes is enough for it.
 //!
 //! The rule that keeps this exact: a value is *clean* when its text is exactly what serde_json
 //! would write for it after parsing it — no whitespace, no escape in any string, no number but
 //! plain integers of at most 18 digits (not `-0`), no repeated key. A clean value is copied as
 //! its bytes; any other value is handed to serde_json (the visitors of [`crate::passthrough`])
 //! for just that value. The scanner accepts nothing serde_json refuses: every byte must be
-//! UTF-8 (the whole text is checked once by [`Scanner::new`]; over a page, [`Scanner::pieces`]
-//! checks each key and text it gives, and the one pass each record it writes and each value it
-//! leaves out), a string may hold no control character, clean numbers and literals are checked
-//! exactly, and every value that is not clean is parsed by serde_json itself. Nesting deeper than [`MAX_DEPTH`] (serde_json stops at 128) and a key repeated in a
-//! clean object are [`Bail`]: the page goes to the tree path, which decides.
+//! UTF-8 (checked by [`str_of`] and [`string_of`]: the whole text once by [`Scanner::new`]; over
+//! a page, [`Scanner::pieces`] checks each key and text it gives, and the one pass each record
+//! it writes and each value it leaves out), a string may hold no control character, clean
+//! numbers and literals are checked exactly, and every value that is not clean is parsed by
+//! serde_json itself. Nesting deeper than [`MAX_DEPTH`] (serde_json stops at 128) and a key
+//! repeated in a clean object are [`Bail`]: the page goes to the tree path, which decides.
 
 use std::borrow::Cow;
 pub(crate) use words::{special_at, starts_with};
 
 pub mod canonical;
 mod object;
+mod utf8;
 mod words;
 
 pub(crate) use object::{admit, key_hash, Admit};
 pub use object::{bytes_hash, ObjectRead, Resumable};
+pub use utf8::{str_of, string_of};
 
 /// An object's key as its bytes: borrowed from the text when it had no escapes there,
 /// unescaped into bytes of its own otherwise (see [`Scanner::members`] on checking them).
@@ -70,7 +73,7 @@ pub struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     /// A scanner over `text`, which must be UTF-8 as a whole.
     pub fn new(text: &'a [u8]) -> Result<Self, Bail> {
-        let utf8 = std::str::from_utf8(text).map_err(|_| Bail)?;
+        let utf8 = str_of(text).ok_or(Bail)?;
         Ok(Scanner {
             text,
             utf8: Some(utf8),
@@ -133,10 +136,7 @@ impl<'a> Scanner<'a> {
     fn str_at(&self, range: std::ops::Range<usize>) -> Result<&'a str, Bail> {
         match self.utf8 {
             Some(utf8) => utf8.get(range),
-            None => self
-                .text
-                .get(range)
-                .and_then(|bytes| std::str::from_utf8(bytes).ok()),
+            None => self.text.get(range).and_then(str_of),
         }
         .ok_or(Bail)
     }

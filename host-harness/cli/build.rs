@@ -6,11 +6,18 @@
 //!   (for packagers who build the component elsewhere).
 //! - Otherwise: `cargo build --release --target wasm32-wasip2 -p clickup-connector` in the
 //!   workspace, into `<target>/component-build` (its own target folder: the outer cargo holds
-//!   the locks of the usual ones). The end-to-end tests build into the same folder, so the
-//!   component is compiled once.
+//!   the locks of the usual ones), with `+simd128` (see [`RUSTFLAGS`]). The end-to-end tests
+//!   build into the same folder with the same flags, so the component is compiled once.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The component's target's flags: wasm's 128-bit vectors (`simd128`), which every host of the
+/// component model runs (wasmtime, jco's Node.js).
+const RUSTFLAGS: (&str, &str) = (
+    "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS",
+    "-C target-feature=+simd128",
+);
 
 fn main() {
     println!("cargo:rerun-if-env-changed=CLICKUP_CONNECTOR_EMBED");
@@ -57,6 +64,11 @@ fn build_component() -> PathBuf {
         .args(["build", "--release", "--target", "wasm32-wasip2"])
         .args(["-p", "clickup-connector", "--target-dir"])
         .arg(&component_target)
+        // With wasm's 128-bit vectors, which the record path's UTF-8 checks use
+        // (`src/scan/utf8.rs`). The same flags as `tests/support/lib.rs`, so that one build in
+        // the shared folder serves both. A `RUSTFLAGS` of the caller's takes precedence: the
+        // component is then the same without vectors, its checks slower.
+        .env(RUSTFLAGS.0, RUSTFLAGS.1)
         // What cargo sets for this build script, and clippy's wrapper, are not for the
         // component's build.
         .env_remove("CARGO_ENCODED_RUSTFLAGS")

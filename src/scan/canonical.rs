@@ -201,7 +201,7 @@ fn object<'a>(
         }
         if escaped {
             // Unescaped by serde_json, so UTF-8.
-            let key = std::str::from_utf8(&key).map_err(|_| Bail)?;
+            let key = crate::scan::str_of(&key).ok_or(Bail)?;
             out.text(&serde_json::to_vec(key).map_err(|_| Bail)?);
         } else {
             // Not escaped in the page, and the scanner refuses control characters: nothing to
@@ -293,7 +293,7 @@ mod tests {
         s.finish()?;
         let mut again = Scanner::new(text.as_bytes())?;
         assert_eq!(again.value().map(|span| span.clean), Ok(clean), "{text}");
-        String::from_utf8(out).map_err(|_| Bail)
+        crate::scan::string_of(out).ok_or(Bail)
     }
 
     #[test]

@@ -142,7 +142,7 @@ fn pass<'a>(body: &'a [u8], workspace_id: &str, fields: &mut Fields<'a>) -> Resu
         // Checked all the same, key and value, so that a page the tree path refuses is refused
         // here too (no record carries them to be checked there).
         _ => {
-            std::str::from_utf8(key).map_err(|_| Bail)?;
+            crate::scan::str_of(key).ok_or(Bail)?;
             check(s).map(drop)
         }
     })?;
@@ -295,7 +295,7 @@ fn task<'a>(
     out.push(b'}');
     sizes.record = out.len() + out.len() / 8;
     sizes.fields = spans.fields.len();
-    let record = String::from_utf8(out).map_err(|_| Bail)?;
+    let record = crate::scan::string_of(out).ok_or(Bail)?;
     let task = PageTask {
         record: Ok(record),
         archived,
@@ -474,7 +474,7 @@ fn start_member(
             out.push(b',');
         }
         // Unescaped by serde_json, so UTF-8.
-        let key = std::str::from_utf8(key).map_err(|_| Bail)?;
+        let key = crate::scan::str_of(key).ok_or(Bail)?;
         serde_json::to_writer(&mut *out, key).map_err(|_| Bail)?;
         out.push(b':');
     } else {

@@ -48,6 +48,14 @@ pub fn build_fixture(name: &str, artifact: &str) -> anyhow::Result<PathBuf> {
     Ok(target.join(format!("wasm32-wasip2/release/{artifact}.wasm")))
 }
 
+/// The components' target's flags, the same as the CLI's build script's
+/// (`host-harness/cli/build.rs`), so that the component it embeds and the one the suites run are
+/// one build: wasm's 128-bit vectors, which the record path's UTF-8 checks use.
+const WASM_RUSTFLAGS: (&str, &str) = (
+    "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS",
+    "-C target-feature=+simd128",
+);
+
 fn cargo_build_wasm(dir: &Path, args: &[&str], target: &Path) -> anyhow::Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
@@ -56,6 +64,7 @@ fn cargo_build_wasm(dir: &Path, args: &[&str], target: &Path) -> anyhow::Result<
         .args(args)
         .arg("--target-dir")
         .arg(target)
+        .env(WASM_RUSTFLAGS.0, WASM_RUSTFLAGS.1)
         .output()
         .context("cannot run cargo to build a component")?;
     if !output.status.success() {
