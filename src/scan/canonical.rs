@@ -293,7 +293,7 @@ mod tests {
         s.finish()?;
         let mut again = Scanner::new(text.as_bytes())?;
         assert_eq!(again.value().map(|span| span.clean), Ok(clean), "{text}");
-        crate::scan::string_of(out).ok_or(Bail)
+        String::from_utf8(out).map_err(|_| Bail)
     }
 
     #[test]

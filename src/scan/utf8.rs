@@ -7,12 +7,6 @@
 //! check. A check of our own (ASCII 32 bytes a step as 64-bit words, the rest by `std`) was
 //! measured too: 34.99 M instructions a page against `simdutf8`'s 34.46 M (BENCHMARKS.md).
 
-/// Whether `bytes` are UTF-8, as `std::str::from_utf8` says.
-#[inline]
-fn is_utf8(bytes: &[u8]) -> bool {
-    simdutf8::basic::from_utf8(bytes).is_ok()
-}
-
 /// `bytes` as text, or none when they are not UTF-8.
 #[inline]
 pub fn str_of(bytes: &[u8]) -> Option<&str> {
@@ -23,11 +17,9 @@ pub fn str_of(bytes: &[u8]) -> Option<&str> {
 /// checked twice as `String::from_utf8` would after the check here).
 #[inline]
 pub fn string_of(bytes: Vec<u8>) -> Option<String> {
-    if !is_utf8(&bytes) {
-        return None;
-    }
-    // SAFETY: `is_utf8` has just said that `bytes` are UTF-8, which is all
-    // `from_utf8_unchecked` asks; a property test below holds `is_utf8` to `std`'s check.
+    str_of(&bytes)?;
+    // SAFETY: `str_of` has just said that `bytes` are UTF-8, which is all
+    // `from_utf8_unchecked` asks; a property test below holds `str_of` to `std`'s check.
     #[allow(unsafe_code)]
     Some(unsafe { String::from_utf8_unchecked(bytes) })
 }
@@ -52,7 +44,6 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
         fn says_what_std_says(bytes in texts()) {
-            prop_assert_eq!(is_utf8(&bytes), std::str::from_utf8(&bytes).is_ok());
             prop_assert_eq!(str_of(&bytes), std::str::from_utf8(&bytes).ok());
             prop_assert_eq!(string_of(bytes.clone()), String::from_utf8(bytes).ok());
         }
@@ -66,13 +57,14 @@ mod tests {
                 let mut bytes = text.clone().into_bytes();
                 bytes[at] = bad;
                 assert_eq!(
-                    is_utf8(&bytes),
-                    std::str::from_utf8(&bytes).is_ok(),
+                    str_of(&bytes),
+                    std::str::from_utf8(&bytes).ok(),
                     "{at} {bad}"
                 );
             }
-            assert!(
-                is_utf8(&text.as_bytes()[..at]) == text.is_char_boundary(at),
+            assert_eq!(
+                str_of(&text.as_bytes()[..at]).is_some(),
+                text.is_char_boundary(at),
                 "{at}"
             );
         }
