@@ -212,6 +212,34 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// The value at the cursor, after whitespace, when its text starts with the text of
+    /// `earlier`: a clean object, array or string this scanner read before, at the depth the
+    /// cursor is at now. It is consumed without being read again, and its span is given; none
+    /// (only whitespace consumed) when the text differs or `earlier` is not such a value.
+    ///
+    /// Why that is exact: an object, array or string ends where its own text says (its closing
+    /// bracket or quote), so a text that starts with the bytes of one such value *is* that
+    /// value, and the same bytes at the same depth make the same decisions (its extent, that it
+    /// is clean, no key repeated, no nesting too deep). A number or literal could go on past
+    /// the earlier one's end (`12` and `123`), so none is taken up. Its bytes are not checked
+    /// as UTF-8 here: over a page read in pieces ([`Scanner::pieces`]) the caller checks what
+    /// it copies, as it does for a value read.
+    pub fn again(&mut self, earlier: Span) -> Option<Span> {
+        self.ws();
+        let text = self.bytes(earlier);
+        let repeatable = matches!(text.first(), Some(b'{' | b'[' | b'"'));
+        if !earlier.clean || !repeatable || !starts_with(self.rest(), text) {
+            return None;
+        }
+        let start = self.at;
+        self.at += text.len();
+        Some(Span {
+            start,
+            end: self.at,
+            clean: true,
+        })
+    }
+
     /// A string at the cursor (which is on its `"`); says whether it has an escape.
     fn string(&mut self) -> Result<bool, Bail> {
         let mut i = self.at + 1;

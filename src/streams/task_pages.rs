@@ -9,7 +9,9 @@
 //! `value`, checklists) are read and rewritten on the way. No tree of the task is built. A custom
 //! field whose definition (its text up to `value`) an earlier task of the page had is not read
 //! again: its record text is copied from that task's and the field is read on from its `value`
-//! ([`field_memo`]); on ClickUp's pages that is most of their bytes.
+//! ([`field_memo`]); on ClickUp's pages that is most of their bytes. A member the tasks repeat
+//! (their parents, people, statuses, tags, sharing) whose text an earlier task of the page had is
+//! taken up the same way, copied without being read ([`member_memo`]).
 //!
 //! The records are those of the tree path ([`reference`], which is [`tasks::take_page`] and
 //! [`tasks::record`] over a parsed `Value`), member for member, with the same number and string
@@ -30,16 +32,20 @@ use serde_json::de::SliceRead;
 use serde_json::{Deserializer, Value};
 
 mod field_memo;
+mod member_memo;
 #[cfg(test)]
 pub(crate) mod tests;
 
 use field_memo::FieldMemo;
+use member_memo::MemberMemo;
 
-/// What the pass keeps from one custom field to the next on a page: the definitions it has
-/// read, and buffers used again for every field.
+/// What the pass keeps from one task to the next on a page: the custom field definitions and
+/// the repeated members it has read, and buffers used again for every field.
 #[derive(Default)]
 pub(super) struct Fields<'a> {
     memo: FieldMemo,
+    /// Members the page's tasks repeat ([`member_memo`]).
+    repeats: MemberMemo,
     /// A field's `value` as `value_json`'s text, escaped as the string it goes into.
     text: Vec<u8>,
     /// The members of the value's objects being sorted ([`canonical::write_with`]).
@@ -87,21 +93,34 @@ pub fn one_pass(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
     pass(body, workspace_id, &mut Fields::default())
 }
 
-/// [`one_pass`] with every custom field read in full, none taken up from an earlier task (for
-/// the bench, which compares the two).
-pub fn one_pass_reading_every_field(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
+/// [`one_pass`] with every custom field and member read in full, none taken up from an earlier
+/// task (for the bench, which compares the two).
+pub fn one_pass_reading_everything(body: &[u8], workspace_id: &str) -> Result<TaskPage, Bail> {
     let mut fields = Fields {
         memo: FieldMemo::off(),
+        repeats: MemberMemo::off(),
         ..Fields::default()
     };
     pass(body, workspace_id, &mut fields)
 }
 
-/// How many of a page's custom fields [`one_pass`] takes up from an earlier task.
-pub fn fields_taken_up(body: &[u8], workspace_id: &str) -> Result<usize, Bail> {
+/// What [`one_pass`] takes up from an earlier task of a page instead of reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakenUp {
+    /// Custom fields' definitions ([`field_memo`]).
+    pub fields: usize,
+    /// Members the tasks repeat ([`member_memo`]).
+    pub members: usize,
+}
+
+/// What [`one_pass`] takes up from an earlier task on a page.
+pub fn taken_up(body: &[u8], workspace_id: &str) -> Result<TakenUp, Bail> {
     let mut fields = Fields::default();
     pass(body, workspace_id, &mut fields)?;
-    Ok(fields.memo.counts().0)
+    Ok(TakenUp {
+        fields: fields.memo.counts().0,
+        members: fields.repeats.hits(),
+    })
 }
 
 /// [`one_pass`], with the page's custom field definitions and buffers kept in `fields`.
@@ -247,8 +266,7 @@ fn task<'a>(
                 copy(s, span, &mut out)?;
             }
             b"space" | b"folder" | b"project" | b"list" => {
-                let span = s.value()?;
-                let parent = parent_id(s, span)?;
+                let (span, parent) = fields.repeats.value(s, key, parent_id)?;
                 match key {
                     b"space" => space = parent,
                     b"folder" => folder = parent,
@@ -267,7 +285,7 @@ fn task<'a>(
             }
             b"custom_fields" => custom_fields(s, &mut out, &mut spans.fields, fields)?,
             _ => {
-                let span = s.value()?;
+                let (span, _) = fields.repeats.value(s, key, |_, _| Ok(None))?;
                 copy(s, span, &mut out)?;
             }
         }

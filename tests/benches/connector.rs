@@ -711,7 +711,7 @@ fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
             .sum()
     });
     let every_field = time(&|b| {
-        task_pages::one_pass_reading_every_field(b, "1")
+        task_pages::one_pass_reading_everything(b, "1")
             .unwrap()
             .tasks
             .len()
@@ -722,7 +722,15 @@ fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
         .iter()
         .map(|t| t.spans.as_ref().map_or(0, |s| s.fields.len()))
         .sum();
-    let taken_up = task_pages::fields_taken_up(&pages[0], "1").unwrap();
+    let taken_up = task_pages::taken_up(&pages[0], "1").unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&pages[0]).unwrap();
+    let members: usize = answer["tasks"].as_array().map_or(0, |tasks| {
+        tasks
+            .iter()
+            .filter_map(|t| t.as_object())
+            .map(|t| t.len())
+            .sum()
+    });
     let share = |x: f64| 100.0 * x / total;
     let mb = |secs: f64| (pages[0].len() * n_pages) as f64 / secs / 1e6;
     println!(
@@ -742,7 +750,9 @@ fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
     );
     println!("| the rest of read-page (cursor, state, paging, fetch, copies of the body) | {:.2} | {:.0}% | |", (total - pass).max(0.0), share((total - pass).max(0.0)));
     println!(
-        "\nThe one pass takes {taken_up} of a page's {fields} custom fields up from an earlier task (their definitions compared and copied, not read). For comparison, on the same pages: the one pass reading every field in full {every_field:.2} s ({:.1}× the one pass); the scanner alone over the whole page (extents, clean or not, repeated keys, UTF-8) {scan:.2} s, {:.0} MB/s; the tree path (`task_pages::reference`: a `serde_json::Value` per page, records built and serialised) {tree:.2} s, {:.0} MB/s, {:.1}× the one pass; serde_json's own scan without building anything (`IgnoredAny`, which checks neither numbers nor UTF-8) {serde_scan:.2} s, {:.0} MB/s.\n",
+        "\nThe one pass takes {} of a page's {fields} custom fields up from an earlier task (their definitions compared and copied, not read), and {} of its tasks' {members} members (the people, statuses, tags, sharing and parents the tasks repeat). For comparison, on the same pages: the one pass reading every field and member in full {every_field:.2} s ({:.1}× the one pass); the scanner alone over the whole page (extents, clean or not, repeated keys, UTF-8) {scan:.2} s, {:.0} MB/s; the tree path (`task_pages::reference`: a `serde_json::Value` per page, records built and serialised) {tree:.2} s, {:.0} MB/s, {:.1}× the one pass; serde_json's own scan without building anything (`IgnoredAny`, which checks neither numbers nor UTF-8) {serde_scan:.2} s, {:.0} MB/s.\n",
+        taken_up.fields,
+        taken_up.members,
         every_field / pass,
         mb(scan),
         mb(tree),

@@ -11,6 +11,7 @@ use crate::fetch::{Fetched, Fetcher, Session};
 use proptest::prelude::*;
 use serde_json::{json, Map};
 
+mod repeated_members;
 mod shared_fields;
 
 /// A value that the writer emits as raw text (numbers serde_json would print otherwise).
