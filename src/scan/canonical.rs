@@ -229,7 +229,8 @@ fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     head(a).cmp(&head(b)).then_with(|| a.cmp(b))
 }
 
-/// A string, number or literal: its bytes when clean, serde_json's text otherwise.
+/// A string, number or literal: its bytes when clean (or a string [`string_as_written`]),
+/// serde_json's text otherwise.
 fn scalar(s: &Scanner<'_>, span: Span, out: &mut impl Out) -> Result<(), Bail> {
     let bytes = s.bytes(span);
     if span.clean {
@@ -240,9 +241,50 @@ fn scalar(s: &Scanner<'_>, span: Span, out: &mut impl Out) -> Result<(), Bail> {
         }
         return Ok(());
     }
+    if string_as_written(bytes) {
+        out.text(bytes);
+        return Ok(());
+    }
     let value: Value = serde_json::from_slice(bytes).map_err(|_| Bail)?;
     out.text(&serde_json::to_vec(&value).map_err(|_| Bail)?);
     Ok(())
+}
+
+/// Whether `text`, a string the scanner read (not clean: it has escapes), is exactly what
+/// serde_json writes for it: every escape is serde_json's own (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`,
+/// `\r`, and `\u00xx` in small hex for the other control characters; serde_json writes any other
+/// character as itself). Such a string's bytes are its text, as a clean value's are: a text with
+/// line breaks in it (a task's `description`) is copied, not parsed and written again.
+pub fn string_as_written(text: &[u8]) -> bool {
+    let Some(mut rest) = text.strip_prefix(b"\"").and_then(|t| t.strip_suffix(b"\"")) else {
+        return false;
+    };
+    loop {
+        let at = special_at(rest);
+        let Some((&byte, tail)) = rest.get(at..).and_then(<[u8]>::split_first) else {
+            return true;
+        };
+        if byte != b'\\' {
+            return false;
+        }
+        rest = match tail {
+            [b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r', more @ ..] => more,
+            [b'u', b'0', b'0', high @ (b'0' | b'1'), low, more @ ..] => {
+                let low = match low {
+                    b'0'..=b'9' => low - b'0',
+                    b'a'..=b'f' => low - b'a' + 10,
+                    _ => return false,
+                };
+                let code = (high - b'0') << 4 | low;
+                // serde_json writes these five with their short escapes.
+                if matches!(code, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
+                    return false;
+                }
+                more
+            }
+            _ => return false,
+        };
+    }
 }
 
 /// Writes `text` as a JSON string, escaped exactly as serde_json escapes it: `"` and `\` with a
@@ -368,6 +410,78 @@ mod tests {
             write_as_string(&plain.0, &mut expected);
             let inner = expected.get(1..expected.len() - 1).map(<[u8]>::to_vec);
             proptest::prop_assert_eq!(escaped.map(|(text, clean)| (Some(text), clean)), Ok((inner, plain.1)));
+        }
+    }
+
+    /// One character of a string's text written one of the ways JSON allows (`way` from 0 to
+    /// 9): mostly as serde_json writes it, else with its short escape (`\/` among them) or as
+    /// `\uXXXX` in capital or small hex.
+    fn written(c: char, way: u8) -> String {
+        let short = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '/' => Some("\\/"),
+            '\u{8}' => Some("\\b"),
+            '\t' => Some("\\t"),
+            '\n' => Some("\\n"),
+            '\u{c}' => Some("\\f"),
+            '\r' => Some("\\r"),
+            _ => None,
+        };
+        let hex = |upper: bool| {
+            c.encode_utf16(&mut [0u16; 2])
+                .iter()
+                .map(|u| {
+                    if upper {
+                        format!("\\u{u:04X}")
+                    } else {
+                        format!("\\u{u:04x}")
+                    }
+                })
+                .collect::<String>()
+        };
+        match (way, short) {
+            (0..=6, _) if c >= ' ' && c != '"' && c != '\\' => c.to_string(),
+            (0..=6, Some(short)) if c != '/' => short.to_owned(),
+            (7, Some(short)) => short.to_owned(),
+            (8, _) => hex(true),
+            _ => hex(false),
+        }
+    }
+
+    /// Holds [`string_as_written`] to serde_json on `text`: as written exactly when serde_json
+    /// writes it back as it is.
+    fn check_as_written(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let parsed: String = serde_json::from_str(text).unwrap();
+        let written = serde_json::to_string(&parsed).unwrap();
+        proptest::prop_assert_eq!(
+            string_as_written(text.as_bytes()),
+            written == text,
+            "{}",
+            text
+        );
+        proptest::prop_assert!(string_as_written(written.as_bytes()), "{}", written);
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_string_is_as_written_when_serde_json_writes_it_so(
+            chars in proptest::collection::vec((proptest::char::any(), 0..10u8), 0..16)
+        ) {
+            let inner: String = chars.into_iter().map(|(c, way)| written(c, way)).collect();
+            check_as_written(&format!("\"{inner}\""))?;
+        }
+    }
+
+    #[test]
+    fn every_ascii_character_every_way_is_as_written_when_serde_json_writes_it_so() {
+        for c in (0u8..0x80).map(char::from).chain(['é', '\u{2028}', '😀']) {
+            for way in 0..10 {
+                let one = written(c, way);
+                check_as_written(&format!("\"{one}\"")).unwrap();
+                check_as_written(&format!("\"a{one}b{one}\"")).unwrap();
+            }
         }
     }
 

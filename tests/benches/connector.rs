@@ -476,65 +476,58 @@ fn bench_pages() -> (Arc<Vec<Bytes>>, Bytes) {
 
 async fn throughput(wasm: &std::path::Path, quick: bool) {
     let (pages, team) = bench_pages();
-    let n_pages = if quick { 100 } else { 600 };
+    let n_pages: usize = if quick { 100 } else { 600 };
     let config = bench_config();
 
-    // Inside wasm.
+    // Inside wasm, and natively on the same core and the same pages: in turns of SEGMENT pages,
+    // each turn read both ways one after the other (who goes first changes every turn), so that
+    // both see the same machine (its speed drifts by a third from minute to minute).
     let host = ConnectorHost::load(wasm, &LoadOptions::default()).unwrap();
     let (mut run, mut cursor) = page_reader(&host, &pages, &team, &config).await;
-    let mut records = 0usize;
-    let started = Instant::now();
-    let mut wasm_segments = Segments::new(started);
-    for n in 1..=n_pages {
-        let page = run
-            .read_page(&config, "tasks", None, cursor.as_deref())
-            .await
-            .unwrap();
-        records += page.records.len();
-        cursor = page.cursor;
-        wasm_segments.lap(n, records);
+    let mut native = NativeReader::new(&pages, &team, &config);
+    let (mut wasm_turns, mut native_turns) = (Vec::new(), Vec::new());
+    for turn in 0..n_pages.div_ceil(SEGMENT) {
+        let pages_now = SEGMENT.min(n_pages - turn * SEGMENT);
+        for side in [turn % 2, 1 - turn % 2] {
+            let started = Instant::now();
+            let mut records = 0usize;
+            for _ in 0..pages_now {
+                records += if side == 0 {
+                    let page = run
+                        .read_page(&config, "tasks", None, cursor.as_deref())
+                        .await
+                        .unwrap();
+                    cursor = page.cursor;
+                    page.records.len()
+                } else {
+                    native.page()
+                };
+            }
+            let turn = Turn {
+                records,
+                secs: started.elapsed().as_secs_f64(),
+            };
+            if side == 0 {
+                wasm_turns.push(turn);
+            } else {
+                native_turns.push(turn);
+            }
+        }
     }
-    let wasm_s = started.elapsed().as_secs_f64();
-    let wasm_rate = records as f64 / wasm_s;
     let with_children = with_children(&mut run, &config, n_pages).await;
-
-    // Natively, the same core and the same pages.
-    let mut transport = NativeTransport {
-        pages: pages.clone(),
-        team,
+    let total = |turns: &[Turn]| {
+        let records: usize = turns.iter().map(|t| t.records).sum();
+        let secs: f64 = turns.iter().map(|t| t.secs).sum();
+        (records, secs, records as f64 / secs)
     };
-    let mut session = Session::default();
-    let mut cursor: Option<String> = None;
-    for _ in 0..2 {
-        let page = clickup_connector::read::read_page(
-            &mut transport,
-            &mut session,
-            &config,
-            "tasks",
-            None,
-            cursor.as_deref(),
-        )
-        .unwrap();
-        cursor = page.cursor;
-    }
-    let started = Instant::now();
-    let mut native_segments = Segments::new(started);
-    let mut native_records = 0usize;
-    for n in 1..=n_pages {
-        let page = clickup_connector::read::read_page(
-            &mut transport,
-            &mut session,
-            &config,
-            "tasks",
-            None,
-            cursor.as_deref(),
-        )
-        .unwrap();
-        native_records += page.records.len();
-        cursor = page.cursor;
-        native_segments.lap(n, native_records);
-    }
-    let native_rate = native_records as f64 / started.elapsed().as_secs_f64();
+    let (records, _, wasm_rate) = total(&wasm_turns);
+    let (native_records, native_secs, native_rate) = total(&native_turns);
+    let mut ratios: Vec<f64> = wasm_turns
+        .iter()
+        .zip(&native_turns)
+        .map(|(w, n)| n.rate() / w.rate())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
     println!("## 2. Throughput (tasks: JSON page in, records out; HTTP served in-process)\n");
     println!("| where | pages | records | records/s (1 core) | page size |");
     println!("|---|---:|---:|---:|---:|");
@@ -543,22 +536,83 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         "| native (same core, same pages) | {n_pages} | {native_records} | {native_rate:.0} | |"
     );
     println!(
-        "\nwasm/native time ratio: {:.2}×\n",
-        native_rate / wasm_rate
+        "\nwasm/native time ratio: {:.2}× over the whole read; the median of the turns' ratios {:.2}× (from {:.2}× to {:.2}×)\n",
+        native_rate / wasm_rate,
+        ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN),
+        ratios.first().copied().unwrap_or(f64::NAN),
+        ratios.last().copied().unwrap_or(f64::NAN),
     );
-    println!("Records/s by run of {SEGMENT} pages, in order (a rate that falls as the read goes on is a cost that grows with it):\n");
-    println!("| pages | wasm | native | wasm, with the six child streams |");
-    println!("|---|---:|---:|---:|");
-    let rows = wasm_segments.rates.iter().zip(&native_segments.rates);
+    println!("Records/s by turn of {SEGMENT} pages, each read inside wasm and natively one after the other (a rate that falls as the read goes on is a cost that grows with it):\n");
+    println!("| pages | wasm | native | native / wasm | wasm, with the six child streams |");
+    println!("|---|---:|---:|---:|---:|");
+    let rows = wasm_turns.iter().zip(&native_turns);
     for (i, ((w, n), c)) in rows.zip(&with_children.rates).enumerate() {
         println!(
-            "| {}–{} | {w:.0} | {n:.0} | {c:.0} |",
+            "| {}–{} | {:.0} | {:.0} | {:.2}× | {c:.0} |",
             i * SEGMENT + 1,
-            (i + 1) * SEGMENT
+            (i + 1) * SEGMENT,
+            w.rate(),
+            n.rate(),
+            n.rate() / w.rate()
         );
     }
-    println!("\nWith the six child streams, the rate counts task records only (their rows come on top), and the cursor at the end is {} KiB.\n", with_children.cursor_bytes / 1024);
-    phases(&pages, n_pages, native_records as f64 / native_rate);
+    println!("\nWith the six child streams (read after the turns, inside wasm), the rate counts task records only (their rows come on top), and the cursor at the end is {} KiB.\n", with_children.cursor_bytes / 1024);
+    phases(&pages, n_pages, native_secs);
+}
+
+/// One turn's reading: records, and seconds.
+struct Turn {
+    records: usize,
+    secs: f64,
+}
+
+impl Turn {
+    fn rate(&self) -> f64 {
+        self.records as f64 / self.secs
+    }
+}
+
+/// The connector read natively: `read_page` over [`NativeTransport`], walked to its first task
+/// page.
+struct NativeReader {
+    transport: NativeTransport,
+    session: Session,
+    config: String,
+    cursor: Option<String>,
+}
+
+impl NativeReader {
+    fn new(pages: &Arc<Vec<Bytes>>, team: &Bytes, config: &str) -> NativeReader {
+        let mut reader = NativeReader {
+            transport: NativeTransport {
+                pages: pages.clone(),
+                team: team.clone(),
+            },
+            session: Session::default(),
+            config: config.to_owned(),
+            cursor: None,
+        };
+        // Warm up: the walk to the first task page.
+        for _ in 0..2 {
+            reader.page();
+        }
+        reader
+    }
+
+    /// Reads the next page; gives its records' count.
+    fn page(&mut self) -> usize {
+        let page = clickup_connector::read::read_page(
+            &mut self.transport,
+            &mut self.session,
+            &self.config,
+            "tasks",
+            None,
+            self.cursor.as_deref(),
+        )
+        .unwrap();
+        self.cursor = page.cursor;
+        page.records.len()
+    }
 }
 
 /// A run of the component whose HTTP answers are `pages` (task pages, by their `page=`) and
