@@ -172,7 +172,10 @@ pub fn write_elements<'a>(
     Ok(())
 }
 
-/// An object: its members sorted by key (as `BTreeMap<String, _>` orders them: by bytes).
+/// An object: its members sorted by key (as `BTreeMap<String, _>` orders them: by bytes). A
+/// repeated key is found by the sort, not by hashing each key: any comparison sort compares two
+/// equal keys with each other (two that it never compared could be swapped without changing any
+/// answer it had, so it could not have ordered them had they differed).
 fn object<'a>(
     s: &mut Scanner<'a>,
     out: &mut impl Out,
@@ -180,17 +183,26 @@ fn object<'a>(
 ) -> Result<bool, Bail> {
     let base = members.len();
     let mut clean = true;
-    let tidy = s.keyed_members(|s, key, escaped| {
+    let mut object = s.open_object()?;
+    while let Some((key, escaped)) = s.next_key_unchecked(&mut object)? {
         let span = s.value()?;
         clean &= !escaped && span.clean;
         members.push((key, escaped, span));
-        Ok(())
-    })?;
+    }
+    let tidy = object.tidy();
     let end = members.len();
+    let mut repeated = false;
     members
         .get_mut(base..)
         .unwrap_or_default()
-        .sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        .sort_unstable_by(|a, b| {
+            let order = key_order(&a.0, &b.0);
+            repeated |= order.is_eq();
+            order
+        });
+    if repeated {
+        return Err(Bail);
+    }
     out.raw(b"{");
     for i in base..end {
         let Some((key, escaped, span)) = members.get(i).cloned() else {
@@ -385,6 +397,28 @@ mod tests {
             proptest::prop_assert_eq!(String::from_utf8(out).ok(), Some(parsed.to_string()));
             let span = Scanner::new(&text).and_then(|mut again| again.value());
             proptest::prop_assert_eq!(span.map(|span| span.clean), Ok(clean));
+        }
+
+        /// A key repeated in any object, however deep, is [`Bail`] (serde_json would keep the
+        /// last, and the tree path decides such pages).
+        #[test]
+        fn a_repeated_key_anywhere_bails(
+            value in crate::streams::task_pages::tests::any_json(),
+            style in crate::streams::task_pages::tests::repeating_style(),
+        ) {
+            fn has_member(value: &Value) -> bool {
+                match value {
+                    Value::Object(map) => !map.is_empty() || map.values().any(has_member),
+                    Value::Array(items) => items.iter().any(has_member),
+                    _ => false,
+                }
+            }
+            let text = crate::streams::task_pages::tests::text(&value, style);
+            let Ok(mut s) = Scanner::new(&text) else { return Ok(()) };
+            let written = write(&mut s, &mut Vec::new());
+            if has_member(&value) {
+                proptest::prop_assert_eq!(written, Err(Bail));
+            }
         }
 
         /// On any text: the escaped writer gives what escaping the plain writer's text gives,

@@ -145,6 +145,24 @@ impl<'a> Scanner<'a> {
     /// caller reads the value); `None` once the object's `}` is read. A repeated key is
     /// [`Bail`].
     pub fn next_key(&mut self, o: &mut ObjectRead) -> Result<Option<(Key<'a>, bool)>, Bail> {
+        self.next_key_with::<true>(o)
+    }
+
+    /// [`Scanner::next_key`] for a caller that catches a repeated key itself (one that sorts
+    /// the keys finds repeats side by side): no key is hashed, and the object cannot be
+    /// resumed ([`Scanner::resumable`] gives none).
+    pub fn next_key_unchecked(
+        &mut self,
+        o: &mut ObjectRead,
+    ) -> Result<Option<(Key<'a>, bool)>, Bail> {
+        self.next_key_with::<false>(o)
+    }
+
+    #[inline(always)]
+    fn next_key_with<const CHECKED: bool>(
+        &mut self,
+        o: &mut ObjectRead,
+    ) -> Result<Option<(Key<'a>, bool)>, Bail> {
         if o.first {
             if self.text.get(self.at) == Some(&b'}') {
                 self.close(o);
@@ -152,7 +170,7 @@ impl<'a> Scanner<'a> {
             }
             o.first = false;
         } else {
-            o.last = Some(Mark {
+            o.last = CHECKED.then_some(Mark {
                 at: self.at,
                 tidy: o.tidy,
                 keys: self.keys.len() - o.base,
@@ -172,12 +190,16 @@ impl<'a> Scanner<'a> {
         if let Some((start, end)) = self.compact_key_at() {
             let key = self.text.get(start..end).unwrap_or_default();
             self.at = end + 2;
-            o.insert(&mut self.keys, key)?;
+            if CHECKED {
+                o.insert(&mut self.keys, key)?;
+            }
             o.tidy &= !self.ws();
             return Ok(Some((Cow::Borrowed(key), false)));
         }
         let (key, escaped) = self.key()?;
-        o.insert(&mut self.keys, key.as_bytes())?;
+        if CHECKED {
+            o.insert(&mut self.keys, key.as_bytes())?;
+        }
         o.tidy &= !self.ws();
         if self.text.get(self.at) != Some(&b':') {
             return Err(Bail);

@@ -385,6 +385,14 @@ pub(crate) fn style() -> impl Strategy<Value = Style> {
     })
 }
 
+/// [`style`] with the first member of every object written twice.
+pub(crate) fn repeating_style() -> impl Strategy<Value = Style> {
+    style().prop_map(|style| Style {
+        repeat_keys: true,
+        ..style
+    })
+}
+
 proptest! {
     #[test]
     fn pages_shaped_like_the_simulators_are_read_in_one_pass_and_equal_the_tree(
@@ -605,6 +613,29 @@ impl TaskPage {
             }
         }
         self
+    }
+}
+
+#[test]
+fn a_key_repeated_only_inside_a_custom_fields_value_goes_to_the_tree_path() {
+    // In the value's own object, in an object of its array, and deeper.
+    for (value, kept) in [
+        (r#"{"b":1,"a":2,"b":3}"#, r#"{"a":2,"b":3}"#),
+        (r#"[{"b":1,"a":2,"b":3}]"#, r#"[{"a":2,"b":3}]"#),
+        (
+            r#"[{"z":1,"k":{"b":1,"a":2,"b":3}}]"#,
+            r#"[{"k":{"a":2,"b":3},"z":1}]"#,
+        ),
+    ] {
+        let body =
+            format!(r#"{{"tasks":[{{"id":"a","custom_fields":[{{"id":"f","value":{value}}}]}}]}}"#);
+        let body = body.as_bytes();
+        assert_eq!(one_pass(body, "1"), Err(Bail), "{value}");
+        let page = read(body, "1").unwrap();
+        assert_eq!(page, reference(body, "1").unwrap());
+        let record: Value = serde_json::from_str(page.tasks[0].record.as_ref().unwrap()).unwrap();
+        // The tree keeps the last.
+        assert_eq!(record["custom_fields"][0]["value_json"], kept);
     }
 }
 
