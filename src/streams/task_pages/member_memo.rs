@@ -32,7 +32,9 @@ const KEYS: [&[u8]; 12] = [
 
 /// How many values of each key are kept (a new one takes the oldest one's place). A miss costs
 /// a comparison with each, most ending in the first 32 bytes; reading the value costs tens of
-/// instructions a byte.
+/// instructions a byte. Each comparison stops at the first byte that differs, so even a page
+/// made to defeat it (long values that differ only at their ends) costs at most this many
+/// comparisons of each value's bytes.
 const PER_KEY: usize = 16;
 
 /// The values of one page read so far (see the module doc).
