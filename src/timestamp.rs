@@ -6,7 +6,7 @@
 //! outside the years 0000–9999 that RFC 3339 can write, is kept exactly as ClickUp sent it:
 //! nothing is lost and nothing panics.
 
-use chrono::{DateTime, SecondsFormat};
+use chrono::DateTime;
 use serde_json::Value;
 
 /// Earliest instant RFC 3339 can write: 0000-01-01T00:00:00.000Z.
@@ -16,10 +16,72 @@ const MAX_MS: i64 = 253_402_300_799_999;
 
 /// Formats epoch milliseconds as RFC 3339 UTC with milliseconds, or `None` when out of range.
 pub fn format_ms(ms: i64) -> Option<String> {
-    if !(MIN_MS..=MAX_MS).contains(&ms) {
+    let mut text = Vec::with_capacity(24);
+    if !write_ms(ms, &mut text) {
         return None;
     }
-    DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    String::from_utf8(text).ok()
+}
+
+/// [`format_ms`] written at the end of `out` (24 ASCII bytes, `YYYY-MM-DDTHH:MM:SS.mmmZ`), with no
+/// `String` of its own; false, and nothing written, when out of range.
+///
+/// Why by hand: chrono's `to_rfc3339_opts` builds a `String` through `core::fmt`, and the one
+/// pass writes every timestamp of every task (six a task, and each custom field's and
+/// checklist's): that was 2% of a task page's instructions inside wasm. The calendar is the
+/// proleptic Gregorian one chrono uses (days to a civil date as in Howard Hinnant's
+/// `civil_from_days`); a property test holds it to chrono over the whole range.
+pub fn write_ms(ms: i64, out: &mut Vec<u8>) -> bool {
+    if !(MIN_MS..=MAX_MS).contains(&ms) {
+        return false;
+    }
+    const DAY_MS: i64 = 86_400_000;
+    let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
+    let in_day = ms.rem_euclid(DAY_MS);
+    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
+    let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
+    let digits = |out: &mut Vec<u8>, n: i64, width: u32| {
+        for place in (0..width).rev() {
+            let digit = n / 10_i64.pow(place) % 10;
+            out.push(b'0' + u8::try_from(digit).unwrap_or(0));
+        }
+    };
+    digits(out, year, 4);
+    out.push(b'-');
+    digits(out, month, 2);
+    out.push(b'-');
+    digits(out, day, 2);
+    out.push(b'T');
+    digits(out, hour, 2);
+    out.push(b':');
+    digits(out, minute, 2);
+    out.push(b':');
+    digits(out, second, 2);
+    out.push(b'.');
+    digits(out, milli, 3);
+    out.push(b'Z');
+    true
+}
+
+/// The civil date (year, month 1–12, day 1–31) of a count of days since 1970-01-01, in the
+/// proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`: eras of 400 years, years
+/// that start in March so that the leap day comes last).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Reads epoch milliseconds from a JSON string or number. Fractional values are rounded; anything
@@ -79,7 +141,47 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::SecondsFormat;
     use serde_json::json;
+
+    /// chrono's text for `ms`: the reference the hand-written formatter is held to.
+    fn chrono_text(ms: i64) -> Option<String> {
+        if !(MIN_MS..=MAX_MS).contains(&ms) {
+            return None;
+        }
+        DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn timestamps_are_written_as_chrono_writes_them(ms in MIN_MS - 1000..=MAX_MS + 1000) {
+            proptest::prop_assert_eq!(format_ms(ms), chrono_text(ms));
+        }
+    }
+
+    #[test]
+    fn the_range_edges_and_the_calendars_turns_are_written_as_chrono_writes_them() {
+        let day = 86_400_000;
+        let mut instants = vec![MIN_MS - 1, MIN_MS, MAX_MS, MAX_MS + 1, -1, 0, 1];
+        // Every day from 1 March 1896 to 1 March 1904 (1900 is not a leap year), around 2000
+        // (which is), and the first and last years of the range, at a day's first and last ms.
+        for (from, days) in [
+            (-2_335_219_200_000, 2923),
+            (946_684_800_000 - 800 * day, 1600),
+            (MIN_MS, 800),
+            (MAX_MS + 1 - 800 * day, 800),
+        ] {
+            for d in 0..days {
+                instants.extend([from + d * day, from + d * day + day - 1]);
+            }
+        }
+        for ms in instants {
+            assert_eq!(format_ms(ms), chrono_text(ms), "{ms}");
+        }
+        let mut out = b"x".to_vec();
+        assert!(!write_ms(MAX_MS + 1, &mut out));
+        assert_eq!(out, b"x");
+    }
 
     #[test]
     fn strings_and_numbers_become_rfc3339_with_milliseconds() {
