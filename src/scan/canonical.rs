@@ -13,8 +13,9 @@
 //! of [`write`]'s text gives, without its quotes), in the same pass: a custom field's
 //! `value_json` is made that way, with no second pass over its text.
 //!
-//! A key repeated in an object is [`Bail`] (the scanner refuses it), as everywhere in the one
-//! pass: the tree path decides those pages.
+//! A key repeated in an object is [`Bail`], as everywhere in the one pass: the tree path decides
+//! those pages. The objects written here find it by their sort (see `object`); the scanner
+//! refuses it in the values they hold.
 
 use super::{special_at, Bail, Key, Scanner, Span};
 use serde_json::Value;
