@@ -295,10 +295,8 @@ impl Timestamp<'_> {
         ms: Option<i64>,
         original: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<Option<i64>, E> {
-        match ms.and_then(timestamp::format_ms) {
-            // RFC 3339 text has nothing to escape.
-            Some(text) => write_borrowed_str(self.out, &text),
-            None => original(self.out)?,
+        if !ms.is_some_and(|ms| timestamp::write_ms_string(ms, self.out)) {
+            original(self.out)?;
         }
         Ok(ms)
     }

@@ -62,6 +62,21 @@ fn part(out: &mut Vec<u8>, n: i64, width: u32, after: u8) {
     out.push(after);
 }
 
+/// [`write_ms`] as a JSON string (RFC 3339 text has nothing to escape): the quotes and the text,
+/// or false and nothing written when out of range.
+#[inline]
+pub fn write_ms_string(ms: i64, out: &mut Vec<u8>) -> bool {
+    let at = out.len();
+    out.push(b'"');
+    if write_ms(ms, out) {
+        out.push(b'"');
+        true
+    } else {
+        out.truncate(at);
+        false
+    }
+}
+
 /// The civil date (year, month 1–12, day 1–31) of a count of days since 1970-01-01, in the
 /// proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`: eras of 400 years, years
 /// that start in March so that the leap day comes last).

@@ -26,7 +26,7 @@ use super::{id_of, tasks};
 use crate::passthrough::{Copy, Plan, Planned, Timestamp};
 use crate::scan::{canonical, Bail, Scanner, Span};
 use crate::streams::task_children::scanned::{self, FieldSpans, Spans};
-use crate::timestamp::{text_ms, write_ms};
+use crate::timestamp::{text_ms, write_ms_string};
 use serde::de::DeserializeSeed;
 use serde_json::de::SliceRead;
 use serde_json::{Deserializer, Value};
@@ -573,12 +573,7 @@ fn timestamp(s: &mut Scanner<'_>, out: &mut Vec<u8>) -> Result<Option<i64>, Bail
             return serde(s, span, |d| seed.deserialize(d));
         }
     };
-    let at = out.len();
-    out.push(b'"');
-    if ms.is_some_and(|ms| write_ms(ms, out)) {
-        out.push(b'"');
-    } else {
-        out.truncate(at);
+    if !ms.is_some_and(|ms| write_ms_string(ms, out)) {
         out.extend_from_slice(bytes);
     }
     Ok(ms)
