@@ -46,13 +46,22 @@ fn ids_out_of_order_or_with_spaces_at_the_ends_are_read_sorted() {
 }
 
 /// An id of up to 4 characters from a small alphabet (so that sets overlap), one of them
-/// outside ASCII (a probe of the binary search can land inside it).
+/// outside ASCII (a probe of the binary search can land inside it), after one of a few prefixes
+/// of 7 to 16 bytes (ids are compared eight bytes a step: they differ in the first eight, or
+/// after them, or one ends inside them).
 fn id() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
+    let prefix = prop_oneof![
+        Just(""),
+        Just("86b1tj9"),
+        Just("86b1tj9x"),
+        Just("86b1tj9é"),
+        Just("86b1tj9x86b1tj9x")
+    ];
+    let chars = proptest::collection::vec(
         prop_oneof![Just('a'), Just('b'), Just('é'), Just('9')],
         1..5,
-    )
-    .prop_map(|chars| chars.into_iter().collect())
+    );
+    (prefix, chars).prop_map(|(prefix, chars)| prefix.chars().chain(chars).collect())
 }
 
 fn known(ids: &BTreeSet<String>) -> KnownIds {
@@ -102,5 +111,32 @@ proptest! {
         model.extend(other.iter().cloned());
         prop_assert_eq!(&ids, &known(&model));
         prop_assert_eq!(ids.len(), model.len());
+    }
+}
+
+/// Every whitespace character Rust knows but the space, at any place of an ASCII or a
+/// non-ASCII text, and two spaces in a row anywhere, are refused; single spaces are not.
+#[test]
+fn only_single_spaces_separate_ids_wherever_another_space_would_be() {
+    let others: Vec<char> = (0..=0x3000u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace() && *c != ' ')
+        .collect();
+    assert!(others.len() > 20, "{others:?}");
+    for base in ["86b1tj9xk 86b1tj9xm 9hz", "86b1tj9é 9hz abcdefghijklmnop"] {
+        assert!(sorted::single_spaced(base), "{base}");
+        for at in base.char_indices().map(|(i, _)| i).chain([base.len()]) {
+            for &c in &others {
+                let text = format!("{}{c}{}", &base[..at], &base[at..]);
+                assert!(!sorted::single_spaced(&text), "{c:?} at {at} of {base}");
+            }
+            let text = format!("{} {}", &base[..at], &base[at..]);
+            let doubled = text.contains("  ");
+            assert_eq!(
+                sorted::single_spaced(&text),
+                !doubled,
+                "a space at {at} of {base}"
+            );
+        }
     }
 }
