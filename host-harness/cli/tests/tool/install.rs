@@ -47,7 +47,7 @@ fn an_installed_binary_syncs_with_no_cargo_on_path_and_no_checkout() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let tasks = jsonl(&elsewhere.join("data/tasks.jsonl"));
     assert_eq!(tasks.len(), sim.world().task_count());
-    // The installed binary is half a gigabyte (debug): not left behind in the temp folder.
+    // The installed binary is about 100 MB (debug): not left behind in the temp folder.
     let _ = std::fs::remove_dir_all(&root);
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
