@@ -79,6 +79,11 @@ impl ChildKeys {
 }
 
 impl PendingKeys {
+    /// The entries as they are serialized (a JSON string's text that needs no escape).
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
     /// Records the keys of `task_id`'s rows as this read found them. A task id that could not
     /// be stored (empty, or holding a character keys would have to escape) is left out.
     pub fn push(&mut self, task_id: &str, keys: &[String]) {

@@ -16,6 +16,8 @@ use crate::scan::starts_with;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod json;
+
 /// The cursor format this build reads and writes.
 pub const CURSOR_VERSION: u32 = 1;
 
@@ -270,9 +272,10 @@ impl Cursor {
         *w = (*w).max(ms);
     }
 
-    /// The cursor as JSON text.
+    /// The cursor as JSON text: what `serde_json::to_string` writes, its long texts copied
+    /// whole (see [`json`]).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        json::write(self).unwrap_or_default()
     }
 }
 

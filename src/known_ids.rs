@@ -10,6 +10,7 @@
 //! (`id@ms`): those the next look-back window reads again.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 mod sorted;
@@ -96,6 +97,18 @@ impl KnownIds {
         self.iter().next().is_none()
     }
 
+    /// The sorted text of the set, as it is serialized: the ids in order, separated by single
+    /// spaces.
+    pub fn text(&self) -> Cow<'_, str> {
+        if self.added.is_empty() {
+            return Cow::Borrowed(&self.sorted);
+        }
+        Cow::Owned(sorted::merge(
+            &self.sorted,
+            self.added.iter().map(|id| id.0.as_str()),
+        ))
+    }
+
     /// The set of a text already in the sorted form.
     fn from_sorted(sorted: String) -> KnownIds {
         KnownIds {
@@ -115,13 +128,7 @@ impl Eq for KnownIds {}
 
 impl Serialize for KnownIds {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.added.is_empty() {
-            return s.serialize_str(&self.sorted);
-        }
-        s.serialize_str(&sorted::merge(
-            &self.sorted,
-            self.added.iter().map(|id| id.0.as_str()),
-        ))
+        s.serialize_str(&self.text())
     }
 }
 
