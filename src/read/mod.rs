@@ -219,11 +219,9 @@ fn read_call<T: Transport>(
         next
     });
     // One step gives records of one kind, so at most one of the two is not empty.
-    written.texts.extend(
-        records
-            .iter()
-            .map(|r| serde_json::to_string(r).unwrap_or_default()),
-    );
+    written
+        .texts
+        .extend(records.iter().map(crate::streams::json_text));
     let (warnings, stats) = (fetcher.warnings, fetcher.stats);
     Ok(Call {
         records: written.texts,

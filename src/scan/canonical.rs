@@ -206,7 +206,12 @@ fn object<'a>(
     }
     out.raw(b"{");
     for i in base..end {
-        let Some((key, escaped, span)) = members.get(i).cloned() else {
+        // Taken, not cloned: this member is not read again (a value written below adds its
+        // own members after `end`, and takes them off again).
+        let Some((key, escaped, span)) = members
+            .get_mut(i)
+            .map(|member| (std::mem::take(&mut member.0), member.1, member.2))
+        else {
             break;
         };
         if i > base {
@@ -311,29 +316,57 @@ pub fn write_as_string(text: &[u8], out: &mut Vec<u8>) {
 
 /// [`write_as_string`] without the quotes: `text` escaped as a string's contents.
 fn escape_into(text: &[u8], out: &mut Vec<u8>) {
-    let mut rest = text;
+    escape_pieces(text, |piece| match piece {
+        Piece::Run(run) => out.extend_from_slice(text.get(run).unwrap_or_default()),
+        Piece::Escape(escape) => out.extend_from_slice(escape),
+    });
+}
+
+/// A piece of a text escaped as a JSON string's contents ([`escape_pieces`]).
+pub(crate) enum Piece<'e> {
+    /// A run of the text's bytes that need no escape, by its place in the text. It ends at an
+    /// ASCII byte or the text's end, so a run of a `str` is a `str`.
+    Run(std::ops::Range<usize>),
+    /// The escape of one byte.
+    Escape(&'e [u8]),
+}
+
+/// Gives `text`'s pieces, in order, escaped exactly as serde_json escapes a string: `"` and `\`
+/// with a backslash, control characters as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, nothing
+/// else. The runs between them are found eight bytes a step ([`special_at`]).
+#[inline]
+pub(crate) fn escape_pieces(text: &[u8], mut piece: impl FnMut(Piece<'_>)) {
+    let mut at = 0;
     loop {
-        let plain = special_at(rest);
-        let (run, tail) = rest.split_at(plain.min(rest.len()));
-        out.extend_from_slice(run);
-        let Some((&byte, tail)) = tail.split_first() else {
+        let plain = special_at(text.get(at..).unwrap_or_default());
+        if plain > 0 {
+            piece(Piece::Run(at..at + plain));
+        }
+        at += plain;
+        let Some(&byte) = text.get(at) else {
             break;
         };
         match byte {
-            b'"' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            b'\r' => out.extend_from_slice(b"\\r"),
+            b'"' | b'\\' => piece(Piece::Escape(&[b'\\', byte])),
+            0x08 => piece(Piece::Escape(b"\\b")),
+            b'\t' => piece(Piece::Escape(b"\\t")),
+            b'\n' => piece(Piece::Escape(b"\\n")),
+            0x0c => piece(Piece::Escape(b"\\f")),
+            b'\r' => piece(Piece::Escape(b"\\r")),
             _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let hex = |nibble: u8| HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
-                out.extend_from_slice(b"\\u00");
-                out.extend_from_slice(&[hex(byte >> 4), hex(byte & 0xf)]);
+                piece(Piece::Escape(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    hex(byte >> 4),
+                    hex(byte & 0xf),
+                ]));
             }
         }
-        rest = tail;
+        at += 1;
     }
 }
 

@@ -15,6 +15,7 @@ pub mod task_children;
 pub mod task_pages;
 pub mod tasks;
 pub mod time_entries;
+mod value_text;
 pub mod workspaces;
 
 use crate::error::ConnectorError;
@@ -198,10 +199,9 @@ pub(crate) fn id_of(value: &Value) -> Option<String> {
 
 /// A value's compact JSON text, as `Value::to_string` writes it, without the `fmt` machinery
 /// that `Display` goes through (a third of the time of writing a child row, natively and in
-/// wasm). A `Value` always serialises (its keys are strings, its numbers finite); were it ever
-/// not to, `Display` writes it.
+/// wasm) and without serde_json's escape check a byte at a time ([`value_text`]).
 pub(crate) fn json_text(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
+    value_text::text(value)
 }
 
 /// The array under `key`, or an empty slice when absent or not an array.
