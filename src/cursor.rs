@@ -272,6 +272,14 @@ impl Cursor {
         *w = (*w).max(ms);
     }
 
+    /// Merges the task ids each Workspace's set has had added into its sorted text (see
+    /// [`KnownIds::settle`]): done before the cursor is written at the end of each call.
+    pub fn settle(&mut self) {
+        for ids in self.seen.values_mut() {
+            ids.settle();
+        }
+    }
+
     /// The cursor as JSON text: what `serde_json::to_string` writes, its long texts copied
     /// whole (see [`json`]).
     pub fn to_json(&self) -> String {

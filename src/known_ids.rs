@@ -109,6 +109,17 @@ impl KnownIds {
         ))
     }
 
+    /// Merges the ids added since into the sorted text, as [`KnownIds::text`] writes it. A read
+    /// that keeps adding to one set settles it after each call's page: the next call's text is
+    /// then a copy of the sorted text with only that call's ids searched into it, where the
+    /// ids added over the whole read were otherwise merged again, id by id, on every call.
+    pub fn settle(&mut self) {
+        if !self.added.is_empty() {
+            self.sorted = self.text().into_owned();
+            self.added.clear();
+        }
+    }
+
     /// The set of a text already in the sorted form.
     fn from_sorted(sorted: String) -> KnownIds {
         KnownIds {

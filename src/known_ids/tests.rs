@@ -114,6 +114,29 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Added to in batches and settled after each (as a read does after each call's page), the
+    /// set is the set of all the batches' ids, and its text is theirs.
+    #[test]
+    fn a_set_settled_after_each_batch_is_the_set_of_every_batch(
+        batches in proptest::collection::vec(proptest::collection::vec(id(), 0..12), 0..6),
+    ) {
+        let mut ids = KnownIds::default();
+        let mut model = BTreeSet::new();
+        for batch in &batches {
+            batch.iter().for_each(|id| ids.insert(id));
+            model.extend(batch.iter().cloned());
+            let before = serde_json::to_string(&ids).unwrap();
+            ids.settle();
+            prop_assert_eq!(serde_json::to_string(&ids).unwrap(), before);
+            prop_assert_eq!(&ids, &known(&model));
+        }
+        let listed: Vec<&str> = ids.iter().collect();
+        let expected: Vec<&str> = model.iter().map(String::as_str).collect();
+        prop_assert_eq!(listed, expected);
+    }
+}
+
 /// Every whitespace character Rust knows but the space, at any place of an ASCII or a
 /// non-ASCII text, and two spaces in a row anywhere, are refused; single spaces are not.
 #[test]

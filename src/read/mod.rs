@@ -126,8 +126,10 @@ impl Call {
     /// The page, its cursor kept in `session` for the next call (see [`crate::cursor::Handed`]).
     fn into_page(self, session: &mut Session) -> Page {
         let cursor = (!self.complete).then(|| {
-            let text = self.cursor.to_json();
-            session.handed.keep(&text, self.cursor);
+            let mut cursor = self.cursor;
+            cursor.settle();
+            let text = cursor.to_json();
+            session.handed.keep(&text, cursor);
             text
         });
         Page {
