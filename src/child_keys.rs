@@ -79,7 +79,10 @@ impl ChildKeys {
 }
 
 impl PendingKeys {
-    /// The entries as they are serialized (a JSON string's text that needs no escape).
+    /// The entries as they are serialized. No byte of it needs an escape in a JSON string: a
+    /// quote, a backslash and every control character are written `%XX` in keys (`encode`),
+    /// a task id holding one is left out ([`PendingKeys::push`]), and a text read from a cursor
+    /// holding one is refused (`check`).
     pub fn text(&self) -> &str {
         &self.0
     }

@@ -281,7 +281,7 @@ impl Cursor {
     }
 
     /// The cursor as JSON text: what `serde_json::to_string` writes, its long texts copied
-    /// whole (see [`json`]).
+    /// whole (see the `json` module).
     pub fn to_json(&self) -> String {
         json::write(self).unwrap_or_default()
     }
