@@ -465,9 +465,11 @@ fn custom_field<'a>(
     }
     start_member(out, &mut first, b"value_json", false)?;
     if value_json {
+        let at = out.len();
         out.push(b'"');
         out.extend_from_slice(&fields.text);
         out.push(b'"');
+        spans.value_json = Some(at..out.len());
     } else {
         out.extend_from_slice(b"null");
     }

@@ -122,7 +122,7 @@ fn each_row(
             options: options(field),
         };
         let value = field.get("value").filter(|v| !v.is_null());
-        if let Some(row) = of.row(&task_id, value, ctx, warnings) {
+        if let Some(row) = of.row(&task_id, value, None, ctx, warnings) {
             out(row);
         }
     }
@@ -161,7 +161,7 @@ pub fn texts_of(
             kind,
             options: &options,
         };
-        if let Some(row) = of.row(&task_id, value.as_ref(), ctx, &mut said) {
+        if let Some(row) = of.row(&task_id, value.as_ref(), field.value_json, ctx, &mut said) {
             written.push(row.text());
         }
     }
@@ -185,10 +185,15 @@ struct Of<'f> {
 impl<'f> Of<'f> {
     /// The field's row: its typed value, a tombstone (no value, in an incremental read), or
     /// none (no value, in a full read).
+    ///
+    /// `written_json`: the field's `value_json` as the record wrote it (see
+    /// [`scanned::Field::value_json`]), copied into the row instead of the value's text written
+    /// again.
     fn row(
         &self,
         task_id: &'f str,
         value: Option<&Value>,
+        written_json: Option<&'f str>,
         ctx: &Context<'f>,
         warnings: &mut Vec<String>,
     ) -> Option<Row<'f>> {
@@ -201,7 +206,11 @@ impl<'f> Of<'f> {
         };
         match (value, ctx.tombstone_at) {
             (Some(value), _) => {
-                Some(key.row(typed(self, value, warnings), Some(json_text(value)), None))
+                let json = match written_json {
+                    Some(written) => ValueJson::Written(written),
+                    None => ValueJson::Text(json_text(value)),
+                };
+                Some(key.row(typed(self, value, warnings), Some(json), None))
             }
             (None, Some(at)) => Some(key.row(Typed::default(), None, Some(at))),
             (None, None) => None,
@@ -234,7 +243,12 @@ struct Key<'a> {
 
 impl<'a> Key<'a> {
     /// The row: a value's typed columns and text, or (`deleted_at` set) a tombstone's nulls.
-    fn row(self, typed: Typed, value_json: Option<String>, deleted_at: Option<&'a str>) -> Row<'a> {
+    fn row(
+        self,
+        typed: Typed,
+        value_json: Option<ValueJson<'a>>,
+        deleted_at: Option<&'a str>,
+    ) -> Row<'a> {
         Row {
             deleted_at,
             field_id: self.field_id,
@@ -267,7 +281,7 @@ struct Row<'a> {
     task_id: &'a str,
     value_bool: Option<bool>,
     value_date: Option<String>,
-    value_json: Option<String>,
+    value_json: Option<ValueJson<'a>>,
     value_number: Option<Number>,
     value_option_ids: Option<Vec<String>>,
     value_option_labels: Option<Vec<String>>,
@@ -275,6 +289,29 @@ struct Row<'a> {
     value_text: Option<String>,
     value_user_ids: Option<Vec<String>>,
     workspace_id: &'a str,
+}
+
+/// A row's `value_json`: the value's JSON text, or that text as the task record already wrote
+/// it as a JSON string (quoted, escaped as serde_json escapes), which the row copies.
+#[derive(Debug)]
+enum ValueJson<'a> {
+    /// The text, to be written as a string.
+    Text(String),
+    /// The string as written, quotes included.
+    Written(&'a str),
+}
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ValueJson::Text(text) => s.serialize_str(text),
+            ValueJson::Written(written) => {
+                let text: String =
+                    serde_json::from_str(written).map_err(serde::ser::Error::custom)?;
+                s.serialize_str(&text)
+            }
+        }
+    }
 }
 
 /// The typed columns of one value; `None` is written as null.

@@ -39,7 +39,7 @@ pub struct Record<'a> {
 }
 
 /// One custom field of a record: what `task_custom_field_values` reads of it.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Field<'a> {
     /// Its `id` as [`crate::streams::id_of`] reads it (a string's text or a number's).
     pub id: Option<Cow<'a, str>>,
@@ -51,6 +51,11 @@ pub struct Field<'a> {
     pub value: Option<&'a str>,
     /// The text of its `type_config`; none when it has none.
     pub type_config: Option<&'a str>,
+    /// Its `value_json` as the one pass wrote it into the record (from [`from_spans`] only): a
+    /// JSON string of the value's text, escaped as serde_json escapes, which a row copies. None
+    /// from [`read`], which takes records from anywhere: a `value_json` there may be anything,
+    /// and the row writes the value's text itself.
+    pub value_json: Option<&'a str>,
 }
 
 /// Where, in a record's text, the members the child rows read are: noted by the one pass as it
@@ -76,6 +81,8 @@ pub struct FieldSpans {
     pub value: Option<Range<usize>>,
     /// `type_config`.
     pub type_config: Option<Range<usize>>,
+    /// `value_json`, when the one pass wrote it as a string (from `value`).
+    pub value_json: Option<Range<usize>>,
 }
 
 /// How many members [`kept`] names (the size of [`Spans::kept`] at most).
@@ -119,6 +126,8 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
             kind: bytes(&at.kind)?.map(written_string).transpose()?.flatten(),
             value: bytes(&at.value)?,
             type_config: bytes(&at.type_config)?,
+            // Written by the one pass from `value`, with serde_json's escapes.
+            value_json: bytes(&at.value_json)?,
         });
     }
     Ok(Record {

@@ -118,6 +118,7 @@ fn shifted(spans: &FieldSpans, by: impl Fn(usize) -> usize) -> FieldSpans {
         kind: each(&spans.kind),
         value: each(&spans.value),
         type_config: each(&spans.type_config),
+        value_json: each(&spans.value_json),
     }
 }
 

@@ -8,17 +8,18 @@
 //! time), the rest as serde_json writes it. The text is what `serde_json::to_string` writes of
 //! the [`Row`]: the module's tests hold every row to the text of its `Value`.
 
-use super::Row;
+use super::{Row, ValueJson};
 use crate::scan::canonical::write_as_string;
 use serde_json::Number;
 
 impl Row<'_> {
     /// The row as JSON text, its members in the order of [`Row`]'s declaration.
     pub(super) fn text(&self) -> String {
-        let extra = self
-            .value_json
-            .as_ref()
-            .map_or(0, |j| j.len() + j.len() / 4);
+        let extra = match &self.value_json {
+            Some(ValueJson::Text(text)) => text.len() + text.len() / 4,
+            Some(ValueJson::Written(written)) => written.len(),
+            None => 0,
+        };
         let mut out = Vec::with_capacity(384 + extra);
         out.extend_from_slice(b"{\"_ab_cdc_deleted_at\":");
         optional(&mut out, self.deleted_at);
@@ -39,7 +40,12 @@ impl Row<'_> {
         out.extend_from_slice(b",\"value_date\":");
         optional(&mut out, self.value_date.as_deref());
         out.extend_from_slice(b",\"value_json\":");
-        optional(&mut out, self.value_json.as_deref());
+        match &self.value_json {
+            Some(ValueJson::Text(text)) => string(&mut out, text),
+            // Already a JSON string written as serde_json writes one.
+            Some(ValueJson::Written(written)) => out.extend_from_slice(written.as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
         out.extend_from_slice(b",\"value_number\":");
         number(&mut out, self.value_number.as_ref());
         out.extend_from_slice(b",\"value_option_ids\":");
