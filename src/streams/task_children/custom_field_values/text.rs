@@ -5,8 +5,11 @@
 //! writing the rows with `serde_json::to_string` was 40% of their time (a profile of the
 //! `read-page-and-children` call, BENCHMARKS.md section 2). Here each string is copied in runs
 //! between the bytes that need an escape ([`canonical::write_as_string`], eight bytes at a
-//! time), the rest as serde_json writes it. The text is what `serde_json::to_string` writes of
-//! the [`Row`]: the module's tests hold every row to the text of its `Value`.
+//! time), the rest as serde_json writes it. `value_json` is copied whole when the task record
+//! already holds it as serde_json writes it (the one pass wrote it there: quoting JSON text
+//! escapes every quote in it, and that escaping was a tenth of a page's instructions with the
+//! child streams). The text is what `serde_json::to_string` writes of the [`Row`]: the module's
+//! tests hold every row to the text of its `Value`.
 
 use super::{Row, ValueJson};
 use crate::scan::canonical::write_as_string;
