@@ -40,6 +40,36 @@ pub(super) fn value_json_checked<'a>(
     Ok(out)
 }
 
+/// The custom field rows of `read` (a record read back by [`scanned`]) are those of `kept` (the
+/// same record pruned: each row written from its value), in a full and an incremental read.
+fn same_field_rows(
+    read: &crate::streams::task_children::scanned::Record<'_>,
+    kept: &Value,
+    record: &str,
+) -> Result<(), TestCaseError> {
+    use crate::streams::task_children::{custom_field_values, Context};
+    for tombstone_at in [None, Some("2026-01-01T00:00:00.000Z")] {
+        let ctx = Context {
+            workspace_id: "9",
+            tombstone_at,
+        };
+        let (mut want, mut want_warnings) = (Vec::new(), Vec::new());
+        custom_field_values::texts(kept, &ctx, &mut want, &mut want_warnings);
+        let (mut got, mut got_warnings) = (Vec::new(), Vec::new());
+        let given = custom_field_values::texts_of(
+            &read.task,
+            &read.fields,
+            &ctx,
+            &mut got,
+            &mut got_warnings,
+        );
+        prop_assert_eq!(given, Ok(()));
+        prop_assert_eq!(&got, &want, "{}", record);
+        prop_assert_eq!(&got_warnings, &want_warnings);
+    }
+    Ok(())
+}
+
 /// A value that the writer emits as raw text (numbers serde_json would print otherwise).
 const RAW: &str = "\u{0}raw:";
 
@@ -466,7 +496,7 @@ proptest! {
         style in style(),
         repeat_keys in any::<bool>(),
     ) {
-        use crate::streams::task_children::{custom_field_values, pruned, scanned, Context};
+        use crate::streams::task_children::{pruned, scanned};
         let Ok(read) = read(&text(&page, style), "9") else { return Ok(()) };
         for task in read.tasks {
             let Ok(record) = task.record else { continue };
@@ -486,18 +516,7 @@ proptest! {
             // The rows of the noted record (each `value_json` copied from it) are the rows of
             // the record pruned (each written from its value).
             if let Some(Ok(noted)) = task.spans.as_ref().map(|spans| scanned::from_spans(&record, spans)) {
-                for tombstone_at in [None, Some("2026-01-01T00:00:00.000Z")] {
-                    let ctx = Context { workspace_id: "9", tombstone_at };
-                    let (mut want, mut want_warnings) = (Vec::new(), Vec::new());
-                    custom_field_values::texts(&kept, &ctx, &mut want, &mut want_warnings);
-                    let (mut got, mut got_warnings) = (Vec::new(), Vec::new());
-                    let given = custom_field_values::texts_of(
-                        &noted.task, &noted.fields, &ctx, &mut got, &mut got_warnings,
-                    );
-                    prop_assert_eq!(given, Ok(()));
-                    prop_assert_eq!(&got, &want, "{}", record);
-                    prop_assert_eq!(&got_warnings, &want_warnings);
-                }
+                same_field_rows(&noted, &kept, &record)?;
             }
             // The record as the connector writes it, and its text written again: members in
             // another order, escapes, a key repeated.
@@ -516,18 +535,7 @@ proptest! {
                     return Err(TestCaseError::fail(format!("not read back: {record}")));
                 };
                 prop_assert_eq!(&again_pruned, &kept);
-                for tombstone_at in [None, Some("2026-01-01T00:00:00.000Z")] {
-                    let ctx = Context { workspace_id: "9", tombstone_at };
-                    let (mut want, mut want_warnings) = (Vec::new(), Vec::new());
-                    custom_field_values::texts(&kept, &ctx, &mut want, &mut want_warnings);
-                    let (mut got, mut got_warnings) = (Vec::new(), Vec::new());
-                    let given = custom_field_values::texts_of(
-                        &scanned.task, &scanned.fields, &ctx, &mut got, &mut got_warnings,
-                    );
-                    prop_assert_eq!(given, Ok(()));
-                    prop_assert_eq!(&got, &want, "{}", record);
-                    prop_assert_eq!(&got_warnings, &want_warnings);
-                }
+                same_field_rows(&scanned, &kept, record)?;
                 // The other members the rows read are `pruned`'s, but `custom_fields`.
                 let mut without = kept.clone();
                 if let Some(map) = without.as_object_mut() {
