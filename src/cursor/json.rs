@@ -5,15 +5,16 @@
 //! read's cursor carries texts that grow with the read: the ids of every task read so far when
 //! it sweeps for deletions (10 bytes a task), and the keys of every task's child rows (about
 //! 2 MB after 60,000 tasks). Every call writes the cursor again, so that check made a long read's
-//! cost per call grow with its length. Here the ids are checked eight bytes a step
-//! ([`special_at`]) and copied whole when nothing in them needs an escape (the usual case); ids
-//! that need one are written by serde_json, as is every other part of the cursor. The child
+//! cost per call grow with its length. Here the ids are written by
+//! [`crate::streams::value_text`]'s string writer, which finds the bytes to escape eight bytes a
+//! step and copies the runs between them whole (ids have none: one copy); every other part of
+//! the cursor is written by serde_json. The child
 //! keys are copied with no check: their text never needs an escape (see
 //! [`crate::child_keys::PendingKeys::text`]). The result is byte for byte what
 //! `serde_json::to_string` writes for the same cursor (a test below holds the two equal).
 
 use super::{Cursor, Step};
-use crate::scan::special_at;
+use crate::streams::value_text::string;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -59,7 +60,7 @@ pub(super) fn write(cursor: &Cursor) -> Result<String, serde_json::Error> {
     }
     out.reserve(long + 2);
     map(&mut out, "seen", &seen_texts, |out, text| {
-        long_string(out, text);
+        string(text, out);
         Ok(())
     })?;
     let recent: Vec<_> = recent.iter().collect();
@@ -103,20 +104,6 @@ fn map<K: Serialize, V>(
     }
     out.push('}');
     Ok(())
-}
-
-/// Appends `text` as a JSON string: copied whole between quotes when no byte of it needs an
-/// escape (`"`, `\` or a control character, as serde_json escapes), written by serde_json
-/// otherwise.
-fn long_string(out: &mut String, text: &str) {
-    if special_at(text.as_bytes()) == text.len() {
-        out.push('"');
-        out.push_str(text);
-        out.push('"');
-    } else {
-        // A `&str` always serializes.
-        out.push_str(&serde_json::to_string(text).unwrap_or_default());
-    }
 }
 
 #[cfg(test)]
@@ -199,23 +186,6 @@ mod tests {
             prop_assert_eq!(&text, &serde_json::to_string(&cursor).unwrap());
             let back: Cursor = serde_json::from_str(&text).unwrap();
             prop_assert_eq!(back, cursor);
-        }
-    }
-
-    #[test]
-    fn a_long_text_with_a_character_to_escape_is_escaped_wherever_it_is() {
-        let plain = "0123456789abcdefghij";
-        for at in 0..=plain.len() {
-            for special in ["\"", "\\", "\u{0}", "\u{1f}", "\n"] {
-                let text = format!("{}{special}{}", &plain[..at], &plain[at..]);
-                let mut out = String::new();
-                long_string(&mut out, &text);
-                assert_eq!(
-                    out,
-                    serde_json::to_string(&text).unwrap(),
-                    "{at} {special:?}"
-                );
-            }
         }
     }
 }

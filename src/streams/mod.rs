@@ -15,7 +15,7 @@ pub mod task_children;
 pub mod task_pages;
 pub mod tasks;
 pub mod time_entries;
-mod value_text;
+pub(crate) mod value_text;
 pub mod workspaces;
 
 use crate::error::ConnectorError;

@@ -52,7 +52,7 @@ fn write(value: &Value, out: &mut String) {
 }
 
 /// Appends `text` as a JSON string.
-fn string(text: &str, out: &mut String) {
+pub(crate) fn string(text: &str, out: &mut String) {
     out.reserve(text.len() + 2);
     out.push('"');
     escape_pieces(text.as_bytes(), |piece| match piece {
