@@ -27,6 +27,7 @@ use crate::fetch::Session;
 use crate::scan::Bail;
 use crate::state::StreamState;
 use crate::streams::json_text;
+use crate::streams::task_children::custom_field_values::OptionsMemo;
 use crate::streams::task_children::scanned::Spans;
 use crate::streams::task_children::{
     custom_field_values, pruned, row, scanned, task_id, Child, Context,
@@ -87,6 +88,8 @@ pub fn read_page_and_children<T: Transport>(
     let mut warnings = Vec::new();
     let mut tasks = Vec::new();
     if !wanted.is_empty() {
+        // The drop-down and labels options, parsed once for the page's tasks.
+        let mut options = OptionsMemo::default();
         let mut keys = Keys {
             last: &call.state.children,
             read: &mut call.cursor.children,
@@ -99,6 +102,7 @@ pub fn read_page_and_children<T: Transport>(
                 &wanted,
                 &stamps,
                 &mut keys,
+                &mut options,
                 &mut rows,
                 &mut warnings,
             )?;
@@ -233,6 +237,7 @@ fn derive(
     wanted: &[Child],
     stamps: &[Option<&str>],
     keys: &mut Keys<'_>,
+    options: &mut OptionsMemo,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
 ) -> Result<Option<(String, String)>, ConnectorError> {
@@ -260,9 +265,9 @@ fn derive(
         };
         if *child == Child::CustomFieldValues {
             // The most rows, and no kept keys to follow: written straight to text.
-            let scanned = fields
-                .as_ref()
-                .map(|fields| custom_field_values::texts_of(&task, fields, &ctx, rows, warnings));
+            let scanned = fields.as_ref().map(|fields| {
+                custom_field_values::texts_of(&task, fields, &ctx, options, rows, warnings)
+            });
             match scanned {
                 Some(Ok(())) => {}
                 None => custom_field_values::texts(&task, &ctx, rows, warnings),

@@ -55,6 +55,9 @@ use crate::timestamp;
 use serde::Serialize;
 use serde_json::{json, Number, Value};
 
+mod options_memo;
+pub use options_memo::OptionsMemo;
+
 /// The field types ClickUp documents with a value (every one has typed columns here, or, for
 /// `attachment`, `value_json` alone; `multi_key` has never been seen with a value).
 pub const DOCUMENTED_TYPES: [&str; 20] = [
@@ -122,7 +125,7 @@ fn each_row(
             options: options(field),
         };
         let value = field.get("value").filter(|v| !v.is_null());
-        if let Some(row) = of.row(&task_id, value, None, ctx, warnings) {
+        if let Some(row) = of.row(&task_id, value.map(Present::Parsed), None, ctx, warnings) {
             out(row);
         }
     }
@@ -130,11 +133,15 @@ fn each_row(
 
 /// [`texts`] of a record read with [`scanned::read`] (`task` is its [`scanned::Record::task`]):
 /// the same rows, each field's value parsed alone and its options only when its type reads
-/// them. Nothing is appended when it fails ([`Bail`]: the caller then reads the record whole).
+/// them (parsed once for all the records `memo` serves: [`OptionsMemo`]). A value whose type
+/// reads nothing from it (an `attachment`, say: a third of a page's value bytes) is not parsed
+/// at all when the record's `value_json` is there to copy ([`scanned::Field::value_json`]).
+/// Nothing is appended when it fails ([`Bail`]: the caller then reads the record whole).
 pub fn texts_of(
     task: &Value,
     fields: &[scanned::Field<'_>],
     ctx: &Context<'_>,
+    memo: &mut OptionsMemo,
     rows: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Result<(), Bail> {
@@ -146,28 +153,45 @@ pub fn texts_of(
         let Some(field_id) = field.id.as_deref() else {
             continue;
         };
-        let value = match field.value {
-            None | Some("null") => None,
-            Some(text) => Some(serde_json::from_str::<Value>(text).map_err(|_| Bail)?),
-        };
         let kind = field.kind.as_deref();
+        let parsed;
+        let value = match (field.value, field.value_json) {
+            (None | Some("null"), _) => None,
+            (Some(_), Some(json)) if !reads_value(kind) => Some(Present::Unread(json)),
+            (Some(text), _) => {
+                parsed = serde_json::from_str::<Value>(text).map_err(|_| Bail)?;
+                Some(Present::Parsed(&parsed))
+            }
+        };
         let options = match (kind, &value, field.type_config) {
-            (Some("drop_down" | "labels"), Some(_), Some(config)) => scanned::options(config)?,
-            _ => Vec::new(),
+            (Some("drop_down" | "labels"), Some(_), Some(config)) => {
+                memo.options(field_id, config)?
+            }
+            _ => &[],
         };
         let of = Of {
             id: field_id,
             name: field.name.as_deref(),
             kind,
-            options: &options,
+            options,
         };
-        if let Some(row) = of.row(&task_id, value.as_ref(), field.value_json, ctx, &mut said) {
+        if let Some(row) = of.row(&task_id, value, field.value_json, ctx, &mut said) {
             written.push(row.text());
         }
     }
     rows.append(&mut written);
     warnings.append(&mut said);
     Ok(())
+}
+
+/// A field's value, as its row reads it.
+#[derive(Debug, Clone, Copy)]
+enum Present<'v> {
+    /// Parsed.
+    Parsed(&'v Value),
+    /// Not parsed: its type reads nothing from it ([`reads_value`]), and the row copies the
+    /// record's `value_json` (this, as written: quotes included).
+    Unread(&'v str),
 }
 
 /// What a row reads of a field besides its value.
@@ -192,7 +216,7 @@ impl<'f> Of<'f> {
     fn row(
         &self,
         task_id: &'f str,
-        value: Option<&Value>,
+        value: Option<Present<'f>>,
         written_json: Option<&'f str>,
         ctx: &Context<'f>,
         warnings: &mut Vec<String>,
@@ -205,12 +229,15 @@ impl<'f> Of<'f> {
             field_type: self.kind,
         };
         match (value, ctx.tombstone_at) {
-            (Some(value), _) => {
+            (Some(Present::Parsed(value)), _) => {
                 let json = match written_json {
                     Some(written) => ValueJson::Written(written),
                     None => ValueJson::Text(json_text(value)),
                 };
                 Some(key.row(typed(self, value, warnings), Some(json), None))
+            }
+            (Some(Present::Unread(written)), _) => {
+                Some(key.row(Typed::default(), Some(ValueJson::Written(written)), None))
             }
             (None, Some(at)) => Some(key.row(Typed::default(), None, Some(at))),
             (None, None) => None,
@@ -327,8 +354,42 @@ struct Typed {
     task_ids: Option<Vec<String>>,
 }
 
-/// Types a (non-null) value by its field's type.
+/// Whether a field of this type has typed columns read from its value: the types [`typed`]
+/// reads. The others (`attachment`, `multi_key`, a type ClickUp adds) keep the value in
+/// `value_json` alone, so their value need not be parsed.
+fn reads_value(kind: Option<&str>) -> bool {
+    matches!(
+        kind,
+        Some(
+            "url"
+                | "email"
+                | "phone"
+                | "short_text"
+                | "text"
+                | "number"
+                | "currency"
+                | "emoji"
+                | "manual_progress"
+                | "automatic_progress"
+                | "checkbox"
+                | "date"
+                | "drop_down"
+                | "labels"
+                | "users"
+                | "tasks"
+                | "list_relationship"
+                | "location"
+                | "formula"
+        )
+    )
+}
+
+/// Types a (non-null) value by its field's type: nothing for a type [`reads_value`] leaves
+/// out (so that leaving such a value unparsed changes no row).
 fn typed(field: &Of<'_>, value: &Value, warnings: &mut Vec<String>) -> Typed {
+    if !reads_value(field.kind) {
+        return Typed::default();
+    }
     let field_type = field.kind.unwrap_or("");
     match field_type {
         "url" | "email" | "phone" | "short_text" | "text" => Typed {

@@ -60,6 +60,7 @@ fn same_field_rows(
             &read.task,
             &read.fields,
             &ctx,
+            &mut custom_field_values::OptionsMemo::default(),
             &mut got,
             &mut got_warnings,
         );
@@ -183,7 +184,23 @@ fn custom_field() -> impl Strategy<Value = Value> {
     ];
     (
         "[a-f0-9-]{8,36}",
-        prop::sample::select(vec!["drop_down", "labels", "number", "currency", "location"]),
+        // Types whose rows read the value, and types whose rows leave it unread (`attachment`,
+        // `multi_key`, a type ClickUp adds).
+        prop::sample::select(vec![
+            "drop_down",
+            "labels",
+            "number",
+            "currency",
+            "location",
+            "users",
+            "date",
+            "checkbox",
+            "short_text",
+            "formula",
+            "attachment",
+            "multi_key",
+            "a_type_clickup_adds",
+        ]),
         any_json(),
         timestamp(),
         value,

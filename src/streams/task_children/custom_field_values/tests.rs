@@ -56,7 +56,14 @@ fn scanned_rows(record: &str, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
         panic!("the scanner does not take {record}");
     };
     let (mut out, mut warnings) = (Vec::new(), Vec::new());
-    let given = texts_of(&read.task, &read.fields, ctx, &mut out, &mut warnings);
+    let given = texts_of(
+        &read.task,
+        &read.fields,
+        ctx,
+        &mut OptionsMemo::default(),
+        &mut out,
+        &mut warnings,
+    );
     assert_eq!(given, Ok(()), "the scanned fields of {record}");
     (out, warnings)
 }
