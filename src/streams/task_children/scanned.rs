@@ -22,7 +22,7 @@
 //! [`Bail`]: the caller reads that record with [`super::pruned`], so the rows are always theirs.
 
 use super::pruned;
-use crate::scan::{Bail, Scanner, Span};
+use crate::scan::{special_at, Bail, Scanner, Span};
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -140,7 +140,9 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
 /// the value is not a string.
 fn written_string(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
     match text.as_bytes() {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
+        // No quote, backslash or control character inside (found eight bytes a step, where
+        // `contains` is core's `memchr`, four bytes a step inside wasm): the text is the string.
+        [b'"', inner @ .., b'"'] if special_at(inner) == inner.len() => {
             Ok(text.get(1..text.len() - 1).map(Cow::Borrowed))
         }
         [b'"', ..] => serde_json::from_str(text).map(Some).map_err(|_| Bail),
