@@ -88,11 +88,12 @@ pub fn read_page_and_children<T: Transport>(
     let mut warnings = Vec::new();
     let mut tasks = Vec::new();
     if !wanted.is_empty() {
-        // The drop-down and labels options, parsed once for the page's tasks.
-        let mut options = OptionsMemo::default();
-        let mut keys = Keys {
-            last: &call.state.children,
-            read: &mut call.cursor.children,
+        let mut carried = Carried {
+            keys: Keys {
+                last: &call.state.children,
+                read: &mut call.cursor.children,
+            },
+            options: OptionsMemo::default(),
         };
         for (i, record) in call.records.iter().enumerate() {
             let spans = call.spans.get(i).and_then(Option::as_ref);
@@ -101,8 +102,7 @@ pub fn read_page_and_children<T: Transport>(
                 spans,
                 &wanted,
                 &stamps,
-                &mut keys,
-                &mut options,
+                &mut carried,
                 &mut rows,
                 &mut warnings,
             )?;
@@ -142,6 +142,14 @@ pub fn read_page_and_children<T: Transport>(
         .zip(rows)
         .collect();
     Ok(PageAndChildren { page, children })
+}
+
+/// What the rows of one task carry to the next on a page.
+struct Carried<'k> {
+    /// The keys of the rows of the streams that keep them.
+    keys: Keys<'k>,
+    /// The drop-down and labels options, parsed once for the page's tasks.
+    options: OptionsMemo,
 }
 
 /// The keys of the child rows: those the last read left in the state, and those this read has
@@ -236,8 +244,7 @@ fn derive(
     spans: Option<&Spans>,
     wanted: &[Child],
     stamps: &[Option<&str>],
-    keys: &mut Keys<'_>,
-    options: &mut OptionsMemo,
+    carried: &mut Carried<'_>,
     rows: &mut [Vec<String>],
     warnings: &mut Vec<String>,
 ) -> Result<Option<(String, String)>, ConnectorError> {
@@ -266,6 +273,7 @@ fn derive(
         if *child == Child::CustomFieldValues {
             // The most rows, and no kept keys to follow: written straight to text.
             let scanned = fields.as_ref().map(|fields| {
+                let options = &mut carried.options;
                 custom_field_values::texts_of(&task, fields, &ctx, options, rows, warnings)
             });
             match scanned {
@@ -280,7 +288,7 @@ fn derive(
         }
         out.clear();
         child.rows(&task, &ctx, &mut out, warnings);
-        keys.follow(*child, &task, &ctx, &mut out);
+        carried.keys.follow(*child, &task, &ctx, &mut out);
         rows.extend(out.iter().map(json_text));
     }
     let deleted = task.get("_ab_cdc_deleted_at").is_some_and(|v| !v.is_null());

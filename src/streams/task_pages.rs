@@ -324,8 +324,9 @@ fn task<'a>(
     Ok((task, id))
 }
 
-/// An id as [`id_of`] reads it: a string's text or a number's, `None` for anything else.
-fn id_text(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
+/// An id as [`id_of`] reads it: a string's text or a number's, `None` for anything else (the
+/// value at `span` of a scanner's text; the custom field rows read ids this way too).
+pub(crate) fn id_text(s: &Scanner<'_>, span: Span) -> Result<Option<String>, Bail> {
     let bytes = s.bytes(span);
     Ok(match bytes.first() {
         // Clean: no escapes, and a plain integer is written as it reads.

@@ -55,6 +55,7 @@ use crate::timestamp;
 use serde::Serialize;
 use serde_json::{json, Number, Value};
 
+mod ids;
 mod options_memo;
 pub use options_memo::OptionsMemo;
 
@@ -133,10 +134,12 @@ fn each_row(
 
 /// [`texts`] of a record read with [`scanned::read`] (`task` is its [`scanned::Record::task`]):
 /// the same rows, each field's value parsed alone and its options only when its type reads
-/// them (parsed once for all the records `memo` serves: [`OptionsMemo`]). A value whose type
-/// reads nothing from it (an `attachment`, say: a third of a page's value bytes) is not parsed
-/// at all when the record's `value_json` is there to copy ([`scanned::Field::value_json`]).
-/// Nothing is appended when it fails ([`Bail`]: the caller then reads the record whole).
+/// them (parsed once for all the records `memo` serves: [`OptionsMemo`]). When the record's
+/// `value_json` is there to copy ([`scanned::Field::value_json`]), a value whose type reads
+/// nothing from it (an `attachment`, say: half of a page's value bytes) is not parsed at all,
+/// and the ids of a `users`, `tasks` or `list_relationship` value are read from its text
+/// ([`ids`]). Nothing is appended when it fails ([`Bail`]: the caller then reads the record
+/// whole).
 pub fn texts_of(
     task: &Value,
     fields: &[scanned::Field<'_>],
@@ -157,10 +160,15 @@ pub fn texts_of(
         let parsed;
         let value = match (field.value, field.value_json) {
             (None | Some("null"), _) => None,
-            (Some(_), Some(json)) if !reads_value(kind) => Some(Present::Unread(json)),
-            (Some(text), _) => {
-                parsed = serde_json::from_str::<Value>(text).map_err(|_| Bail)?;
-                Some(Present::Parsed(&parsed))
+            (Some(text), json) => {
+                let typed = json.and_then(|json| Some((typed_from_text(kind, text)?, json)));
+                Some(match typed {
+                    Some((typed, json)) => Present::Typed(typed, json),
+                    None => {
+                        parsed = serde_json::from_str::<Value>(text).map_err(|_| Bail)?;
+                        Present::Parsed(&parsed)
+                    }
+                })
             }
         };
         let options = match (kind, &value, field.type_config) {
@@ -185,13 +193,35 @@ pub fn texts_of(
 }
 
 /// A field's value, as its row reads it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 enum Present<'v> {
     /// Parsed.
     Parsed(&'v Value),
-    /// Not parsed: its type reads nothing from it ([`reads_value`]), and the row copies the
+    /// Typed from its text without being parsed ([`typed_from_text`]); the row copies the
     /// record's `value_json` (this, as written: quotes included).
-    Unread(&'v str),
+    Typed(Typed, &'v str),
+}
+
+/// The typed columns of a value read from its JSON text, for the types that need no parse:
+/// none for a type [`reads_value`] leaves out, the ids of a `users`, `tasks` or
+/// `list_relationship` value ([`ids`]). `None` for the other types, or when the text is not
+/// what [`ids`] takes: the value is then parsed and typed by [`typed`].
+fn typed_from_text(kind: Option<&str>, text: &str) -> Option<Typed> {
+    if !reads_value(kind) {
+        return Some(Typed::default());
+    }
+    let ids = || ids::id_list(text).ok();
+    match kind? {
+        "users" => Some(Typed {
+            user_ids: Some(ids()?),
+            ..Typed::default()
+        }),
+        "tasks" | "list_relationship" => Some(Typed {
+            task_ids: Some(ids()?),
+            ..Typed::default()
+        }),
+        _ => None,
+    }
 }
 
 /// What a row reads of a field besides its value.
@@ -236,8 +266,8 @@ impl<'f> Of<'f> {
                 };
                 Some(key.row(typed(self, value, warnings), Some(json), None))
             }
-            (Some(Present::Unread(written)), _) => {
-                Some(key.row(Typed::default(), Some(ValueJson::Written(written)), None))
+            (Some(Present::Typed(typed, written)), _) => {
+                Some(key.row(typed, Some(ValueJson::Written(written)), None))
             }
             (None, Some(at)) => Some(key.row(Typed::default(), None, Some(at))),
             (None, None) => None,

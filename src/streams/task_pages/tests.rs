@@ -180,6 +180,12 @@ fn custom_field() -> impl Strategy<Value = Value> {
         Just(Some(
             json!({"location": {"lat": 1.5, "lng": -2.25}, "formatted_address": "x"})
         )),
+        // Users and tasks: objects with an id of either kind, bare ids, elements without one.
+        Just(Some(json!([
+            {"id": 183, "username": "Ann \"A\"", "email": "a@example.com", "initials": "A"},
+            {"id": "86c0abc12", "name": "Task"},
+            "bare", 7, 2.5, {"name": "no id"}, {"id": null}, {"id": "e\u{e9}\n"}, [1]
+        ]))),
         any_json().prop_map(Some),
     ];
     (
