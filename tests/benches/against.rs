@@ -1,6 +1,8 @@
 //! `-- against OLD.wasm`: task pages read by this build's component and by another (an earlier
 //! build, say), in turns, on the same pages, in one run. The machine's speed drifts from minute to
 //! minute; taking turns puts the drift on both, so the ratio is the figure to trust.
+//! `-- against OLD.wasm children`: the same, each page read with the six child streams of the
+//! task body (`read-page-and-children`; the rate counts task records, the rows come on top).
 
 use super::{bench_config, bench_pages, page_reader};
 use host_harness::{ConnectorHost, LoadOptions};
@@ -13,8 +15,15 @@ const ROUNDS: usize = 7;
 /// Pages in a turn.
 const PAGES: usize = 100;
 
-/// Prints section 2b: records/s of each component, turn by turn, and the median ratio.
-pub(crate) async fn table(wasm: &Path, old: &Path) {
+/// Prints section 2b: records/s of each component, turn by turn, and the median ratio; with
+/// `children`, each page is read with the task body's six child streams.
+pub(crate) async fn table(wasm: &Path, old: &Path, children: bool) {
+    use clickup_connector::streams::task_children::Child;
+    let children: Vec<String> = Child::ALL
+        .iter()
+        .filter(|c| children && **c != Child::TimeInStatus)
+        .map(|c| c.name().to_owned())
+        .collect();
     let (pages, team) = bench_pages();
     let config = bench_config();
     let hosts = [wasm, old].map(|w| ConnectorHost::load(w, &LoadOptions::default()).unwrap());
@@ -26,8 +35,13 @@ pub(crate) async fn table(wasm: &Path, old: &Path) {
         "## 2b. This build's component against `{}`\n",
         old.display()
     );
+    let with = if children.is_empty() {
+        String::new()
+    } else {
+        format!(", each with the child streams {}", children.join(", "))
+    };
     println!(
-        "Turns of {PAGES} task pages each, taken in turns on the same pages (records/s, 1 core):\n"
+        "Turns of {PAGES} task pages each{with}, taken in turns on the same pages (task records/s, 1 core):\n"
     );
     println!("| turn | this build | the other | this / the other |");
     println!("|---|---:|---:|---:|");
@@ -41,10 +55,16 @@ pub(crate) async fn table(wasm: &Path, old: &Path) {
             let started = Instant::now();
             let mut records = 0;
             for _ in 0..PAGES {
-                let page = run
-                    .read_page(&config, "tasks", None, cursor.as_deref())
-                    .await
-                    .unwrap();
+                let page = if children.is_empty() {
+                    run.read_page(&config, "tasks", None, cursor.as_deref())
+                        .await
+                        .unwrap()
+                } else {
+                    run.read_page_and_children(&config, "tasks", None, cursor.as_deref(), &children)
+                        .await
+                        .unwrap()
+                        .page
+                };
                 records += page.records.len();
                 *cursor = page.cursor;
             }

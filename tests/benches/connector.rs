@@ -42,9 +42,11 @@ fn main() {
         rt.block_on(throughput(&wasm, quick));
         return;
     }
-    // `-- against OLD.wasm`: this build's component and another, in turns (section 2b alone).
+    // `-- against OLD.wasm [children]`: this build's component and another, in turns (section 2b
+    // alone; with the task body's child streams).
     if let Some(old) = std::env::args().skip_while(|a| a != "against").nth(1) {
-        rt.block_on(against::table(&wasm, std::path::Path::new(&old)));
+        let children = std::env::args().any(|a| a == "children");
+        rt.block_on(against::table(&wasm, std::path::Path::new(&old), children));
         return;
     }
     // `-- latency`: sections 1 (for the lower bound) and 5 alone (for work on concurrency);
