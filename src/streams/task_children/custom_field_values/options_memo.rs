@@ -61,27 +61,18 @@ mod tests {
                 .first()
                 .and_then(|o| o["name"].as_str().map(str::to_owned))
         };
-        assert_eq!(
-            name(memo.options("f", first).unwrap()).as_deref(),
-            Some("A")
-        );
-        assert_eq!(
-            name(memo.options("f", edited).unwrap()).as_deref(),
-            Some("B")
-        );
-        assert_eq!(
-            name(memo.options("f", first).unwrap()).as_deref(),
-            Some("A")
-        );
-        // Another field with the first text is its own entry.
-        assert_eq!(
-            name(memo.options("g", first).unwrap()).as_deref(),
-            Some("A")
-        );
-        assert_eq!(
-            name(memo.options("f", edited).unwrap()).as_deref(),
-            Some("B")
-        );
+        // The same field edited and edited back; another field with the first text is its own
+        // entry.
+        for (field, text, want) in [
+            ("f", first, "A"),
+            ("f", edited, "B"),
+            ("f", first, "A"),
+            ("g", first, "A"),
+            ("f", edited, "B"),
+        ] {
+            let options = memo.options(field, text).unwrap();
+            assert_eq!(name(options).as_deref(), Some(want), "{field} {text}");
+        }
     }
 
     #[test]
