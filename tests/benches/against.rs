@@ -4,7 +4,7 @@
 //! `-- against OLD.wasm children`: the same, each page read with the six child streams of the
 //! task body (`read-page-and-children`; the rate counts task records, the rows come on top).
 
-use super::{bench_config, bench_pages, page_reader};
+use super::{bench_config, bench_pages, body_children, page_reader};
 use host_harness::{ConnectorHost, LoadOptions};
 use std::path::Path;
 use std::time::Instant;
@@ -16,14 +16,13 @@ const ROUNDS: usize = 7;
 const PAGES: usize = 100;
 
 /// Prints section 2b: records/s of each component, turn by turn, and the median ratio; with
-/// `children`, each page is read with the task body's six child streams.
-pub(crate) async fn table(wasm: &Path, old: &Path, children: bool) {
-    use clickup_connector::streams::task_children::Child;
-    let children: Vec<String> = Child::ALL
-        .iter()
-        .filter(|c| children && **c != Child::TimeInStatus)
-        .map(|c| c.name().to_owned())
-        .collect();
+/// `with_children`, each page is read with the task body's six child streams.
+pub(crate) async fn table(wasm: &Path, old: &Path, with_children: bool) {
+    let children = if with_children {
+        body_children()
+    } else {
+        Vec::new()
+    };
     let (pages, team) = bench_pages();
     let config = bench_config();
     let hosts = [wasm, old].map(|w| ConnectorHost::load(w, &LoadOptions::default()).unwrap());

@@ -45,8 +45,12 @@ fn main() {
     // `-- against OLD.wasm [children]`: this build's component and another, in turns (section 2b
     // alone; with the task body's child streams).
     if let Some(old) = std::env::args().skip_while(|a| a != "against").nth(1) {
-        let children = std::env::args().any(|a| a == "children");
-        rt.block_on(against::table(&wasm, std::path::Path::new(&old), children));
+        let with_children = std::env::args().any(|a| a == "children");
+        rt.block_on(against::table(
+            &wasm,
+            std::path::Path::new(&old),
+            with_children,
+        ));
         return;
     }
     // `-- latency`: sections 1 (for the lower bound) and 5 alone (for work on concurrency);
@@ -663,16 +667,22 @@ fn bench_config() -> String {
     json!({"api_token": "pk_1_BENCH", "base_url": "http://bench.invalid/api/v2", "include_archived": false}).to_string()
 }
 
+/// The task body's child streams (all but `task_time_in_status`, which asks for pages of its
+/// own): what sections 2 and 2b read with the task pages.
+fn body_children() -> Vec<String> {
+    use clickup_connector::streams::task_children::Child;
+    Child::ALL
+        .iter()
+        .filter(|c| **c != Child::TimeInStatus)
+        .map(|c| c.name().to_owned())
+        .collect()
+}
+
 /// A read of `tasks` with the six child streams whose rows are in the task bodies, on a fresh
 /// cursor of `run` (`read-page-and-children`): its rates by run of [`SEGMENT`] pages, and the
 /// size of its cursor at the end (which carries the keys of every task's child rows).
 async fn with_children(run: &mut Run, config: &str, n_pages: usize) -> Segments {
-    use clickup_connector::streams::task_children::Child;
-    let children: Vec<String> = Child::ALL
-        .iter()
-        .filter(|c| **c != Child::TimeInStatus)
-        .map(|c| c.name().to_owned())
-        .collect();
+    let children = body_children();
     let mut cursor: Option<String> = None;
     let mut records = 0;
     let mut segments = Segments::new(Instant::now());

@@ -126,7 +126,8 @@ fn each_row(
             options: options(field),
         };
         let value = field.get("value").filter(|v| !v.is_null());
-        if let Some(row) = of.row(&task_id, value.map(Present::Parsed), None, ctx, warnings) {
+        let value = value.map(|value| Present::Parsed(value, None));
+        if let Some(row) = of.row(&task_id, value, ctx, warnings) {
             out(row);
         }
     }
@@ -161,12 +162,13 @@ pub fn texts_of(
         let value = match (field.value, field.value_json) {
             (None | Some("null"), _) => None,
             (Some(text), json) => {
-                let typed = json.and_then(|json| Some((typed_from_text(kind, text)?, json)));
+                let typed =
+                    json.and_then(|json| Some(Present::Typed(typed_from_text(kind, text)?, json)));
                 Some(match typed {
-                    Some((typed, json)) => Present::Typed(typed, json),
+                    Some(typed) => typed,
                     None => {
                         parsed = serde_json::from_str::<Value>(text).map_err(|_| Bail)?;
-                        Present::Parsed(&parsed)
+                        Present::Parsed(&parsed, json)
                     }
                 })
             }
@@ -183,7 +185,7 @@ pub fn texts_of(
             kind,
             options,
         };
-        if let Some(row) = of.row(&task_id, value, field.value_json, ctx, &mut said) {
+        if let Some(row) = of.row(&task_id, value, ctx, &mut said) {
             written.push(row.text());
         }
     }
@@ -192,13 +194,15 @@ pub fn texts_of(
     Ok(())
 }
 
-/// A field's value, as its row reads it.
+/// A field's value, as its row reads it, with the field's `value_json` as the record wrote it
+/// (see [`scanned::Field::value_json`]: quotes included), which the row copies instead of
+/// writing the value's text again.
 #[derive(Debug)]
 enum Present<'v> {
-    /// Parsed.
-    Parsed(&'v Value),
-    /// Typed from its text without being parsed ([`typed_from_text`]); the row copies the
-    /// record's `value_json` (this, as written: quotes included).
+    /// Parsed; its `value_json` when the record has one to copy.
+    Parsed(&'v Value, Option<&'v str>),
+    /// Typed from its text without being parsed ([`typed_from_text`]), which needs the
+    /// record's `value_json`.
     Typed(Typed, &'v str),
 }
 
@@ -239,15 +243,10 @@ struct Of<'f> {
 impl<'f> Of<'f> {
     /// The field's row: its typed value, a tombstone (no value, in an incremental read), or
     /// none (no value, in a full read).
-    ///
-    /// `written_json`: the field's `value_json` as the record wrote it (see
-    /// [`scanned::Field::value_json`]), copied into the row instead of the value's text written
-    /// again.
     fn row(
         &self,
         task_id: &'f str,
         value: Option<Present<'f>>,
-        written_json: Option<&'f str>,
         ctx: &Context<'f>,
         warnings: &mut Vec<String>,
     ) -> Option<Row<'f>> {
@@ -259,7 +258,7 @@ impl<'f> Of<'f> {
             field_type: self.kind,
         };
         match (value, ctx.tombstone_at) {
-            (Some(Present::Parsed(value)), _) => {
+            (Some(Present::Parsed(value, written_json)), _) => {
                 let json = match written_json {
                     Some(written) => ValueJson::Written(written),
                     None => ValueJson::Text(json_text(value)),
