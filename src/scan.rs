@@ -83,6 +83,17 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// A scanner over `text`, UTF-8 already (a `str`): [`Scanner::new`] without its check.
+    pub fn of_str(text: &'a str) -> Self {
+        Scanner {
+            text: text.as_bytes(),
+            utf8: Some(text),
+            at: 0,
+            depth: 0,
+            keys: Vec::new(),
+        }
+    }
+
     /// A scanner over `text` not checked as UTF-8 as a whole: each piece it gives as text (a
     /// key, [`Scanner::text`], [`Scanner::inner_str`]) is checked as it is given, and a text that
     /// is not UTF-8 there is [`Bail`]. What the caller copies as bytes is for it to check: the

@@ -30,7 +30,7 @@ use crate::streams::json_text;
 use crate::streams::task_children::custom_field_values::OptionsMemo;
 use crate::streams::task_children::scanned::Spans;
 use crate::streams::task_children::{
-    custom_field_values, pruned, row, scanned, task_id, Child, Context,
+    custom_field_values, list_rows, pruned, row, scanned, task_id, Child, Context,
 };
 use crate::timestamp::format_ms;
 use crate::transport::Transport;
@@ -161,29 +161,39 @@ struct Keys<'k> {
 
 impl Keys<'_> {
     /// For a child whose keys are kept: appends a tombstone for each key the task had at the
-    /// last read and has not now (in an incremental read), and records the keys it has now.
-    fn follow(&mut self, child: Child, task: &Value, ctx: &Context<'_>, out: &mut Vec<Value>) {
-        let (Some(field), Some(task_id)) = (child.kept_key(), task_id(task)) else {
+    /// last read and has not `now` (in an incremental read), and records the keys it has now.
+    fn follow(
+        &mut self,
+        child: Child,
+        task_id: &str,
+        now: &[String],
+        ctx: &Context<'_>,
+        rows: &mut Vec<String>,
+    ) {
+        let Some(field) = child.kept_key() else {
             return;
         };
-        let now: Vec<String> = out
-            .iter()
-            .filter_map(|r| r.get(field).and_then(Value::as_str).map(str::to_owned))
-            .collect();
-        let last = self
-            .last
-            .get(child.name())
-            .and_then(|k| k.keys_of(&task_id));
+        let last = self.last.get(child.name()).and_then(|k| k.keys_of(task_id));
         if let (Some(last), Some(at)) = (&last, ctx.tombstone_at) {
             for gone in last.iter().filter(|k| !now.contains(k)) {
-                out.push(tombstone(&task_id, ctx, field, gone, at));
+                rows.push(json_text(&tombstone(task_id, ctx, field, gone, at)));
             }
         }
         if !now.is_empty() || last.is_some() {
             let read = self.read.entry(child.name().to_owned()).or_default();
-            read.push(&task_id, &now);
+            read.push(task_id, now);
         }
     }
+}
+
+/// The keys of `rows` (the member [`Child::kept_key`] names), in order.
+fn kept_keys(child: Child, rows: &[Value]) -> Vec<String> {
+    let Some(field) = child.kept_key() else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(|r| r.get(field).and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 /// A child row found gone: its key, the task's Workspace and when.
@@ -256,10 +266,13 @@ fn derive(
         Some(spans) => scanned::from_spans(record, spans).or_else(|Bail| scanned::read(record)),
         None => scanned::read(record),
     };
-    let (task, fields) = match read {
-        Ok(read) => (read.task, Some(read.fields)),
-        Err(Bail) => (pruned_task(record)?, None),
+    let (task, fields, lists) = match read {
+        Ok(read) => (read.task, Some(read.fields), Some(read.lists)),
+        Err(Bail) => (pruned_task(record)?, None, None),
     };
+    let id = task_id(&task);
+    // The task with its lists as `Value`s, for the rows `list_rows` does not take (made once).
+    let mut whole = None;
     let workspace_id = task
         .get("workspace_id")
         .and_then(Value::as_str)
@@ -286,12 +299,29 @@ fn derive(
             }
             continue;
         }
-        out.clear();
-        child.rows(&task, &ctx, &mut out, warnings);
-        carried.keys.follow(*child, &task, &ctx, &mut out);
-        rows.extend(out.iter().map(json_text));
+        let Some(task_id) = id.as_deref() else {
+            continue;
+        };
+        let mut now = Vec::new();
+        let before = rows.len();
+        let written = lists
+            .as_ref()
+            .map(|lists| list_rows::write(*child, lists, task_id, &ctx, rows, &mut now));
+        if written != Some(Ok(())) {
+            rows.truncate(before);
+            let task = match (&lists, &mut whole) {
+                (None, _) => &task,
+                (Some(_), Some(whole)) => &*whole,
+                (Some(_), whole @ None) => whole.insert(pruned_task(record)?),
+            };
+            out.clear();
+            child.rows(task, &ctx, &mut out, warnings);
+            now = kept_keys(*child, &out);
+            rows.extend(out.iter().map(json_text));
+        }
+        carried.keys.follow(*child, task_id, &now, &ctx, rows);
     }
     let deleted = task.get("_ab_cdc_deleted_at").is_some_and(|v| !v.is_null());
-    let id = task_id(&task).filter(|_| !deleted);
+    let id = id.filter(|_| !deleted);
     Ok(id.map(|id| (id, workspace_id.to_owned())))
 }

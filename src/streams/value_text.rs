@@ -18,7 +18,7 @@ pub(crate) fn text(value: &Value) -> String {
 }
 
 /// Appends the compact JSON text of `value` to `out`.
-fn write(value: &Value, out: &mut String) {
+pub(crate) fn write(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),

@@ -19,9 +19,10 @@
 //! | `task_links` | `task_id`, `linked_task_id` | linked task, listed from both ends ([`links`]) |
 //! | `task_time_in_status` | `task_id`, `status` | status the task has been in (opt-in, a request per 100 tasks: [`time_in_status`]) |
 //!
-//! The rows are made from the record read back: its custom fields with [`scanned`] (pieces of
-//! the record's text, each value parsed alone), the other members the rows read with [`pruned`]
-//! (only those, as `Value`s); a record the scanner does not take is read with [`pruned`] whole.
+//! The rows are made from the record read back with [`scanned`]: its custom fields and its lists
+//! as pieces of the record's text (each custom field value parsed alone; the lists' rows written
+//! from their text by [`list_rows`]); a record the scanner does not take is read with [`pruned`]
+//! (only the members the rows read, as `Value`s), and its rows made from those by [`Child::rows`].
 //!
 //! Deletions inside a task, in an incremental read (one from a saved `tasks` state):
 //! - a re-read task lists every custom field that applies to it; a field without a value gives
@@ -37,6 +38,7 @@ pub mod checklist_items;
 pub mod custom_field_values;
 pub mod dependencies;
 pub mod links;
+pub mod list_rows;
 pub mod pruned;
 pub mod scanned;
 pub mod tags;

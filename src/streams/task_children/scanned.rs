@@ -1,5 +1,6 @@
-//! A task record read back for its child rows with the page scanner: its custom fields as
-//! pieces of the record's text, the few other members the rows read as `Value`s.
+//! A task record read back for its child rows with the page scanner: its custom fields and the
+//! lists of its body (assignees, tags, checklists, dependencies, links) as pieces of the record's
+//! text, the few other members the rows read (its id, Workspace and deletion) as `Value`s.
 //!
 //! Why: [`super::pruned`] builds a `serde_json::Value` of every member the rows read, and most
 //! of that is the custom fields (21 a task in the simulator: each an object of its id, name,
@@ -9,6 +10,8 @@
 //! are in the text and its id, name and type borrowed from it (unless they had escapes).
 //! `task_custom_field_values` then parses a field's value alone, and its options only for a
 //! `drop_down` or `labels` field with a value ([`super::custom_field_values::texts_of`]).
+//!
+//! The lists are left as text for [`super::list_rows`], which writes their rows from it.
 //!
 //! A record the one pass wrote needs no scan at all: the pass notes where, in the text it
 //! writes, each of those members is ([`Spans`], carried by
@@ -31,8 +34,12 @@ use std::ops::Range;
 /// A task record as the child rows read it.
 #[derive(Debug)]
 pub struct Record<'a> {
-    /// The members [`pruned::TASK`] keeps but `custom_fields`, as `Value`s (an object).
+    /// The members [`pruned::TASK`] keeps but `custom_fields` and the [`LISTS`], as `Value`s (an
+    /// object).
     pub task: Value,
+    /// Each of the [`LISTS`] the record has: its name and its value's text, as the record
+    /// wrote it.
+    pub lists: Vec<(&'static str, &'a str)>,
     /// The custom fields that are objects, in order; none when `custom_fields` is absent, null
     /// or not an array.
     pub fields: Vec<Field<'a>>,
@@ -85,6 +92,21 @@ pub struct FieldSpans {
     pub value_json: Option<Range<usize>>,
 }
 
+/// The members [`kept`] names that [`Record`] leaves as text: the lists of a task's body, whose
+/// rows [`super::list_rows`] writes.
+pub const LISTS: [&str; 5] = [
+    "assignees",
+    "tags",
+    "checklists",
+    "dependencies",
+    "linked_tasks",
+];
+
+/// Whether a kept member is one of the [`LISTS`].
+fn listed(name: &str) -> bool {
+    LISTS.contains(&name)
+}
+
 /// How many members [`kept`] names (the size of [`Spans::kept`] at most).
 pub const KEPT: usize = 8;
 
@@ -113,7 +135,13 @@ pub fn kept(key: &[u8]) -> Option<&'static str> {
 pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail> {
     let text = |range: &Range<usize>| record.get(range.clone()).ok_or(Bail);
     let mut task = Map::new();
+    let mut lists = Vec::with_capacity(LISTS.len());
     for (name, range) in &spans.kept {
+        if listed(name) {
+            // The one pass wrote it: JSON already.
+            lists.push((*name, text(range)?));
+            continue;
+        }
         let value = serde_json::from_str(text(range)?).map_err(|_| Bail)?;
         task.insert((*name).to_owned(), value);
     }
@@ -132,6 +160,7 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
     }
     Ok(Record {
         task: Value::Object(task),
+        lists,
         fields,
     })
 }
@@ -168,13 +197,16 @@ pub fn read(record: &str) -> Result<Record<'_>, Bail> {
         return Err(Bail);
     }
     let mut task = Map::new();
+    let mut lists = Vec::new();
     let mut fields = Vec::new();
     s.keyed_members(|s, key, _| {
         if *key == *b"custom_fields" {
             return custom_fields(s, &mut fields);
         }
         let span = s.value()?;
-        if let Some(name) = kept(&key) {
+        if let Some(name) = kept(&key).filter(|name| listed(name)) {
+            lists.push((name, checked(s, span)?));
+        } else if let Some(name) = kept(&key) {
             task.insert(name.to_owned(), parse(s, span)?);
         } else {
             checked(s, span)?;
@@ -184,6 +216,7 @@ pub fn read(record: &str) -> Result<Record<'_>, Bail> {
     s.finish()?;
     Ok(Record {
         task: Value::Object(task),
+        lists,
         fields,
     })
 }
