@@ -355,6 +355,9 @@ impl<'a> Scanner<'a> {
 
     /// An array at the cursor, after whitespace: `item` reads each element (the cursor before
     /// it). Says whether the array had no whitespace outside its elements.
+    // Inlined by attribute: when the list rows became a caller, the compiler took it out of
+    // line for the one pass's `custom_fields` too (+0.6% of a task page's instructions).
+    #[inline(always)]
     pub fn elements(
         &mut self,
         mut item: impl FnMut(&mut Self) -> Result<(), Bail>,

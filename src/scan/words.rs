@@ -10,30 +10,54 @@ const HIGH: u64 = ONES << 7;
 
 /// How many bytes from the start of `bytes` to the first `"`, `\` or control character (the
 /// length when there is none), eight bytes at a time.
+// Inlined by attribute: every string of a page is scanned by it, and when it gained callers
+// the compiler stopped inlining it into the scanner (a call, a prologue and an epoch check for
+// each string inside wasm).
+#[inline(always)]
 pub(crate) fn special_at(bytes: &[u8]) -> usize {
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
-        let w = word(chunk);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // The classic tests for a byte below 0x20 and for a zero byte (of `w ^ "` and `w ^ \\`).
-        // A borrow can flag a byte above a true one, never below, so the lowest flag is exact.
-        let found = (w.wrapping_sub(ONES * 0x20) & !w
-            | quote.wrapping_sub(ONES) & !quote
-            | backslash.wrapping_sub(ONES) & !backslash)
-            & HIGH;
+        let found = specials(word(chunk));
         if found != 0 {
             return offset + (found.trailing_zeros() / 8) as usize;
         }
         offset += 8;
     }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return offset;
+    }
+    // The last bytes, as the word of the text's last eight read over the ones before them
+    // (none of those is special): no byte loop, whose every turn checks the host's epoch inside
+    // wasm. Names, ids and types are mostly not a multiple of eight bytes long.
+    if let Some(last) = bytes.len().checked_sub(8) {
+        let found = specials(word(bytes.get(last..).unwrap_or_default()));
+        return if found == 0 {
+            bytes.len()
+        } else {
+            last + (found.trailing_zeros() / 8) as usize
+        };
+    }
     offset
-        + chunks
-            .remainder()
+        + rest
             .iter()
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(chunks.remainder().len())
+            .unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `w` that is a `"`, a `\\` or a control character, and maybe of
+/// bytes after the first such (the lowest flag is exact).
+#[inline(always)]
+fn specials(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    // The classic tests for a byte below 0x20 and for a zero byte (of `w ^ "` and `w ^ \\`). A
+    // borrow can flag a byte above a true one, never below, so the lowest flag is exact.
+    (w.wrapping_sub(ONES * 0x20) & !w
+        | quote.wrapping_sub(ONES) & !quote
+        | backslash.wrapping_sub(ONES) & !backslash)
+        & HIGH
 }
 
 /// Whether `text` starts with `prefix`, compared 32 bytes (four words) a step, then a word at a
