@@ -124,6 +124,7 @@ fn each_row(
             name: text("name"),
             kind: text("type"),
             options: options(field),
+            written: scanned::Written::default(),
         };
         let value = field.get("value").filter(|v| !v.is_null());
         let value = value.map(|value| Present::Parsed(value, None));
@@ -184,6 +185,7 @@ pub fn texts_of(
             name: field.name.as_deref(),
             kind,
             options,
+            written: field.written,
         };
         if let Some(row) = of.row(&task_id, value, ctx, &mut said) {
             written.push(row.text());
@@ -238,6 +240,8 @@ struct Of<'f> {
     kind: Option<&'f str>,
     /// Its `type_config.options` (empty when absent, or when its type does not read them).
     options: &'f [Value],
+    /// Its id, name and type as the record wrote them, for the row to copy.
+    written: scanned::Written<'f>,
 }
 
 impl<'f> Of<'f> {
@@ -256,6 +260,7 @@ impl<'f> Of<'f> {
             workspace_id: ctx.workspace_id,
             field_name: self.name,
             field_type: self.kind,
+            written: self.written,
         };
         match (value, ctx.tombstone_at) {
             (Some(Present::Parsed(value, written_json)), _) => {
@@ -295,6 +300,7 @@ struct Key<'a> {
     workspace_id: &'a str,
     field_name: Option<&'a str>,
     field_type: Option<&'a str>,
+    written: scanned::Written<'a>,
 }
 
 impl<'a> Key<'a> {
@@ -321,6 +327,7 @@ impl<'a> Key<'a> {
             value_text: typed.text,
             value_user_ids: typed.user_ids,
             workspace_id: self.workspace_id,
+            written: self.written,
         }
     }
 }
@@ -345,6 +352,10 @@ struct Row<'a> {
     value_text: Option<String>,
     value_user_ids: Option<Vec<String>>,
     workspace_id: &'a str,
+    /// `field_id`, `field_name` and `field_type` as the record wrote them, copied by
+    /// [`Row::text`] (not a column).
+    #[serde(skip)]
+    written: scanned::Written<'a>,
 }
 
 /// A row's `value_json`: the value's JSON text, or that text as the task record already wrote

@@ -63,6 +63,22 @@ pub struct Field<'a> {
     /// from [`read`], which takes records from anywhere: a `value_json` there may be anything,
     /// and the row writes the value's text itself.
     pub value_json: Option<&'a str>,
+    /// Its id, name and type as the one pass wrote them (from [`from_spans`] only).
+    pub written: Written<'a>,
+}
+
+/// A custom field's `id`, `name` and `type` as the one pass wrote them into the record: each a
+/// JSON string, quotes included, escaped as serde_json escapes, which a row copies instead of
+/// escaping the text again. None for a member that is not a string, and from [`read`] (a record
+/// from anywhere may write a string another way).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written<'a> {
+    /// `id`.
+    pub id: Option<&'a str>,
+    /// `name`.
+    pub name: Option<&'a str>,
+    /// `type`.
+    pub kind: Option<&'a str>,
 }
 
 /// Where, in a record's text, the members the child rows read are: noted by the one pass as it
@@ -148,14 +164,22 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
     let mut fields = Vec::with_capacity(spans.fields.len());
     for at in &spans.fields {
         let bytes = |range: &Option<Range<usize>>| range.as_ref().map(text).transpose();
+        let (id, name, kind) = (bytes(&at.id)?, bytes(&at.name)?, bytes(&at.kind)?);
+        let string = |text: Option<&'a str>| text.filter(|t| t.starts_with('"'));
         fields.push(Field {
-            id: bytes(&at.id)?.map(written_id).transpose()?.flatten(),
-            name: bytes(&at.name)?.map(written_string).transpose()?.flatten(),
-            kind: bytes(&at.kind)?.map(written_string).transpose()?.flatten(),
+            id: id.map(written_id).transpose()?.flatten(),
+            name: name.map(written_string).transpose()?.flatten(),
+            kind: kind.map(written_string).transpose()?.flatten(),
             value: bytes(&at.value)?,
             type_config: bytes(&at.type_config)?,
-            // Written by the one pass from `value`, with serde_json's escapes.
+            // Written by the one pass, with serde_json's escapes: `value_json` from `value`,
+            // the others copied from the page (a clean string) or written from its text.
             value_json: bytes(&at.value_json)?,
+            written: Written {
+                id: string(id),
+                name: string(name),
+                kind: string(kind),
+            },
         });
     }
     Ok(Record {

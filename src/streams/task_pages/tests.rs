@@ -32,8 +32,23 @@ pub(super) fn value_json_checked<'a>(
             None => None,
         };
         prop_assert_eq!(field.value_json.map(str::to_owned), expected, "{}", record);
+        // The id, name and type as written: the JSON strings of the texts read.
+        let written = &field.written;
+        for (text, read) in [
+            (written.id, &field.id),
+            (written.name, &field.name),
+            (written.kind, &field.kind),
+        ] {
+            if let Some(text) = text {
+                let as_serde_writes = read
+                    .as_deref()
+                    .map(|r| serde_json::to_string(r).unwrap_or_default());
+                prop_assert_eq!(Some(text.to_owned()), as_serde_writes, "{}", record);
+            }
+        }
         out.push(crate::streams::task_children::scanned::Field {
             value_json: None,
+            written: Default::default(),
             ..field.clone()
         });
     }

@@ -27,11 +27,11 @@ impl Row<'_> {
         out.extend_from_slice(b"{\"_ab_cdc_deleted_at\":");
         optional(&mut out, self.deleted_at);
         out.extend_from_slice(b",\"field_id\":");
-        string(&mut out, self.field_id);
+        copied(&mut out, self.written.id, Some(self.field_id));
         out.extend_from_slice(b",\"field_name\":");
-        optional(&mut out, self.field_name);
+        copied(&mut out, self.written.name, self.field_name);
         out.extend_from_slice(b",\"field_type\":");
-        optional(&mut out, self.field_type);
+        copied(&mut out, self.written.kind, self.field_type);
         out.extend_from_slice(b",\"task_id\":");
         string(&mut out, self.task_id);
         out.extend_from_slice(b",\"value_bool\":");
@@ -74,6 +74,15 @@ impl Row<'_> {
 
 fn string(out: &mut Vec<u8>, text: &str) {
     write_as_string(text.as_bytes(), out);
+}
+
+/// A string as the record wrote it when it did (already escaped as serde_json escapes: see
+/// [`super::scanned::Written`]), else `text` written as a string, or null.
+fn copied(out: &mut Vec<u8>, written: Option<&str>, text: Option<&str>) {
+    match written {
+        Some(written) => out.extend_from_slice(written.as_bytes()),
+        None => optional(out, text),
+    }
 }
 
 fn optional(out: &mut Vec<u8>, text: Option<&str>) {
