@@ -47,12 +47,13 @@ pub fn write(
         id: task_id,
         workspace_id: ctx.workspace_id,
     };
+    let out = &mut Out { rows, keys };
     match child {
-        Child::Assignees => assignees(list("assignees"), &task, rows, keys),
-        Child::Tags => tags(list("tags"), &task, rows, keys),
-        Child::ChecklistItems => checklist_items(list("checklists"), &task, rows, keys),
-        Child::Dependencies => dependencies(list("dependencies"), &task, rows, keys),
-        Child::Links => links(list("linked_tasks"), &task, rows, keys),
+        Child::Assignees => assignees(list("assignees"), &task, out),
+        Child::Tags => tags(list("tags"), &task, out),
+        Child::ChecklistItems => checklist_items(list("checklists"), &task, out),
+        Child::Dependencies => dependencies(list("dependencies"), &task, out),
+        Child::Links => links(list("linked_tasks"), &task, out),
         Child::CustomFieldValues | Child::TimeInStatus => Ok(()),
     }
 }
@@ -63,13 +64,23 @@ struct Task<'t> {
     workspace_id: &'t str,
 }
 
+/// Where the rows and their keys go.
+struct Out<'o> {
+    rows: &'o mut Vec<String>,
+    keys: &'o mut Vec<String>,
+}
+
+impl Out<'_> {
+    /// Ends `row` and appends it, and its `key`.
+    fn push(&mut self, row: Row, task: &Task<'_>, key: Cow<'_, str>) -> Result<(), Bail> {
+        self.rows.push(row.end(task));
+        self.keys.push(key.into_owned());
+        Ok(())
+    }
+}
+
 /// `task_assignees`: as [`super::assignees::rows`].
-fn assignees(
-    list: &str,
-    task: &Task<'_>,
-    rows: &mut Vec<String>,
-    keys: &mut Vec<String>,
-) -> Result<(), Bail> {
+fn assignees(list: &str, task: &Task<'_>, out: &mut Out<'_>) -> Result<(), Bail> {
     each_object(list, |user| {
         let Some(user_id) = user.id("id")? else {
             return Ok(());
@@ -81,19 +92,12 @@ fn assignees(
         row.string("task_id", Some(task.id));
         row.string("user_id", Some(&user_id));
         row.copy("username", user.get("username"))?;
-        rows.push(row.end(task));
-        keys.push(user_id.into_owned());
-        Ok(())
+        out.push(row, task, user_id)
     })
 }
 
 /// `task_tags`: as [`super::tags::rows`].
-fn tags(
-    list: &str,
-    task: &Task<'_>,
-    rows: &mut Vec<String>,
-    keys: &mut Vec<String>,
-) -> Result<(), Bail> {
+fn tags(list: &str, task: &Task<'_>, out: &mut Out<'_>) -> Result<(), Bail> {
     each_object(list, |tag| {
         let Some(name) = tag.get("name").map(string).transpose()?.flatten() else {
             return Ok(());
@@ -103,19 +107,12 @@ fn tags(
         row.copy("tag_fg", tag.get("tag_fg"))?;
         row.string("tag_name", Some(&name));
         row.string("task_id", Some(task.id));
-        rows.push(row.end(task));
-        keys.push(name.into_owned());
-        Ok(())
+        out.push(row, task, name)
     })
 }
 
 /// `task_checklist_items`: as [`super::checklist_items::rows`].
-fn checklist_items(
-    list: &str,
-    task: &Task<'_>,
-    rows: &mut Vec<String>,
-    keys: &mut Vec<String>,
-) -> Result<(), Bail> {
+fn checklist_items(list: &str, task: &Task<'_>, out: &mut Out<'_>) -> Result<(), Bail> {
     each_object(list, |checklist| {
         let Some(items) = checklist.get("items") else {
             return Ok(());
@@ -140,21 +137,14 @@ fn checklist_items(
             row.string("parent_item_id", item.id("parent")?.as_deref());
             row.copy("resolved", item.get("resolved"))?;
             row.string("task_id", Some(task.id));
-            rows.push(row.end(task));
-            keys.push(item_id.into_owned());
-            Ok(())
+            out.push(row, task, item_id)
         })
     })
 }
 
 /// `task_dependencies`: as [`super::dependencies::rows`] (the rows of the entries in which
 /// this task is the one waiting).
-fn dependencies(
-    list: &str,
-    task: &Task<'_>,
-    rows: &mut Vec<String>,
-    keys: &mut Vec<String>,
-) -> Result<(), Bail> {
+fn dependencies(list: &str, task: &Task<'_>, out: &mut Out<'_>) -> Result<(), Bail> {
     each_object(list, |entry| {
         let waiting = entry.id("task_id")?;
         let Some(depends_on) = entry.id("depends_on")? else {
@@ -169,19 +159,12 @@ fn dependencies(
         row.string("task_id", Some(task.id));
         row.copy("type", entry.get("type"))?;
         row.string("user_id", entry.id("userid")?.as_deref());
-        rows.push(row.end(task));
-        keys.push(depends_on.into_owned());
-        Ok(())
+        out.push(row, task, depends_on)
     })
 }
 
 /// `task_links`: as [`super::links::rows`] (each row names the other end).
-fn links(
-    list: &str,
-    task: &Task<'_>,
-    rows: &mut Vec<String>,
-    keys: &mut Vec<String>,
-) -> Result<(), Bail> {
+fn links(list: &str, task: &Task<'_>, out: &mut Out<'_>) -> Result<(), Bail> {
     each_object(list, |entry| {
         let other = match (entry.id("task_id")?, entry.id("link_id")?) {
             (Some(from), Some(to)) if from == task.id => to,
@@ -194,9 +177,7 @@ fn links(
         row.string("linked_task_id", Some(&other));
         row.string("task_id", Some(task.id));
         row.string("user_id", entry.id("userid")?.as_deref());
-        rows.push(row.end(task));
-        keys.push(other.into_owned());
-        Ok(())
+        out.push(row, task, other)
     })
 }
 
