@@ -3,9 +3,10 @@
 //! record's own text.
 //!
 //! Why: the other way ([`Child::rows`]) parses each list into `Value`s, builds each row as a
-//! map, and writes the map as text. On the bench's pages that was about a quarter of what the
-//! five streams and the custom field values cost together beyond the task pass. The record's
-//! text is what serde_json writes already, so most of a row's members are copied from it.
+//! map, and writes the map as text. On the bench's pages that was about 9 M of the 32 M
+//! instructions a page that deriving the six child streams' rows cost inside wasm
+//! (BENCHMARKS.md, section 2). The record's text is what serde_json writes already, so most of a
+//! row's members are copied from it.
 //!
 //! Exactness: each row is, byte for byte, what the other way writes (a property test holds the
 //! two equal, on records from the one pass and on records written with escapes and members in
