@@ -21,7 +21,7 @@
 //! compared), which [`Row`] checks in debug builds.
 
 use super::dependencies::timestamp;
-use super::{Child, Context};
+use super::{scanned, Child, Context};
 use crate::scan::{canonical, Bail, Scanner, Span};
 use crate::streams::value_text;
 use serde_json::Value;
@@ -266,16 +266,14 @@ fn object_id(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
     object.id("id")
 }
 
-/// A string's text; none for any other value.
+/// A string's text; none for any other value. A clean string (no escapes, as the scanner found)
+/// is its text between the quotes; anything else is read by [`scanned::written_string`].
 fn string(member: Member<'_>) -> Result<Option<Cow<'_, str>>, Bail> {
     let text = member.text;
-    if !text.starts_with('"') {
-        return Ok(None);
+    match text.get(1..text.len().saturating_sub(1)) {
+        Some(inner) if member.clean && text.starts_with('"') => Ok(Some(Cow::Borrowed(inner))),
+        _ => scanned::written_string(text),
     }
-    if member.clean {
-        return Ok(text.get(1..text.len() - 1).map(Cow::Borrowed));
-    }
-    serde_json::from_str(text).map(Some).map_err(|_| Bail)
 }
 
 /// An id as [`super::id_text`] reads it: a string that is not empty, or a number as serde_json
@@ -283,11 +281,9 @@ fn string(member: Member<'_>) -> Result<Option<Cow<'_, str>>, Bail> {
 fn id(member: Member<'_>) -> Result<Option<Cow<'_, str>>, Bail> {
     match member.text.as_bytes().first() {
         Some(b'"') => Ok(string(member)?.filter(|s| !s.is_empty())),
+        // A plain integer is written as it reads; another number as serde_json writes it.
         Some(b'-' | b'0'..=b'9') if member.clean => Ok(Some(Cow::Borrowed(member.text))),
-        Some(b'-' | b'0'..=b'9') => match serde_json::from_str(member.text) {
-            Ok(Value::Number(n)) => Ok(Some(Cow::Owned(n.to_string()))),
-            _ => Err(Bail),
-        },
+        Some(b'-' | b'0'..=b'9') => scanned::written_id(member.text),
         _ => Ok(None),
     }
 }

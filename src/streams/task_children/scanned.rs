@@ -191,7 +191,7 @@ pub fn from_spans<'a>(record: &'a str, spans: &Spans) -> Result<Record<'a>, Bail
 
 /// A string value as written in a record: its text, borrowed when it has no escape; none when
 /// the value is not a string.
-fn written_string(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
+pub(crate) fn written_string(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
     match text.as_bytes() {
         // No quote, backslash or control character inside (found eight bytes a step, where
         // `contains` is core's `memchr`, four bytes a step inside wasm): the text is the string.
@@ -204,7 +204,7 @@ fn written_string(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
 }
 
 /// An id as written in a record, as [`crate::streams::id_of`] reads it.
-fn written_id(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
+pub(crate) fn written_id(text: &str) -> Result<Option<Cow<'_, str>>, Bail> {
     if text.starts_with('"') {
         return written_string(text);
     }
