@@ -16,7 +16,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod against;
+#[path = "../fixtures/phases/src/kernels.rs"]
+mod kernels;
 mod latency;
+mod phases_in_wasm;
 
 /// The eight streams the request tables have always measured (`custom_fields`, the ninth, has a
 /// row of its own in section 1b: its cost is a request per node of the hierarchy).
@@ -38,6 +41,12 @@ fn main() {
         mem_total(),
         if quick { " -- quick" } else { "" }
     );
+    // `-- phases`: section 2d alone (each phase inside wasm and natively, no host between).
+    if std::env::args().any(|a| a == "phases") {
+        let (pages, _) = bench_pages();
+        phases_in_wasm::table(&pages, if quick { 100 } else { 600 }, None);
+        return;
+    }
     if only_throughput {
         rt.block_on(throughput(&wasm, quick));
         return;
@@ -526,7 +535,7 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
         let secs: f64 = turns.iter().map(|t| t.secs).sum();
         (records, secs, records as f64 / secs)
     };
-    let (records, _, wasm_rate) = total(&wasm_turns);
+    let (records, wasm_secs, wasm_rate) = total(&wasm_turns);
     let (native_records, native_secs, native_rate) = total(&native_turns);
     let mut ratios: Vec<f64> = wasm_turns
         .iter()
@@ -564,6 +573,7 @@ async fn throughput(wasm: &std::path::Path, quick: bool) {
     }
     println!("\nWith the six child streams (read after the turns, inside wasm), the rate counts task records only (their rows come on top), and the cursor at the end is {} KiB.\n", with_children.cursor_bytes / 1024);
     phases(&pages, n_pages, native_secs);
+    phases_in_wasm::table(&pages, n_pages, Some(wasm_secs / n_pages as f64));
 }
 
 /// One turn's reading: records, and seconds.
@@ -741,47 +751,24 @@ impl Segments {
 /// seconds). The record path is one pass per page (`task_pages::one_pass`); the rows below it take
 /// it apart: the scanner alone (UTF-8, extents, repeated keys), then writing the records.
 fn phases(pages: &[Bytes], n_pages: usize, total: f64) {
-    use clickup_connector::scan::Scanner;
     use clickup_connector::streams::task_pages;
-    let time = |f: &dyn Fn(&Bytes) -> usize| {
+    // The phases are section 2d's (`kernels`), timed here natively over the whole run.
+    let time = |name: &str| {
+        let (_, kernel) = kernels::KERNELS.iter().find(|(n, _)| *n == name).unwrap();
         let started = Instant::now();
         let mut n = 0;
         for i in 0..n_pages {
-            n += f(&pages[i % pages.len()]);
+            n += kernel(&pages[i % pages.len()]);
         }
         std::hint::black_box(n);
         started.elapsed().as_secs_f64()
     };
-    let utf8 = time(&|b| std::str::from_utf8(b).map_or(0, str::len));
-    let scan = time(&|b| {
-        let mut s = Scanner::new(b).unwrap();
-        let span = s.value().unwrap();
-        s.finish().unwrap();
-        span.end
-    });
-    let pass = time(&|b| {
-        task_pages::one_pass(b, "1")
-            .unwrap()
-            .tasks
-            .into_iter()
-            .map(|t| t.record.map_or(0, |r| r.len()))
-            .sum()
-    });
-    let serde_scan = time(&|b| serde_json::from_slice::<serde::de::IgnoredAny>(b).map_or(0, |_| 1));
-    let tree = time(&|b| {
-        task_pages::reference(b, "1")
-            .unwrap()
-            .tasks
-            .into_iter()
-            .map(|t| t.record.map_or(0, |r| r.len()))
-            .sum()
-    });
-    let every_field = time(&|b| {
-        task_pages::one_pass_reading_everything(b, "1")
-            .unwrap()
-            .tasks
-            .len()
-    });
+    let utf8 = time("utf8");
+    let scan = time("scan");
+    let pass = time("one_pass");
+    let serde_scan = time("serde_scan");
+    let tree = time("tree");
+    let every_field = time("every_field");
     let page = task_pages::one_pass(&pages[0], "1").unwrap();
     let fields: usize = page
         .tasks
