@@ -1,4 +1,4 @@
-//! Section 2d: each phase of reading a task page timed inside wasm and natively, on the same
+//! Section 2a: each phase of reading a task page timed inside wasm and natively, on the same
 //! pages, with no host between the phase and its page.
 //!
 //! Why: section 2's ratio is the whole read-page call (the body through `wasi:http`, the records
@@ -27,7 +27,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 /// gives the median of the turns' ratios.
 const TURNS: usize = 9;
 
-/// Prints section 2d: each phase over `n_pages` pages of `pages` on each side, in turns; with
+/// Prints section 2a: each phase over `n_pages` pages of `pages` on each side, in turns; with
 /// `call`, section 2's seconds a page of the whole read-page call inside wasm, to set the one
 /// pass beside.
 pub(crate) fn table(pages: &[Bytes], n_pages: usize, call: Option<f64>) {
@@ -35,7 +35,7 @@ pub(crate) fn table(pages: &[Bytes], n_pages: usize, call: Option<f64>) {
     let unchecked = Guest::build(false);
     let framed = frame(pages);
     let per_turn = n_pages.div_ceil(TURNS);
-    println!("### 2d. Each phase inside wasm and natively, with no host between\n");
+    println!("### 2a. Each phase inside wasm and natively, with no host between\n");
     println!("The phases of section 2's native profile, each over the same pages inside wasm (the `phases-guest` command, in wasmtime with the host's epoch checks) and natively: {TURNS} turns of {per_turn} pages, both sides one after the other in each turn. Rates are of the whole run of each side; the ratio is the median turn's (and the lowest and highest).\n");
     println!("| phase | native MB/s | wasm MB/s | wasm tasks/s | wasm/native, median turn | lowest–highest | without epoch checks |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
