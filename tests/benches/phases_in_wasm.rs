@@ -2,15 +2,19 @@
 //! pages, with no host between the phase and its page.
 //!
 //! Why: section 2's ratio is the whole read-page call (the body through `wasi:http`, the records
-//! lifted out, the cursor). This one is the code alone, and serde_json's own scan beside it (a
-//! scanner of a well-kept library, not ours), to tell what the engine costs from what ours does.
+//! lifted out, the cursor). This one is the code alone, with phases that are not ours beside it
+//! (serde_json's own scan; `std`'s and `simdutf8`'s UTF-8 checks), to tell what the engine costs
+//! from what our code does.
 //!
 //! The phases are `tests/fixtures/phases/src/kernels.rs`, compiled into this bench natively and
 //! into the `phases-guest` command for wasm32-wasip2, built as the connector is (`+simd128`,
 //! release). The command runs in wasmtime with the host's engine settings: the component model,
 //! and epoch interruption, which `host-harness` always turns on (it is how a call is paused or
 //! stopped); the deadline is set beyond the run, so that the checks cost what they cost and never
-//! fire. The guest times itself with the monotonic clock, around the phase's loop only.
+//! fire. It runs a second time in an engine without epoch checks (the table's last column), to
+//! tell their cost from the rest of the compiled code's. The guest times itself with the
+//! monotonic clock, around the phase's loop only, and prints what the phase counted, which must
+//! be what the same phase counts natively.
 
 use crate::kernels;
 use bytes::Bytes;
