@@ -35,8 +35,9 @@ const TURNS: usize = 9;
 /// `call`, section 2's seconds a page of the whole read-page call inside wasm, to set the one
 /// pass beside.
 pub(crate) fn table(pages: &[Bytes], n_pages: usize, call: Option<f64>) {
-    let guest = Guest::build(true);
-    let unchecked = Guest::build(false);
+    let wasm = clickup_tests::build_fixture("phases", "phases-guest").expect("build phases-guest");
+    let guest = Guest::build(&wasm, true);
+    let unchecked = Guest::build(&wasm, false);
     let framed = frame(pages);
     let per_turn = n_pages.div_ceil(TURNS);
     println!("### 2a. Each phase inside wasm and natively, with no host between\n");
@@ -120,16 +121,14 @@ struct Guest {
 }
 
 impl Guest {
-    /// The command compiled with the host's settings, or (`epochs` false) without epoch checks,
+    /// The command at `wasm` compiled with the host's settings, or (`epochs` false) without epoch checks,
     /// to tell their cost from the rest of the compiled code's.
-    fn build(epochs: bool) -> Guest {
-        let wasm =
-            clickup_tests::build_fixture("phases", "phases-guest").expect("build phases-guest");
+    fn build(wasm: &std::path::Path, epochs: bool) -> Guest {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(epochs);
         let engine = Engine::new(&config).unwrap();
-        let component = Component::from_file(&engine, &wasm).unwrap();
+        let component = Component::from_file(&engine, wasm).unwrap();
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
         // The connector's library brings its `wasi:http` imports along (unused by the phases).
