@@ -65,10 +65,15 @@ pub(crate) fn table(pages: &[Bytes], n_pages: usize, call: Option<f64>) {
                 wasm_count, count,
                 "phase {name} counted otherwise inside wasm"
             );
+            let (u, unchecked_count) = unchecked.run(name, &framed, per_turn);
+            assert_eq!(
+                unchecked_count, count,
+                "phase {name} counted otherwise inside wasm without epoch checks"
+            );
             native_secs += n;
             wasm_secs += w;
             ratios.push(w / n);
-            unchecked_ratios.push(unchecked.run(name, &framed, per_turn).0 / n);
+            unchecked_ratios.push(u / n);
         }
         ratios.sort_by(f64::total_cmp);
         unchecked_ratios.sort_by(f64::total_cmp);
